@@ -1,0 +1,34 @@
+// Bundles the Node-side entry points with esbuild. koffi stays external: its native binary is
+// loaded from node_modules (or, in the packaged app, from the unpacked ASAR).
+import { build } from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external: ['koffi', 'electron'],
+  logLevel: 'warning',
+};
+
+const entries = [{ in: 'src-main/cli/bin.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' }];
+for (const extra of [
+  { in: 'src-main/main.ts', out: 'dist/main.cjs' },
+  { in: 'src-main/preload.ts', out: 'dist/preload.cjs' },
+]) {
+  if (existsSync(extra.in)) entries.push(extra);
+}
+
+await Promise.all(
+  entries.map((e) =>
+    build({
+      ...common,
+      entryPoints: [e.in],
+      outfile: e.out,
+      ...(e.banner ? { banner: { js: e.banner } } : {}),
+    }),
+  ),
+);
+chmodSync('dist/cli.cjs', 0o755);

@@ -1,0 +1,54 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SafeKillError } from '../../src-shared/errors';
+import { STRATEGIES_BY_PLATFORM, type Platform, type StrategyChoice } from '../../src-shared/kill';
+import { validateGrace } from '../engine/choose-plan';
+
+/** A mistake in how the command was called: exit status 2. */
+export class UsageError extends SafeKillError {
+  constructor(message: string) {
+    super('bad-input', message);
+  }
+}
+
+export function parsePid(text: string): number {
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`bad PID "${text}": a PID is a whole number above 0`);
+  const pid = Number(text);
+  if (pid < 1 || pid > 2 ** 31 - 1)
+    throw new UsageError(`bad PID "${text}": a PID is a whole number above 0`);
+  return pid;
+}
+
+export function parseStrategy(text: string | undefined, platform: Platform): StrategyChoice {
+  if (text === undefined || text === 'auto') return 'auto';
+  const allowed = STRATEGIES_BY_PLATFORM[platform];
+  const found = allowed.find((s) => s === text || s === `signal:${text}`);
+  if (!found) {
+    throw new UsageError(
+      `unknown strategy "${text}" on ${platform}; choose one of: auto, ${allowed.join(', ')}`,
+    );
+  }
+  return found;
+}
+
+export function parseGrace(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`bad grace period "${text}": give whole milliseconds, e.g. --grace 5000`);
+  try {
+    return validateGrace(Number(text));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** node:util parseArgs, with its errors turned into one-line usage errors. */
+export function parseOptions<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(
+      (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''),
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { planFor } from '../../kill/kill-targets';
+import { currentPlatform } from '../../platform/current';
+import { UsageError, parseGrace, parseOptions, parsePid, parseStrategy } from '../args';
+import type { CliIo } from '../io';
+
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(argv, {
+    strategy: { type: 'string' },
+    grace: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError('plan takes exactly one PID, e.g. safekill plan 1234');
+  const pid = parsePid(positionals[0]!);
+  const platform = currentPlatform();
+  const { facts, plan } = await planFor(
+    pid,
+    {
+      strategy: parseStrategy(values.strategy, platform.platform),
+      graceMs: parseGrace(values.grace),
+    },
+    platform,
+  );
+  if (values.json) {
+    io.stdout.write(
+      JSON.stringify({ type: 'plan', pid, plan, protectedReason: facts.protectedReason }) + '\n',
+    );
+    return 0;
+  }
+  const lines = [`PID ${pid} (${plan.name}): ${plan.summary}`];
+  if (facts.protectedReason)
+    lines.push(`  protected: ${facts.protectedReason} (needs --force-protected)`);
+  plan.steps.forEach((s, i) => {
+    lines.push(`  ${i + 1}. ${s.strategy}, then wait ${s.graceMs} ms — ${s.reason}`);
+  });
+  if (plan.alsoReaches?.length) lines.push(`  also reaches: ${plan.alsoReaches.join(', ')}`);
+  lines.push(`  how: ${plan.mechanism}`);
+  io.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { isSafeKillError } from '../../src-shared/errors';
+import { UsageError } from './args';
+import { killCommand } from './commands/kill';
+import { planCommand } from './commands/plan';
+import { EXIT } from './exit-status';
+import type { CliIo } from './io';
+
+const USAGE = `Usage: safekill <command> [options]
+
+Commands:
+  plan <pid> [--strategy S] [--grace MS] [--json]
+      Print how SafeKill would end the process, and why. Changes nothing.
+  kill <pid>... [--strategy S] [--grace MS] [--tree] [--force-protected] [--json]
+      End processes politely, escalating after the grace period (default 5000 ms).
+      --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
+                  signal:SIGQUIT, x11-close, signal:SIGKILL (Linux); wm-close, ctrl-c,
+                  ctrl-break, terminate (Windows)
+      --tree      also end every descendant, each with its own outcome
+      --json      one JSON event per line, ending with one "result" per target
+
+Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused,
+130 cancelled (Ctrl+C).
+`;
+
+export type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+export const COMMANDS: Record<string, Command> = {
+  plan: planCommand,
+  kill: killCommand,
+};
+
+/** Runs one command line; returns the exit status. Never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command)
+      throw new UsageError(
+        `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`,
+      );
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`safekill: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (isSafeKillError(e)) {
+      io.stderr.write(`safekill: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    io.stderr.write(`safekill: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,108 @@
+import type { KillEvent, KillPlan, KillResult } from '../../src-shared/kill';
+import {
+  advance,
+  initialState,
+  type Effect,
+  type MachineInput,
+  type MachineState,
+} from '../engine/escalation';
+import type { Clock } from './clock';
+import type { KillTarget } from './target';
+
+export interface RunLadderOptions {
+  plan: KillPlan;
+  target: KillTarget;
+  clock: Clock;
+  onEvent: (e: KillEvent) => void;
+  signal?: AbortSignal;
+  /** How often to emit countdown ticks while waiting (0 = never). */
+  tickMs?: number;
+}
+
+/**
+ * Drives the pure escalation machine against a real (or fake) target and clock: it turns the
+ * machine's effects into deliveries, timers and events, and feeds back what happens.
+ */
+export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
+  const { plan, target, clock, onEvent, signal } = opts;
+  const tickMs = opts.tickMs ?? 100;
+  let state: MachineState = initialState(plan);
+  let cancelWake: (() => void) | undefined;
+  let cancelTick: (() => void) | undefined;
+  const cleanups: (() => void)[] = [];
+
+  return new Promise<KillResult>((resolve) => {
+    const dispatch = (input: MachineInput) => {
+      const t = advance(state, input);
+      state = t.state;
+      for (const e of t.effects) apply(e);
+      if (state.phase === 'waiting' && tickMs > 0 && !cancelTick) scheduleTick();
+      if (state.phase !== 'waiting' && cancelTick) {
+        cancelTick();
+        cancelTick = undefined;
+      }
+    };
+
+    const scheduleTick = () => {
+      cancelTick = clock.setTimer(() => {
+        cancelTick = undefined;
+        dispatch({ type: 'tick', now: clock.now() });
+      }, tickMs);
+    };
+
+    const apply = (e: Effect) => {
+      switch (e.type) {
+        case 'emit':
+          onEvent(e.event);
+          break;
+        case 'wake-at':
+          cancelWake?.();
+          cancelWake = clock.setTimer(() => {
+            cancelWake = undefined;
+            dispatch({ type: 'deadline', now: clock.now() });
+          }, e.at - clock.now());
+          break;
+        case 'deliver':
+          cancelWake?.();
+          cancelWake = undefined;
+          target.deliver(e.strategy).then(
+            (result) => dispatch({ type: 'delivered', now: clock.now(), index: e.index, result }),
+            (err: unknown) =>
+              dispatch({
+                type: 'delivered',
+                now: clock.now(),
+                index: e.index,
+                result: {
+                  kind: 'error',
+                  code: 'internal',
+                  reason: `could not send ${e.strategy}: ${String(err)}`,
+                },
+              }),
+          );
+          break;
+        case 'finish':
+          cancelWake?.();
+          cancelTick?.();
+          cancelWake = cancelTick = undefined;
+          for (const c of cleanups) c();
+          resolve(e.result);
+          break;
+      }
+    };
+
+    if (signal?.aborted) {
+      dispatch({ type: 'cancel', now: clock.now() });
+      return;
+    }
+    const onAbort = () => dispatch({ type: 'cancel', now: clock.now() });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal?.removeEventListener('abort', onAbort));
+    cleanups.push(target.onExit((exit) => dispatch({ type: 'exited', now: clock.now(), exit })));
+    if (target.onNotice) {
+      cleanups.push(
+        target.onNotice((message) => dispatch({ type: 'notice', now: clock.now(), message })),
+      );
+    }
+    dispatch({ type: 'start', now: clock.now() });
+  });
+}

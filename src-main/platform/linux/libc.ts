@@ -1,0 +1,55 @@
+import koffi from 'koffi';
+
+/** The few libc entry points SafeKill needs on Linux, loaded once on first use through koffi. */
+export interface Libc {
+  /** pidfd_open(2): a file descriptor that refers to exactly one process, or -1. */
+  pidfdOpen(pid: number): number;
+  /** pidfd_send_signal(2): 0 or -1. */
+  pidfdSendSignal(pidfd: number, sig: number): number;
+  /** poll(2) on a buffer of `struct pollfd`, on a libuv pool thread. */
+  pollAsync(
+    fds: Buffer,
+    nfds: number,
+    timeoutMs: number,
+    cb: (err: unknown, n: number) => void,
+  ): void;
+  eventfd(initval: number, flags: number): number;
+  errno(): number;
+}
+
+const SYS_pidfd_open = 434;
+const SYS_pidfd_send_signal = 424;
+
+export const ERRNO = {
+  EPERM: 1,
+  ESRCH: 3,
+  EINTR: 4,
+  EAGAIN: 11,
+  EINVAL: 22,
+  EMFILE: 24,
+  ENOSYS: 38,
+} as const;
+export const EFD_NONBLOCK = 0o4000;
+export const EFD_CLOEXEC = 0o2000000;
+export const POLLIN = 0x1;
+
+let cached: Libc | undefined;
+
+export function libc(): Libc {
+  if (cached) return cached;
+  const lib = koffi.load('libc.so.6');
+  const syscall = lib.func('long syscall(long nr, ...)');
+  const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
+  const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
+  cached = {
+    pidfdOpen: (pid) => Number(syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0)),
+    pidfdSendSignal: (fd, sig) =>
+      Number(
+        syscall(SYS_pidfd_send_signal, 'int', fd, 'int', sig, 'void *', null, 'unsigned int', 0),
+      ),
+    pollAsync: (fds, nfds, timeout, cb) => poll.async(fds, nfds, timeout, cb),
+    eventfd: (initval, flags) => Number(eventfd(initval, flags)),
+    errno: () => koffi.errno(),
+  };
+  return cached;
+}

@@ -1,0 +1,202 @@
+import { SafeKillError } from '../../../src-shared/errors';
+import type { ExitInfo, Strategy } from '../../../src-shared/kill';
+import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared/signals';
+import type { DeliveryResult } from '../../engine/escalation';
+import type { KillTarget } from '../../kill/target';
+import { ERRNO, libc } from './libc';
+import { decodeWaitStatus, readStat } from './proc-stat';
+import { processUid, userName } from './users';
+import { sharedPidfdWatcher } from './pidfd-exit-watcher';
+
+export const PIDFD_MECHANISM =
+  'pidfd: the PID is pinned while SafeKill works, and exit is seen the moment it happens';
+export const FALLBACK_MECHANISM =
+  'kill() with a start-time check before every signal; exit polled every 20 ms (pidfd is not available)';
+const FALLBACK_POLL_MS = 20;
+
+/** Closes a window politely (X11); provided by the X11 module when a display is reachable. */
+export type WindowCloser = (pid: number) => Promise<DeliveryResult>;
+
+export interface OpenOptions {
+  /** Start time of the listed row: a different one means the PID now names another process. */
+  expectedStartTime?: number;
+  /** Force the kill()+start-time fallback (tests, or kernels without pidfd). */
+  noPidfd?: boolean;
+  closeWindows?: WindowCloser;
+}
+
+let pidfdMissing = false;
+
+/** Opens a Linux process for ending: pins it with a pidfd where the kernel has one. */
+export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget {
+  if (!opts.noPidfd && !pidfdMissing) {
+    const c = libc();
+    const fd = c.pidfdOpen(pid);
+    if (fd >= 0) {
+      try {
+        const startTime = checkedStartTime(pid, opts.expectedStartTime);
+        return new PidfdTarget(pid, fd, startTime, opts.closeWindows);
+      } catch (e) {
+        sharedPidfdWatcher().release(fd);
+        throw e;
+      }
+    }
+    const errno = c.errno();
+    if (errno === ERRNO.ESRCH) throw notFound(pid);
+    if (errno === ERRNO.EINVAL) {
+      // A thread ID, not a process (or a PID out of range).
+      throw new SafeKillError(
+        'not-found',
+        `${pid} is not a process ID (a thread, or out of range)`,
+      );
+    }
+    if (errno !== ERRNO.ENOSYS) {
+      throw new SafeKillError('internal', `pidfd_open(${pid}) failed with errno ${errno}`);
+    }
+    pidfdMissing = true;
+  }
+  return new FallbackTarget(pid, checkedStartTime(pid, opts.expectedStartTime), opts.closeWindows);
+}
+
+function notFound(pid: number): SafeKillError {
+  return new SafeKillError('not-found', `no process with PID ${pid}`);
+}
+
+function checkedStartTime(pid: number, expected: number | undefined): number {
+  const st = readStat(pid);
+  if (!st) throw notFound(pid);
+  if (expected !== undefined && st.startTime !== expected) {
+    throw new SafeKillError(
+      'pid-reused',
+      `PID ${pid} now belongs to another process (${st.comm}): the one you chose has already exited`,
+    );
+  }
+  return st.startTime;
+}
+
+/** How a process ended, read from its zombie entry while it still has one (best effort). */
+function exitInfo(pid: number, startTime: number): ExitInfo {
+  const st = readStat(pid);
+  if (!st || st.startTime !== startTime || st.state !== 'zombie') return {};
+  const d = decodeWaitStatus(st.exitCode);
+  return d.signal !== undefined ? { signal: signalName(d.signal) } : { exitCode: d.exitCode };
+}
+
+function deniedReason(pid: number, strategy: Strategy): string {
+  const uid = processUid(pid);
+  const owner = uid === undefined ? 'another user' : `user ${userName(uid)}`;
+  const me = process.getuid ? userName(process.getuid()) : 'this user';
+  return `permission denied: PID ${pid} runs as ${owner} and SafeKill runs as ${me}, so ${strategy} cannot be sent; run SafeKill as that user or as root`;
+}
+
+function signalOf(strategy: Strategy): SignalName | undefined {
+  if (!strategy.startsWith('signal:')) return undefined;
+  const name = strategy.slice('signal:'.length) as SignalName;
+  return name in SIGNAL_NUMBERS ? name : undefined;
+}
+
+abstract class LinuxTarget implements KillTarget {
+  abstract readonly mechanism: string;
+  constructor(
+    readonly pid: number,
+    readonly startTime: number,
+    private readonly closeWindows: WindowCloser | undefined,
+  ) {}
+
+  async deliver(strategy: Strategy): Promise<DeliveryResult> {
+    if (strategy === 'x11-close') {
+      if (!this.closeWindows) return { kind: 'skipped', reason: 'no X11 display is reachable' };
+      return this.closeWindows(this.pid);
+    }
+    const sig = signalOf(strategy);
+    if (!sig)
+      return { kind: 'error', code: 'unsupported', reason: `${strategy} does not exist on Linux` };
+    const r = this.signal(SIGNAL_NUMBERS[sig]);
+    if (r === 'ok') return { kind: 'sent' };
+    if (r === 'gone') return { kind: 'gone' };
+    if (r === 'denied') return { kind: 'denied', reason: deniedReason(this.pid, strategy) };
+    return { kind: 'error', code: 'internal', reason: `sending ${sig} failed: ${r}` };
+  }
+
+  protected exitInfo(): ExitInfo {
+    return exitInfo(this.pid, this.startTime);
+  }
+
+  protected abstract signal(sig: number): 'ok' | 'gone' | 'denied' | string;
+  abstract onExit(cb: (exit: ExitInfo) => void): () => void;
+  abstract close(): void;
+}
+
+class PidfdTarget extends LinuxTarget {
+  readonly mechanism = PIDFD_MECHANISM;
+  private closed = false;
+  constructor(
+    pid: number,
+    private readonly fd: number,
+    startTime: number,
+    closeWindows: WindowCloser | undefined,
+  ) {
+    super(pid, startTime, closeWindows);
+  }
+
+  protected signal(sig: number) {
+    if (this.closed) return 'gone';
+    const c = libc();
+    if (c.pidfdSendSignal(this.fd, sig) === 0) return 'ok';
+    const errno = c.errno();
+    if (errno === ERRNO.ESRCH) return 'gone';
+    if (errno === ERRNO.EPERM) return 'denied';
+    return `errno ${errno}`;
+  }
+
+  onExit(cb: (exit: ExitInfo) => void): () => void {
+    return sharedPidfdWatcher().watch(this.fd, () => cb(this.exitInfo()));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    sharedPidfdWatcher().release(this.fd);
+  }
+}
+
+class FallbackTarget extends LinuxTarget {
+  readonly mechanism = FALLBACK_MECHANISM;
+
+  /** Same PID and same start time, and not yet a zombie. */
+  private alive(): boolean {
+    const st = readStat(this.pid);
+    return !!st && st.startTime === this.startTime && st.state !== 'zombie' && st.state !== 'dead';
+  }
+
+  protected signal(sig: number) {
+    // The start-time check narrows, but cannot close, the window in which the PID could be reused.
+    if (!this.alive()) return 'gone';
+    try {
+      process.kill(this.pid, sig);
+      return 'ok';
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ESRCH') return 'gone';
+      if (code === 'EPERM') return 'denied';
+      return String(code);
+    }
+  }
+
+  onExit(cb: (exit: ExitInfo) => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const check = () => {
+      if (!this.alive()) {
+        timer = undefined;
+        cb(this.exitInfo());
+      } else timer = setTimeout(check, FALLBACK_POLL_MS);
+    };
+    timer = setTimeout(check, 0);
+    return () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    };
+  }
+
+  close(): void {}
+}

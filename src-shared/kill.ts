@@ -1,0 +1,134 @@
+import type { PoliteSignal } from './signals';
+
+export type Platform = 'linux' | 'win32';
+
+/**
+ * One way of asking (or forcing) a process to end. Strings so they read well in JSON and on the
+ * command line: `signal:SIGTERM`, `x11-close`, `wm-close`, `ctrl-c`, `ctrl-break`, and the two
+ * forced ends `signal:SIGKILL` (Linux) and `terminate` (Windows TerminateProcess).
+ */
+export type PoliteStrategy =
+  `signal:${PoliteSignal}` | 'x11-close' | 'wm-close' | 'ctrl-c' | 'ctrl-break';
+export type ForceStrategy = 'signal:SIGKILL' | 'terminate';
+export type Strategy = PoliteStrategy | ForceStrategy;
+
+export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
+  'signal:SIGTERM',
+  'signal:SIGINT',
+  'signal:SIGHUP',
+  'signal:SIGQUIT',
+  'x11-close',
+  'wm-close',
+  'ctrl-c',
+  'ctrl-break',
+];
+export const FORCE_STRATEGIES: readonly ForceStrategy[] = ['signal:SIGKILL', 'terminate'];
+
+export function isForceStrategy(s: Strategy): s is ForceStrategy {
+  return s === 'signal:SIGKILL' || s === 'terminate';
+}
+
+/** Which strategies make sense on which platform. */
+export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
+  linux: [
+    'signal:SIGTERM',
+    'signal:SIGINT',
+    'signal:SIGHUP',
+    'signal:SIGQUIT',
+    'x11-close',
+    'signal:SIGKILL',
+  ],
+  win32: ['wm-close', 'ctrl-c', 'ctrl-break', 'terminate'],
+};
+
+/** The user's say in the plan: `auto` lets SafeKill choose. */
+export type StrategyChoice = 'auto' | Strategy;
+
+export interface PlanOverrides {
+  strategy: StrategyChoice;
+  /** Grace period for every polite step, in milliseconds. */
+  graceMs?: number;
+}
+
+export const DEFAULT_GRACE_MS = 5000;
+/** How long to wait for the process to disappear after the forced end before calling it failed. */
+export const FORCE_WAIT_MS = 3000;
+export const MAX_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export interface PlanStep {
+  strategy: Strategy;
+  /** How long to wait for the process to exit after this step before escalating. */
+  graceMs: number;
+  /** Why this step is here, in plain words. */
+  reason: string;
+}
+
+/** How SafeKill will end one process: ordered steps, the last one forced. */
+export interface KillPlan {
+  pid: number;
+  /** The program's name, for people. */
+  name: string;
+  platform: Platform;
+  steps: PlanStep[];
+  /** Why this ladder was chosen overall. */
+  summary: string;
+  /** How a recycled PID is ruled out and how exit is noticed (e.g. "pidfd"). */
+  mechanism: string;
+  /** Other processes that the polite step reaches too (a shared console on Windows). */
+  alsoReaches?: number[];
+}
+
+export type Outcome =
+  'exited-gracefully' | 'force-killed' | 'not-found' | 'refused' | 'failed' | 'cancelled';
+
+export const OUTCOMES: readonly Outcome[] = [
+  'exited-gracefully',
+  'force-killed',
+  'not-found',
+  'refused',
+  'failed',
+  'cancelled',
+];
+
+/** How the process ended, as far as the OS tells us. */
+export interface ExitInfo {
+  exitCode?: number;
+  signal?: string;
+}
+
+export interface KillResult extends ExitInfo {
+  pid: number;
+  outcome: Outcome;
+  elapsedMs: number;
+  /** Plain-words explanation: what ended it, or why it was refused or failed. */
+  reason: string;
+  /** The step in effect when the process ended, if any. */
+  strategy?: Strategy;
+  /** A typed code when the outcome is refused, failed or not-found. */
+  code?: string;
+}
+
+/** What SafeKill reports while ending a process; the CLI's `--json` prints one per line. */
+export type KillEvent =
+  | { type: 'plan'; pid: number; plan: KillPlan }
+  | {
+      type: 'step';
+      pid: number;
+      index: number;
+      strategy: Strategy;
+      graceMs: number;
+      reason: string;
+      /** Milliseconds since the kill started. */
+      atMs: number;
+    }
+  | { type: 'tick'; pid: number; index: number; remainingMs: number; graceMs: number }
+  | {
+      type: 'escalated';
+      pid: number;
+      from: Strategy;
+      to: Strategy;
+      reason: string;
+      atMs: number;
+    }
+  | { type: 'notice'; pid: number; message: string; atMs: number }
+  | ({ type: 'result' } & KillResult);

@@ -16,3 +16,47 @@ export interface TargetFacts {
   /** Windows: processes sharing the target's console (all receive a Ctrl+C). */
   consolePids?: number[];
 }
+
+export type ProcessState =
+  'running' | 'sleeping' | 'disk-sleep' | 'zombie' | 'stopped' | 'idle' | 'other';
+
+/** One row of the process table, as the app and `safekill list --json` show it. */
+export interface ProcessRow {
+  /** `${pid}@${startTime}`: a PID whose start time changed is a new process. */
+  key: string;
+  pid: number;
+  ppid: number;
+  name: string;
+  /** Full command line (Linux) or image path (Windows). */
+  cmdline: string;
+  user: string;
+  /** Platform start time used for identity (Linux: clock ticks after boot; Windows: FILETIME). */
+  startTime: number;
+  /** Wall-clock start, milliseconds since the epoch. */
+  startedAt: number;
+  state: ProcessState;
+  /** CPU use over the last refresh interval, 100 = one core. */
+  cpuPercent: number;
+  rssBytes: number;
+  hasWindow: boolean;
+  hasConsole: boolean;
+  protectedReason?: string;
+  /** Fields the caller may not read (Windows: access denied) are left at defaults and named here. */
+  accessDenied?: string[];
+}
+
+export interface ProcessSnapshot {
+  seq: number;
+  takenAt: number;
+  rows: ProcessRow[];
+}
+
+/** What changed between two snapshots, so a table of 5,000 rows need not be redrawn whole. */
+export interface ProcessDiff {
+  seq: number;
+  takenAt: number;
+  added: ProcessRow[];
+  /** Keys of rows that are gone. */
+  removed: string[];
+  changed: ProcessRow[];
+}

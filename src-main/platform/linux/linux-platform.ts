@@ -44,6 +44,12 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
           `PID ${target.pid} exited while SafeKill was looking at it`,
         );
       }
+      if (st.state === 'zombie') {
+        throw new SafeKillError(
+          'not-found',
+          `PID ${target.pid} has already exited (a zombie: its parent has not collected its exit status yet)`,
+        );
+      }
       const name = commandName(target.pid, st.comm);
       const protectedReason = protectionReason({
         pid: target.pid,

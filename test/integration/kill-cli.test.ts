@@ -1,0 +1,293 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import {
+  CLI,
+  ROOT,
+  canSwitchUser,
+  cleanupHolders,
+  collect,
+  isRunning,
+  killQuietly,
+  runCli,
+  spawnTarget,
+  tmpFile,
+} from '../helpers/processes';
+
+const spawnedPids: number[] = [];
+async function target(args: string[], ready = 1) {
+  const t = await spawnTarget(args, ready);
+  spawnedPids.push(...t.pids);
+  return t;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+});
+afterEach(() => {
+  for (const pid of spawnedPids.splice(0)) killQuietly(pid);
+});
+afterAll(cleanupHolders);
+
+function results(run: { events: { type: string }[] }) {
+  return run.events.filter((e) => e.type === 'result') as unknown as Array<{
+    pid: number;
+    outcome: string;
+    exitCode?: number;
+    signal?: string;
+    elapsedMs: number;
+    reason: string;
+    code?: string;
+    strategy?: string;
+  }>;
+}
+
+describe('safekill kill (real processes, real signals)', () => {
+  it('lets a target that cleans up on SIGTERM exit gracefully, and reports its exit code', async () => {
+    const marker = tmpFile('marker');
+    const t = await target(['--marker', marker]);
+    const run = await runCli(['kill', '--json', '--grace', '8000', String(t.pids[0])]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [r] = results(run);
+    expect(r).toMatchObject({
+      pid: t.pids[0],
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGTERM',
+      exitCode: 0,
+    });
+    expect(r!.elapsedMs).toBeLessThan(8000);
+    expect(fs.readFileSync(marker, 'utf8')).toContain('SIGTERM cleanup');
+    expect(isRunning(t.pids[0]!)).toBe(false);
+    // The JSON stream starts with the plan and its steps, in the shared types' shape.
+    expect(run.events[0]).toMatchObject({ type: 'plan', pid: t.pids[0] });
+    expect(run.events.find((e) => e.type === 'step')).toMatchObject({
+      strategy: 'signal:SIGTERM',
+      graceMs: 8000,
+      reason: expect.stringContaining('SIGTERM'),
+    });
+  });
+
+  it('force-kills a target that ignores SIGTERM only after the grace period', async () => {
+    const t = await target(['--on-term', 'ignore']);
+    const run = await runCli(['kill', '--json', '--grace', '1500', String(t.pids[0])]);
+    expect(run.code).toBe(0);
+    const steps = run.events.filter((e) => e.type === 'step') as unknown as {
+      strategy: string;
+      atMs: number;
+    }[];
+    expect(steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    expect(steps[1]!.atMs).toBeGreaterThanOrEqual(1500);
+    expect(run.events.some((e) => e.type === 'escalated')).toBe(true);
+    const [r] = results(run);
+    expect(r).toMatchObject({
+      outcome: 'force-killed',
+      signal: 'SIGKILL',
+      strategy: 'signal:SIGKILL',
+    });
+    expect(r!.elapsedMs).toBeGreaterThanOrEqual(1500);
+    expect(isRunning(t.pids[0]!)).toBe(false);
+  });
+
+  it('ends a target that handles only SIGINT when SIGINT is chosen', async () => {
+    const marker = tmpFile('marker');
+    const t = await target(['--on-term', 'ignore', '--on-int', 'exit', '--marker', marker]);
+    const run = await runCli([
+      'kill',
+      '--json',
+      '--strategy',
+      'signal:SIGINT',
+      '--grace',
+      '8000',
+      String(t.pids[0]),
+    ]);
+    expect(run.code).toBe(0);
+    expect(results(run)[0]).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGINT',
+      exitCode: 0,
+    });
+    expect(fs.readFileSync(marker, 'utf8')).toContain('SIGINT cleanup');
+  });
+
+  it('accepts a bare signal name for --strategy', async () => {
+    const t = await target(['--on-term', 'ignore']);
+    const run = await runCli(['kill', '--json', '--strategy', 'SIGHUP', String(t.pids[0])]);
+    expect(run.code).toBe(0);
+    // Node's default SIGHUP action ends the process by the signal itself.
+    expect(results(run)[0]).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGHUP',
+      signal: 'SIGHUP',
+    });
+  });
+
+  it('reports a target that exits by itself mid-countdown, with its own exit code', async () => {
+    const t = await target(['--on-term', 'ignore', '--exit-after', '1200', '--code', '7']);
+    const run = await runCli(['kill', '--json', '--grace', '20000', String(t.pids[0])]);
+    expect(run.code).toBe(0);
+    const [r] = results(run);
+    expect(r).toMatchObject({
+      outcome: 'exited-gracefully',
+      exitCode: 7,
+      strategy: 'signal:SIGTERM',
+    });
+    expect(r!.elapsedMs).toBeLessThan(20000);
+    expect(run.events.some((e) => e.type === 'step' && e.strategy === 'signal:SIGKILL')).toBe(
+      false,
+    );
+  });
+
+  it('ends a whole tree with --tree, parents first, one result per process', async () => {
+    // Root, two children, each with a grandchild: 5 processes.
+    const t = await target(['--children', '2', '--grandchild'], 5);
+    const [root] = t.pids;
+    const run = await runCli(['kill', '--json', '--tree', '--grace', '8000', String(root)]);
+    expect(run.code).toBe(0);
+    const rs = results(run);
+    expect(rs.map((r) => r.pid).sort()).toEqual([...t.pids].sort());
+    for (const r of rs) expect(r.outcome).toBe('exited-gracefully');
+    const firstStep = run.events.find((e) => e.type === 'step');
+    expect(firstStep?.pid).toBe(root);
+    for (const pid of t.pids) expect(isRunning(pid)).toBe(false);
+  });
+
+  it('without --tree leaves the children alone', async () => {
+    const t = await target(['--children', '1'], 2);
+    const [root, child] = t.pids;
+    const run = await runCli(['kill', '--json', String(root)]);
+    expect(run.code).toBe(0);
+    expect(results(run)).toHaveLength(1);
+    expect(isRunning(child!)).toBe(true);
+  });
+
+  it('reports a PID that does not exist as not-found, exit status 1', async () => {
+    const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    let pid = pidMax - 1;
+    while (fs.existsSync(`/proc/${pid}`)) pid--;
+    const run = await runCli(['kill', '--json', String(pid)]);
+    expect(run.code).toBe(1);
+    expect(results(run)[0]).toMatchObject({ pid, outcome: 'not-found', code: 'not-found' });
+    expect(results(run)[0]!.reason).toBe(`no process with PID ${pid}`);
+  });
+
+  it('reports a zombie as not-found: it has already exited', async () => {
+    const t = await target(['--exit-after', '0']);
+    const pid = t.pids[0]!;
+    while (isRunning(pid)) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.existsSync(`/proc/${pid}`)).toBe(true); // The holder never reaps it.
+    const run = await runCli(['kill', '--json', String(pid)]);
+    expect(run.code).toBe(1);
+    expect(results(run)[0]).toMatchObject({ pid, outcome: 'not-found' });
+    expect(results(run)[0]!.reason).toMatch(/already exited/);
+  });
+
+  it('refuses PID 1 and its own parent, exit status 3, unless --force-protected', async () => {
+    const run = await runCli(['kill', '--json', '1', String(process.pid)]);
+    expect(run.code).toBe(3);
+    const rs = results(run);
+    expect(rs[0]).toMatchObject({ pid: 1, outcome: 'refused', code: 'protected' });
+    expect(rs[0]!.reason).toMatch(/init/);
+    expect(rs[1]).toMatchObject({ pid: process.pid, outcome: 'refused' });
+    expect(rs[1]!.reason).toMatch(/parent/);
+    expect(run.events.some((e) => e.type === 'step')).toBe(false);
+  });
+
+  it('refuses to end itself', async () => {
+    // sh execs node, so $$ is the CLI's own PID.
+    const child = spawn('sh', ['-c', `exec "${process.execPath}" "${CLI}" kill --json $$`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run = await collect(child);
+    expect(run.code).toBe(3);
+    expect(results(run)[0]).toMatchObject({ pid: child.pid, outcome: 'refused' });
+    expect(results(run)[0]!.reason).toMatch(/SafeKill itself/);
+  });
+
+  it('gives failed with a clear reason on permission denied, without escalating', async (ctx) => {
+    if (!canSwitchUser()) ctx.skip(); // Needs root to run the CLI as another user.
+    const t = await target([]);
+    const run = await runCli(['kill', '--json', '--grace', '500', String(t.pids[0])], {
+      asUser: 'nobody',
+    });
+    expect(run.code).toBe(1);
+    const [r] = results(run);
+    expect(r).toMatchObject({ outcome: 'failed', code: 'permission-denied' });
+    expect(r!.reason).toMatch(/permission denied.*root/);
+    expect(run.events.filter((e) => e.type === 'step')).toHaveLength(1);
+    expect(isRunning(t.pids[0]!)).toBe(true);
+  });
+
+  it('cancels on Ctrl+C: the target lives, exit status 130', async () => {
+    const t = await target(['--on-term', 'ignore']);
+    const child = spawn(
+      process.execPath,
+      [CLI, 'kill', '--json', '--grace', '20000', String(t.pids[0])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const done = collect(child);
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('"type":"tick"')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(results(run)[0]).toMatchObject({ outcome: 'cancelled' });
+    expect(isRunning(t.pids[0]!)).toBe(true);
+  });
+
+  it('works through the kill()+start-time fallback when pidfd is not used, and says so', async () => {
+    const t = await target(['--on-term', 'ignore']);
+    const env = { SAFEKILL_NO_PIDFD: '1' };
+    const plan = await runCli(['plan', String(t.pids[0])], { env });
+    expect(plan.stdout).toMatch(/kill\(\) with a start-time check/);
+    const run = await runCli(['kill', '--json', '--grace', '500', String(t.pids[0])], { env });
+    expect(run.code).toBe(0);
+    expect(results(run)[0]).toMatchObject({ outcome: 'force-killed', signal: 'SIGKILL' });
+  });
+
+  it('prints plain progress lines when stdout is not a terminal', async () => {
+    const t = await target([]);
+    const run = await runCli(['kill', String(t.pids[0])]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${t.pids[0]}: exited-gracefully`));
+  });
+});
+
+describe('safekill plan and usage errors', () => {
+  it('prints the ladder with reasons and changes nothing', async () => {
+    const t = await target([]);
+    const run = await runCli(['plan', '--grace', '2500', String(t.pids[0])]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/1\. signal:SIGTERM, then wait 2500 ms — SIGTERM is the standard/);
+    expect(run.stdout).toMatch(/2\. signal:SIGKILL/);
+    expect(run.stdout).toMatch(/pidfd/);
+    expect(isRunning(t.pids[0]!)).toBe(true);
+  });
+
+  it.each([
+    [['kill', 'abc'], /bad PID "abc"/],
+    [['kill', '0'], /bad PID "0"/],
+    [['kill', '-5'], /./],
+    [['kill', '123', '--strategy', 'wm-close'], /unknown strategy "wm-close" on linux/],
+    [['kill', '123', '--strategy', 'SIGUSR1'], /unknown strategy/],
+    [['kill', '123', '--grace', 'soon'], /bad grace period "soon"/],
+    [['kill', '123', '--grace', '-1'], /./],
+    [['kill'], /needs at least one PID/],
+    [['plan', '1', '2'], /exactly one PID/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['kill', '123', '--bogus'], /bogus/],
+  ])('usage error %j → exit 2, one clear line', async (args, message) => {
+    const run = await runCli(args as string[]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\bat .*\.cjs:\d+/);
+    expect(run.stdout).toBe('');
+  });
+});

@@ -42,6 +42,8 @@ export interface MachineState {
   readonly deadline: number;
   /** A forced step has been delivered: any exit from now on is a forced one. */
   readonly forced: boolean;
+  /** An exit seen while the forced step was still being delivered: its answer decides the outcome. */
+  readonly pendingExit?: { exit: ExitInfo; at: number };
 }
 
 export function initialState(plan: KillPlan): MachineState {
@@ -120,6 +122,10 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       if (state.phase !== 'delivering' || input.index !== state.index)
         return { state, effects: [] };
       const r = input.result;
+      if (state.pendingExit && r.kind !== 'sent') {
+        // The forced end never landed: the process had already exited by itself.
+        return exited(state, state.pendingExit.at, state.pendingExit.exit, finish);
+      }
       switch (r.kind) {
         case 'sent': {
           const deadline = input.now + current.graceMs;
@@ -137,6 +143,14 @@ export function advance(state: MachineState, input: MachineInput): Transition {
               },
             },
           ];
+          if (state.pendingExit) {
+            return exited(
+              { ...state, forced },
+              state.pendingExit.at,
+              state.pendingExit.exit,
+              finish,
+            );
+          }
           if (r.notice)
             effects.push({
               type: 'emit',
@@ -173,6 +187,13 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       break;
     }
     case 'exited':
+      // Did it die of the forced end, or just before it? The delivery's answer will tell.
+      if (state.phase === 'delivering' && isForceStrategy(current.strategy)) {
+        return {
+          state: { ...state, pendingExit: { exit: input.exit, at: input.now } },
+          effects: [],
+        };
+      }
       return exited(state, input.now, input.exit, finish);
     case 'deadline': {
       if (state.phase !== 'waiting') return { state, effects: [] };

@@ -43,7 +43,7 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     }
     const errno = c.errno();
     if (errno === ERRNO.ESRCH) throw notFound(pid);
-    if (errno === ERRNO.EINVAL) {
+    if (errno === ERRNO.EINVAL || errno === ERRNO.ENOENT) {
       // A thread ID, not a process (or a PID out of range).
       throw new SafeKillError(
         'not-found',

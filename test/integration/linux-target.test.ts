@@ -1,0 +1,84 @@
+import fs from 'node:fs/promises';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openLinuxTarget } from '../../src-main/platform/linux/linux-target';
+import { sharedPidfdWatcher } from '../../src-main/platform/linux/pidfd-exit-watcher';
+import { readStat } from '../../src-main/platform/linux/proc-stat';
+import { cleanupHolders, isRunning, killQuietly, spawnTarget } from '../helpers/processes';
+
+const spawned: number[] = [];
+afterEach(() => {
+  for (const pid of spawned.splice(0)) killQuietly(pid);
+});
+afterAll(cleanupHolders);
+
+async function targets(n: number): Promise<number[]> {
+  const all = await Promise.all(
+    Array.from({ length: n }, () => spawnTarget(['--on-term', 'ignore'])),
+  );
+  const pids = all.map((t) => t.pids[0]!);
+  spawned.push(...pids);
+  return pids;
+}
+
+describe('Linux target (pidfd)', () => {
+  it('refuses a PID whose start time differs from the listed one: it names another process', async () => {
+    const [pid] = await targets(1);
+    const st = readStat(pid!)!;
+    expect(() => openLinuxTarget(pid!, { expectedStartTime: st.startTime + 1 })).toThrow(
+      expect.objectContaining({ code: 'pid-reused' }),
+    );
+    const t = openLinuxTarget(pid!, { expectedStartTime: st.startTime });
+    expect(t.startTime).toBe(st.startTime);
+    t.close();
+    expect(isRunning(pid!)).toBe(true);
+  });
+
+  it('sees every exit among many targets from one poll, without holding up other pool work', async () => {
+    const pids = await targets(12);
+    const opened = pids.map((pid) => openLinuxTarget(pid));
+    const exits = opened.map(
+      (t) =>
+        new Promise<{ pid: number; signal?: string }>((resolve) =>
+          t.onExit((e) => resolve({ pid: t.pid, signal: e.signal })),
+        ),
+    );
+    // While twelve targets are watched, file I/O on the libuv pool must still go through.
+    const reads = await Promise.all(
+      Array.from({ length: 8 }, () => fs.readFile('/proc/self/stat', 'utf8')),
+    );
+    expect(reads).toHaveLength(8);
+    expect(sharedPidfdWatcher().size).toBe(12);
+    for (const t of opened) expect(await t.deliver('signal:SIGKILL')).toEqual({ kind: 'sent' });
+    const got = await Promise.all(exits);
+    expect(got.map((g) => g.pid)).toEqual(pids);
+    // The holders never reap, so the zombies still tell how each one died.
+    for (const g of got) expect(g.signal).toBe('SIGKILL');
+    for (const t of opened) t.close();
+    expect(sharedPidfdWatcher().size).toBe(0);
+  });
+
+  it('reports gone after exit instead of signalling a PID that may be reused', async () => {
+    const [pid] = await targets(1);
+    const t = openLinuxTarget(pid!);
+    const exited = new Promise<void>((resolve) => t.onExit(() => resolve()));
+    killQuietly(pid!);
+    await exited;
+    // A zombie can still be signalled harmlessly; what matters is that nothing reaches another process.
+    const r = await t.deliver('signal:SIGTERM');
+    expect(['sent', 'gone']).toContain(r.kind);
+    t.close();
+    expect(await t.deliver('signal:SIGTERM')).toEqual({ kind: 'gone' });
+  });
+
+  it('refuses a thread ID and a missing PID with typed errors', async () => {
+    expect(() => openLinuxTarget(2 ** 22 + 12345)).toThrow(
+      expect.objectContaining({ code: 'not-found' }),
+    );
+    // Node's own worker threads have TIDs that are not process IDs.
+    const tids = (await fs.readdir(`/proc/${process.pid}/task`))
+      .map(Number)
+      .filter((t) => t !== process.pid);
+    expect(tids.length).toBeGreaterThan(0);
+    expect(() => openLinuxTarget(tids[0]!)).toThrow(expect.objectContaining({ code: 'not-found' }));
+  });
+});

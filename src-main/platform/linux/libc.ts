@@ -22,6 +22,7 @@ const SYS_pidfd_send_signal = 424;
 
 export const ERRNO = {
   EPERM: 1,
+  ENOENT: 2,
   ESRCH: 3,
   EINTR: 4,
   EAGAIN: 11,

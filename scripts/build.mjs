@@ -17,6 +17,8 @@ const entries = [{ in: 'src-main/cli/bin.ts', out: 'dist/cli.cjs', banner: '#!/u
 for (const extra of [
   { in: 'src-main/main.ts', out: 'dist/main.cjs' },
   { in: 'src-main/preload.ts', out: 'dist/preload.cjs' },
+  // The /proc reader's worker thread, loaded at run time from next to the bundle.
+  { in: 'src-main/processes/proc-worker.ts', out: 'dist/proc-worker.cjs' },
 ]) {
   if (existsSync(extra.in)) entries.push(extra);
 }

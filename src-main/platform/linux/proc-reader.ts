@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import { parseStat, type ProcState } from './proc-stat';
+import { userName } from './users';
+
+/** One process as /proc shows it: raw facts, no CPU % (that needs two samples). */
+export interface ProcRecord {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** argv[0]'s base name when it extends the 15-character comm, else comm. */
+  name: string;
+  /** argv joined by spaces; `[comm]` for kernel threads and zombies, which have none. */
+  cmdline: string;
+  uid: number;
+  user: string;
+  /** Clock ticks after boot. */
+  startTime: number;
+  /** Wall-clock start, ms since the epoch. */
+  startedAt: number;
+  state: ProcState;
+  ttyNr: number;
+  flags: number;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
+  rssBytes: number;
+}
+
+/** The kernel constants a reader needs, from the auxiliary vector (what libc's sysconf reads). */
+export interface ProcConstants {
+  clkTck: number;
+  pageSize: number;
+  /** Wall-clock boot time, ms since the epoch. */
+  bootMs: number;
+}
+
+const AT_PAGESZ = 6;
+const AT_CLKTCK = 17;
+
+export function readProcConstants(now = Date.now()): ProcConstants {
+  let clkTck = 100;
+  let pageSize = 4096;
+  try {
+    const aux = fs.readFileSync('/proc/self/auxv');
+    for (let o = 0; o + 16 <= aux.length; o += 16) {
+      const key = Number(aux.readBigUInt64LE(o));
+      const value = Number(aux.readBigUInt64LE(o + 8));
+      if (key === AT_PAGESZ && value > 0) pageSize = value;
+      if (key === AT_CLKTCK && value > 0) clkTck = value;
+    }
+  } catch {
+    // No auxv (unusual): the values above are Linux's on every mainstream architecture.
+  }
+  // /proc/uptime is precise to 10 ms; /proc/stat's btime only to the second.
+  const uptimeS = Number(fs.readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
+  return { clkTck, pageSize, bootMs: now - uptimeS * 1000 };
+}
+
+/** What argv[0] says the program is called, when it agrees with comm (which is cut at 15). */
+export function displayName(comm: string, argv0: string): string {
+  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+  return base.length > comm.length && base.startsWith(comm) ? base : comm;
+}
+
+interface Known {
+  startTime: number;
+  comm: string;
+  name: string;
+  cmdline: string;
+  uid: number;
+  user: string;
+  startedAt: number;
+}
+
+export interface ProcReaderOptions {
+  constants?: ProcConstants;
+  /** Called with the PIDs listed, before any is read: a seam for tests that end one mid-read. */
+  afterList?: (pids: number[]) => void;
+}
+
+/**
+ * Reads the process table from /proc synchronously into one reused buffer (thousands of small
+ * async reads cost far more than the reads themselves). The stat file is read for every PID on
+ * every call; the command line and owner only for processes not seen before, or whose comm
+ * changed (an exec). A process that vanishes mid-read is left out, never an error.
+ */
+export class ProcReader {
+  readonly constants: ProcConstants;
+  private buf = Buffer.allocUnsafe(16 * 1024);
+  private known = new Map<number, Known>();
+  private readonly afterList?: (pids: number[]) => void;
+
+  constructor(opts: ProcReaderOptions = {}) {
+    this.constants = opts.constants ?? readProcConstants();
+    this.afterList = opts.afterList;
+  }
+
+  read(): ProcRecord[] {
+    const pids = listPids();
+    this.afterList?.(pids);
+    const out: ProcRecord[] = [];
+    const seen = new Map<number, Known>();
+    for (const pid of pids) {
+      const rec = this.readOne(pid, seen);
+      if (rec) out.push(rec);
+    }
+    this.known = seen; // Forget the departed, so the cache never grows past the table.
+    return out;
+  }
+
+  private readOne(pid: number, seen: Map<number, Known>): ProcRecord | undefined {
+    const n = this.readFile(`/proc/${pid}/stat`, false);
+    if (n < 0) return undefined;
+    const st = parseStat(this.buf.toString('latin1', 0, n));
+    if (!st) return undefined;
+    let k = this.known.get(pid);
+    if (!k || k.startTime !== st.startTime || k.comm !== st.comm) {
+      k = this.describe(pid, st.comm, st.startTime);
+      if (!k) return undefined;
+    }
+    seen.set(pid, k);
+    return {
+      pid,
+      ppid: st.ppid,
+      comm: st.comm,
+      name: k.name,
+      cmdline: k.cmdline,
+      uid: k.uid,
+      user: k.user,
+      startTime: st.startTime,
+      startedAt: k.startedAt,
+      state: st.state,
+      ttyNr: st.ttyNr,
+      flags: st.flags,
+      cpuTicks: st.utime + st.stime,
+      rssBytes: st.rssPages * this.constants.pageSize,
+    };
+  }
+
+  /** The facts that change only with an exec: command line, owner, start. */
+  private describe(pid: number, comm: string, startTime: number): Known | undefined {
+    let uid: number;
+    try {
+      uid = fs.statSync(`/proc/${pid}`).uid;
+    } catch {
+      return undefined; // Gone.
+    }
+    const n = this.readFile(`/proc/${pid}/cmdline`, true);
+    if (n < 0) return undefined;
+    let end = n;
+    while (end > 0 && this.buf[end - 1] === 0) end--;
+    const args = this.buf.toString('utf8', 0, end);
+    const nul = args.indexOf('\0');
+    const argv0 = nul < 0 ? args : args.slice(0, nul);
+    const { clkTck, bootMs } = this.constants;
+    return {
+      startTime,
+      comm,
+      name: args ? displayName(comm, argv0) : comm,
+      cmdline: args ? args.replaceAll('\0', ' ') : `[${comm}]`,
+      uid,
+      user: userName(uid),
+      startedAt: Math.round(bootMs + (startTime * 1000) / clkTck),
+    };
+  }
+
+  /** Reads a whole file into this.buf (growing it if `grow`); the length, or -1 when gone. */
+  private readFile(path: string, grow: boolean): number {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch {
+      return -1;
+    }
+    try {
+      let n = 0;
+      for (;;) {
+        const got = fs.readSync(fd, this.buf, n, this.buf.length - n, null);
+        n += got;
+        // A stat file comes in one read; a command line may come a page at a time.
+        if (got === 0 || !grow) return n;
+        if (n < this.buf.length) continue;
+        const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+        this.buf.copy(bigger, 0, 0, n);
+        this.buf = bigger;
+      }
+    } catch {
+      return -1; // ESRCH: it exited between open and read.
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+/** The PIDs in /proc now (threads are not listed at the top level). */
+export function listPids(): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) out.push(Number(name));
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { isSafeKillError } from '../../src-shared/errors';
 import { UsageError } from './args';
 import { killCommand } from './commands/kill';
+import { listCommand } from './commands/list';
 import { planCommand } from './commands/plan';
 import { EXIT } from './exit-status';
 import type { CliIo } from './io';
@@ -17,6 +18,10 @@ Commands:
                   ctrl-break, terminate (Windows)
       --tree      also end every descendant, each with its own outcome
       --json      one JSON event per line, ending with one "result" per target
+  list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]
+      The process table: CPU % over a short sample, memory, start, flags (W window,
+      T terminal, P protected). --filter matches a PID, name, command line or user;
+      --tree nests children under parents; --json prints one JSON array.
 
 Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused,
 130 cancelled (Ctrl+C).
@@ -27,6 +32,7 @@ export type Command = (argv: string[], io: CliIo) => Promise<number>;
 export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   kill: killCommand,
+  list: listCommand,
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

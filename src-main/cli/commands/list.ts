@@ -1,0 +1,140 @@
+import type { ProcessRow } from '../../../src-shared/process';
+import { createProcessSource } from '../../processes/process-source';
+import { SORT_KEYS, compareRows, filterRows, type SortKey } from '../../processes/query';
+import { buildTree, walkTree, type TreeNode } from '../../processes/tree';
+import { UsageError, parseOptions } from '../args';
+import { EXIT } from '../exit-status';
+import type { CliIo } from '../io';
+
+/** CPU % is use over an interval: a one-shot list waits this long between its two reads. */
+const CPU_SAMPLE_MS = 300;
+
+export async function listCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(argv, {
+    json: { type: 'boolean' },
+    tree: { type: 'boolean' },
+    filter: { type: 'string' },
+    sort: { type: 'string' },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`list takes no PIDs (got "${positionals[0]}"); use --filter TEXT`);
+  const sort = values.sort ?? 'pid';
+  if (!(SORT_KEYS as readonly string[]).includes(sort))
+    throw new UsageError(`unknown sort "${sort}"; choose one of: ${SORT_KEYS.join(', ')}`);
+  if (values.filter !== undefined && values.filter.trim() === '')
+    throw new UsageError('--filter needs some text, e.g. --filter firefox');
+
+  // One-shot: no UI thread to keep free, so the /proc reader runs in this thread.
+  const source = createProcessSource({
+    backend: process.platform === 'linux' ? 'inline' : undefined,
+  });
+  let rows: ProcessRow[];
+  try {
+    await source.snapshot();
+    if (source.backend !== 'ps-list') {
+      await new Promise((r) => setTimeout(r, CPU_SAMPLE_MS));
+      await source.refresh();
+    }
+    rows = [...(await source.snapshot()).rows];
+  } finally {
+    await source.close();
+  }
+
+  const filter = values.filter?.trim();
+  if (filter !== undefined) rows = filterRows(rows, filter, values.tree === true);
+  rows.sort(compareRows(sort as SortKey));
+  const tree = values.tree ? buildTree(rows) : undefined;
+
+  if (values.json) {
+    io.stdout.write(JSON.stringify(tree ? tree.map(nested) : rows) + '\n');
+  } else {
+    const width = io.stdout.isTTY ? io.stdout.columns : undefined;
+    io.stdout.write(formatTable(rows, tree, Date.now(), width).join('\n') + '\n');
+  }
+  if (filter !== undefined && rows.length === 0) {
+    io.stderr.write(`safekill: no process matches "${filter}"\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+type Nested = ProcessRow & { children: Nested[] };
+
+function nested(node: TreeNode): Nested {
+  return { ...node.row, children: node.children.map(nested) };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+}
+
+/** HH:MM:SS for today, the date otherwise (local time). */
+export function formatStarted(startedAt: number, now: number): string {
+  if (!startedAt) return '-';
+  const d = new Date(startedAt);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (d.toDateString() === new Date(now).toDateString())
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** W: a visible window; T: a controlling terminal (console); P: protected. */
+export function flags(r: ProcessRow): string {
+  return (r.hasWindow ? 'W' : '-') + (r.hasConsole ? 'T' : '-') + (r.protectedReason ? 'P' : '-');
+}
+
+/**
+ * The readable table: one header, one line per row (indented under its parent with a tree), each
+ * cut to `width` when writing to a terminal. Pure, for tests.
+ */
+export function formatTable(
+  rows: readonly ProcessRow[],
+  tree: readonly TreeNode[] | undefined,
+  now: number,
+  width?: number,
+): string[] {
+  const lines = tree
+    ? [...walkTree(tree)].map(({ node, depth }) => ({
+        row: node.row,
+        indent: depth > 0 ? '  '.repeat(depth - 1) + '└ ' : '',
+      }))
+    : rows.map((row) => ({ row, indent: '' }));
+  const userWidth = Math.min(12, Math.max(4, ...rows.map((r) => r.user.length)));
+  const head = (cells: string[]) =>
+    [
+      cells[0]!.padStart(7),
+      cells[1]!.padStart(7),
+      cells[2]!.slice(0, userWidth).padEnd(userWidth),
+      cells[3]!.padEnd(8),
+      cells[4]!.padStart(6),
+      cells[5]!.padStart(6),
+      cells[6]!.padEnd(10),
+      cells[7]!,
+      cells[8]!,
+    ].join(' ');
+  const out = [head(['PID', 'PPID', 'USER', 'STATE', 'CPU%', 'MEM', 'STARTED', 'FLG', 'COMMAND'])];
+  for (const { row: r, indent } of lines) {
+    out.push(
+      head([
+        String(r.pid),
+        String(r.ppid),
+        r.user,
+        r.state,
+        r.cpuPercent.toFixed(1),
+        formatBytes(r.rssBytes),
+        formatStarted(r.startedAt, now),
+        flags(r),
+        indent + r.cmdline,
+      ]),
+    );
+  }
+  return width ? out.map((l) => (l.length > width ? l.slice(0, width - 1) + '…' : l)) : out;
+}

@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import { killCommand } from './commands/kill';
 import { listCommand } from './commands/list';
 import { planCommand } from './commands/plan';
+import { doctorCommand } from './commands/doctor';
 import { EXIT } from './exit-status';
 import type { CliIo } from './io';
 
@@ -23,6 +24,9 @@ Commands:
       T terminal, P protected). --filter matches a PID, name, command line or user;
       --tree nests children under parents; --json prints one JSON array.
 
+  doctor [--json]
+      Show what this installation uses: koffi, the console helper, pidfd or its fallback.
+
 Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused,
 130 cancelled (Ctrl+C).
 `;
@@ -32,6 +36,7 @@ export type Command = (argv: string[], io: CliIo) => Promise<number>;
 export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   kill: killCommand,
+  doctor: doctorCommand,
   list: listCommand,
 };
 

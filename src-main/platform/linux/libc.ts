@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import { koffi } from '../koffi';
 
 /** The few libc entry points SafeKill needs on Linux, loaded once on first use through koffi. */
 export interface Libc {
@@ -38,7 +38,7 @@ let cached: Libc | undefined;
 
 export function libc(): Libc {
   if (cached) return cached;
-  const lib = koffi.load('libc.so.6');
+  const lib = koffi().load('libc.so.6');
   const syscall = lib.func('long syscall(long nr, ...)');
   const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
   const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
@@ -50,7 +50,7 @@ export function libc(): Libc {
       ),
     pollAsync: (fds, nfds, timeout, cb) => poll.async(fds, nfds, timeout, cb),
     eventfd: (initval, flags) => Number(eventfd(initval, flags)),
-    errno: () => koffi.errno(),
+    errno: () => koffi().errno(),
   };
   return cached;
 }

@@ -17,6 +17,8 @@ const entries = [{ in: 'src-main/cli/bin.ts', out: 'dist/cli.cjs', banner: '#!/u
 for (const extra of [
   { in: 'src-main/main.ts', out: 'dist/main.cjs' },
   { in: 'src-main/preload.ts', out: 'dist/preload.cjs' },
+  // Browser mode: the service behind the loopback WebSocket bridge (npm run start:web).
+  { in: 'src-main/bridge/web-main.ts', out: 'dist/web.cjs' },
   // The /proc reader's worker thread, loaded at run time from next to the bundle.
   { in: 'src-main/processes/proc-worker.ts', out: 'dist/proc-worker.cjs' },
 ]) {
@@ -34,3 +36,11 @@ await Promise.all(
   ),
 );
 chmodSync('dist/cli.cjs', 0o755);
+
+// The React renderer (dist/renderer), loaded by Electron from a file and served by the bridge.
+if (existsSync('vite.config.ts')) {
+  // The config imports the CSP from src-shared (extension-less TS imports, fine for its bundler).
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING = 'true';
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+}

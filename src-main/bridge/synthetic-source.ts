@@ -1,0 +1,80 @@
+import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
+import type { ProcessSourceLike } from '../service/service';
+
+const WORDS = ['kworker', 'node', 'chromium', 'bash', 'python3', 'postgres', 'nginx', 'java'];
+
+/**
+ * A made-up process list of `count` rows for the UI benchmark only (this machine does not have
+ * 5,000 processes). Every refresh changes the CPU and memory of `churn` rows and replaces a few,
+ * like a busy machine. Its PIDs start at 4,000,000, above Linux's pid_max, so none is real.
+ */
+export function createSyntheticSource(
+  count: number,
+  churn = Math.ceil(count / 10),
+): ProcessSourceLike {
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let nextPid = 4_000_000;
+  let seq = 0;
+  const t0 = Date.now();
+  const make = (): ProcessRow => {
+    const pid = nextPid++;
+    const name = `${WORDS[pid % WORDS.length]}-${pid % 997}`;
+    const startTime = pid;
+    return {
+      key: `${pid}@${startTime}`,
+      pid,
+      ppid: pid % 7 === 0 || pid < 4_000_010 ? 1 : 4_000_000 + Math.floor((pid - 4_000_000) / 7),
+      name,
+      cmdline: `/usr/bin/${name} --synthetic --worker=${pid % 31}`,
+      user: pid % 3 === 0 ? 'root' : 'user',
+      startTime,
+      startedAt: t0 - (pid % 100_000) * 1000,
+      state: 'sleeping',
+      cpuPercent: Math.round(rand() * 1000) / 10,
+      rssBytes: Math.floor(rand() * 2 ** 30),
+      hasWindow: false,
+      hasConsole: false,
+    };
+  };
+  let rows = Array.from({ length: count }, make);
+  const timers = new Set<ReturnType<typeof setInterval>>();
+
+  const step = (): ProcessDiff => {
+    const changed: ProcessRow[] = [];
+    for (let i = 0; i < churn; i++) {
+      const idx = Math.floor(rand() * rows.length);
+      const r = { ...rows[idx]!, cpuPercent: Math.round(rand() * 1000) / 10 };
+      r.rssBytes = Math.floor(rand() * 2 ** 30);
+      rows[idx] = r;
+      changed.push(r);
+    }
+    const removed = rows.slice(-3).map((r) => r.key);
+    const added = [make(), make(), make()];
+    rows = [...rows.slice(0, -3), ...added];
+    const removedSet = new Set(removed);
+    return {
+      seq: ++seq,
+      takenAt: Date.now(),
+      added,
+      removed,
+      changed: changed.filter((r) => !removedSet.has(r.key)),
+    };
+  };
+
+  return {
+    snapshot: async (): Promise<ProcessSnapshot> => ({ seq, takenAt: Date.now(), rows }),
+    subscribe(cb, intervalMs = 1000) {
+      const t = setInterval(() => cb(step()), intervalMs);
+      timers.add(t);
+      return () => {
+        clearInterval(t);
+        timers.delete(t);
+      };
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Browser mode: the service behind the loopback bridge, the unchanged renderer in a browser.
+//   node dist/web.cjs [--port N] [--no-open] [--synthetic-rows N]
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SafeKillError } from '../../src-shared/errors';
+import { currentPlatform } from '../platform/current';
+import { createProcessSource } from '../processes/process-source';
+import { defaultDataDir, historyFile } from '../service/data-dir';
+import { createHistoryStore } from '../service/history-store';
+import { createService, type ProcessSourceLike } from '../service/service';
+import { startBridge } from './bridge-server';
+import { createSyntheticSource } from './synthetic-source';
+import { parseWebArgs } from './web-args';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Opens the page as an app window when there is a display and Chromium to show it. */
+function openInChromium(url: string): ChildProcess | undefined {
+  if (!process.env.DISPLAY || !fs.existsSync(CHROMIUM)) return undefined;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-chromium-'));
+  // Its own process group, so the whole browser (zygote, renderers) ends with it.
+  const child = spawn(
+    CHROMIUM,
+    [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-sync'],
+    { stdio: 'ignore', detached: true },
+  );
+  child.on('error', () => undefined);
+  return child;
+}
+
+async function main(): Promise<void> {
+  const args = parseWebArgs(process.argv.slice(2));
+  const rendererDir = path.join(__dirname, 'renderer');
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new SafeKillError('not-found', `the UI is not built (${rendererDir}); run npm run build`);
+  const platform = currentPlatform();
+  const source: ProcessSourceLike = args.syntheticRows
+    ? createSyntheticSource(args.syntheticRows)
+    : createProcessSource();
+  const service = createService({
+    source,
+    platform,
+    history: createHistoryStore(historyFile(defaultDataDir())),
+    mode: 'browser',
+  });
+  const bridge = await startBridge({ service, rendererDir, port: args.port });
+  if (args.syntheticRows)
+    console.log(`Benchmark data: ${args.syntheticRows} synthetic rows, not real processes.`);
+  console.log(`SafeKill UI: ${bridge.url}`);
+  const browser = args.open ? openInChromium(bridge.url) : undefined;
+  if (browser) console.log('Opened it in Chromium.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    // Cancel first: no kill step is sent after this (targets not yet forced live on).
+    await service.close();
+    await bridge.close();
+    if (browser?.pid && browser.exitCode === null) {
+      try {
+        process.kill(-browser.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    console.log('SafeKill UI stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(`safekill: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});

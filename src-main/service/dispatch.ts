@@ -1,0 +1,59 @@
+import {
+  describeIssues,
+  isChannel,
+  requestSchemas,
+  type Channel,
+  type Envelope,
+  type RequestOf,
+} from '../../src-shared/api';
+import { isSafeKillError } from '../../src-shared/errors';
+import type { Service } from './service';
+
+type Handlers = { [C in Channel]: (service: Service, payload: RequestOf<C>) => unknown };
+
+const handlers: Handlers = {
+  'app:info': (s) => s.info(),
+  'processes:snapshot': (s) => s.snapshot(),
+  'kill:plan': (s, p) => s.plan(p),
+  'kill:start': (s, p) => s.kill(p),
+  'kill:cancel': (s, p) => s.cancel(p.killId),
+  'history:list': (s) => s.history(),
+};
+
+/**
+ * The one entry point both faces (IPC and the bridge) use: checks the channel, validates the
+ * payload against the contract, calls the service and wraps the answer. Never throws: a bad
+ * payload or a failure becomes a typed error in the envelope.
+ */
+export async function dispatch(
+  service: Service,
+  channel: unknown,
+  payload: unknown,
+): Promise<Envelope<unknown>> {
+  if (!isChannel(channel)) {
+    return {
+      ok: false,
+      error: { code: 'bad-input', message: `unknown channel ${JSON.stringify(channel)}` },
+    };
+  }
+  const parsed = requestSchemas[channel].safeParse(payload);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'bad-input',
+        message: `bad ${channel} request: ${describeIssues(parsed.error)}`,
+      },
+    };
+  }
+  try {
+    const handler = handlers[channel] as (s: Service, p: unknown) => unknown;
+    return { ok: true, result: await handler(service, parsed.data) };
+  } catch (e) {
+    if (isSafeKillError(e)) return { ok: false, error: e.toJSON() };
+    return {
+      ok: false,
+      error: { code: 'internal', message: e instanceof Error ? e.message : String(e) },
+    };
+  }
+}

@@ -1,0 +1,180 @@
+import type {
+  AppInfo,
+  HistoryEntry,
+  KillRequestPayload,
+  KillStarted,
+  PlanReply,
+  PlanRequest,
+  PushMessage,
+} from '../../src-shared/api';
+import { SafeKillError } from '../../src-shared/errors';
+import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../src-shared/kill';
+import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
+import { killTargets, planFor } from '../kill/kill-targets';
+import type { KillPlatform } from '../platform/types';
+import type { HistoryStore } from './history-store';
+
+/** What the service needs from the process list (src-main/processes/process-source.ts). */
+export interface ProcessSourceLike {
+  snapshot(): Promise<ProcessSnapshot>;
+  subscribe(cb: (diff: ProcessDiff) => void, intervalMs?: number): () => void;
+  close(): Promise<void>;
+}
+
+export interface ServiceDeps {
+  source: ProcessSourceLike;
+  platform: KillPlatform;
+  history: HistoryStore;
+  mode: AppInfo['mode'];
+  /** Wall clock for event stamps and history (injected for tests). */
+  now?: () => number;
+  refreshMs?: number;
+  tickMs?: number;
+}
+
+/** The one object every face (IPC, bridge) drives. It owns running kills and the history. */
+export interface Service {
+  info(): AppInfo;
+  snapshot(): Promise<ProcessSnapshot>;
+  plan(req: PlanRequest): Promise<PlanReply>;
+  kill(req: KillRequestPayload): KillStarted;
+  cancel(killId: string): { cancelled: boolean };
+  history(): HistoryEntry[];
+  /** Pushed events (table diffs, kill events, history). The process list is watched while any
+   * listener is attached. */
+  onPush(listener: (m: PushMessage) => void): () => void;
+  /** Kills still running. */
+  running(): string[];
+  /** Resolves when every running kill has finished. */
+  idle(): Promise<void>;
+  /** Cancels running kills (targets not yet forced live on), waits for them, stops watching. */
+  close(): Promise<void>;
+}
+
+export function createService(deps: ServiceDeps): Service {
+  const now = deps.now ?? Date.now;
+  const listeners = new Set<(m: PushMessage) => void>();
+  const kills = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  let unsubscribeSource: (() => void) | undefined;
+  let closed = false;
+  let nextId = 1;
+
+  const push = (m: PushMessage) => {
+    for (const l of listeners) l(m);
+  };
+
+  const onEvent = (killId: string, names: Map<number, string>, finished: HistoryEntry[]) => {
+    return (event: KillEvent) => {
+      if (event.type === 'plan') names.set(event.pid, event.plan.name);
+      push({ channel: 'kill:event', payload: { killId, at: now(), event } });
+      if (event.type === 'result') {
+        const { type: _type, ...result } = event;
+        const entry: HistoryEntry = {
+          ...result,
+          killId,
+          name: names.get(event.pid) ?? '',
+          finishedAt: now(),
+        };
+        finished.push(entry);
+        deps.history.add([entry]);
+        push({ channel: 'history:added', payload: entry });
+      }
+    };
+  };
+
+  const run = async (killId: string, req: KillRequestPayload, abort: AbortController) => {
+    const names = new Map<number, string>();
+    const finished: HistoryEntry[] = [];
+    const pids = req.targets.map((t) => t.pid);
+    try {
+      await killTargets(
+        {
+          pids,
+          overrides: req.overrides,
+          tree: req.tree ?? false,
+          forceProtected: req.forceProtected ?? false,
+          expectedStartTimes: new Map(
+            req.targets.flatMap((t) => (t.startTime === undefined ? [] : [[t.pid, t.startTime]])),
+          ),
+        },
+        {
+          platform: deps.platform,
+          onEvent: onEvent(killId, names, finished),
+          signal: abort.signal,
+          tickMs: deps.tickMs ?? 1000,
+        },
+      );
+    } catch (e) {
+      // Nothing may be left without an answer: every target not yet reported fails in words.
+      const report = onEvent(killId, names, finished);
+      for (const pid of pids) {
+        if (finished.some((f) => f.pid === pid)) continue;
+        report({
+          type: 'result',
+          pid,
+          outcome: 'failed',
+          code: 'internal',
+          elapsedMs: 0,
+          reason: `SafeKill could not end it: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      }
+    }
+  };
+
+  const service: Service = {
+    info: () => ({
+      platform: deps.platform.platform,
+      strategies: [...STRATEGIES_BY_PLATFORM[deps.platform.platform]],
+      defaultGraceMs: DEFAULT_GRACE_MS,
+      mode: deps.mode,
+      historyPath: deps.history.path,
+    }),
+    snapshot: () => deps.source.snapshot(),
+    plan: (req) => planFor(req.pid, req.overrides, deps.platform),
+    kill(req) {
+      if (closed) throw new SafeKillError('unsupported', 'SafeKill is shutting down');
+      const killId = `k${nextId++}-${now().toString(36)}`;
+      const abort = new AbortController();
+      const done = run(killId, req, abort).finally(() => kills.delete(killId));
+      kills.set(killId, { abort, done });
+      return { killId };
+    },
+    cancel(killId) {
+      const k = kills.get(killId);
+      if (!k) return { cancelled: false };
+      k.abort.abort();
+      return { cancelled: true };
+    },
+    history: () => deps.history.list(),
+    onPush(listener) {
+      listeners.add(listener);
+      if (!unsubscribeSource && !closed) {
+        unsubscribeSource = deps.source.subscribe(
+          (diff) => push({ channel: 'processes:diff', payload: diff }),
+          deps.refreshMs,
+        );
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && unsubscribeSource) {
+          unsubscribeSource();
+          unsubscribeSource = undefined;
+        }
+      };
+    },
+    running: () => [...kills.keys()],
+    async idle() {
+      while (kills.size > 0) await Promise.all([...kills.values()].map((k) => k.done));
+    },
+    async close() {
+      closed = true;
+      for (const k of kills.values()) k.abort.abort();
+      await service.idle();
+      unsubscribeSource?.();
+      unsubscribeSource = undefined;
+      listeners.clear();
+      await deps.source.close();
+    },
+  };
+  return service;
+}

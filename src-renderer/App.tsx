@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { DEFAULT_OVERRIDES, type AppInfo, type HistoryEntry } from '../src-shared/api';
+import type { PlanOverrides } from '../src-shared/kill';
+import type { ProcessRow } from '../src-shared/process';
+import type { ApiClient } from './api/client';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import { DetailsPanel } from './components/DetailsPanel';
+import { HistoryList } from './components/HistoryList';
+import { plainError } from './components/plain-error';
+import { ProcessTable } from './components/ProcessTable';
+import { RunningKills } from './components/RunningKills';
+import { applyKillEvent, describeResult, type Runs } from './state/kills';
+import { RowStore } from './state/row-store';
+import { viewRows, type SortKey, type SortSpec } from './state/table-model';
+import { usePaintTimer } from './state/perf';
+
+interface PendingConfirm {
+  targets: ProcessRow[];
+  tree: boolean;
+  reason: string;
+}
+
+export function App({ api }: { api: ApiClient }) {
+  const store = useMemo(() => new RowStore(), []);
+  const version = useSyncExternalStore(store.subscribe, store.getVersion);
+  const [info, setInfo] = useState<AppInfo>();
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<SortSpec>({ key: 'cpu', dir: 'desc' });
+  const [tree, setTree] = useState(false);
+  const [selectedKey, setSelectedKey] = useState<string>();
+  const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
+  const [runs, setRuns] = useState<Runs>(new Map());
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [status, setStatus] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [confirm, setConfirm] = useState<PendingConfirm>();
+  const filterRef = useRef<HTMLInputElement>(null);
+  const gridWrap = useRef<HTMLDivElement>(null);
+  // Kills started here that were refused as protected: ask, then retry with consent.
+  const askOnRefusal = useRef(new Map<string, PendingConfirm>());
+
+  useEffect(() => {
+    const off = api.onPush((m) => {
+      if (m.channel === 'processes:diff') store.apply(m.payload);
+      else if (m.channel === 'kill:event') {
+        setRuns((r) => applyKillEvent(r, m.payload));
+        const e = m.payload.event;
+        if (e.type === 'result') {
+          const run = runsRef.current.get(`${m.payload.killId}:${e.pid}`);
+          setStatus(describeResult(e, run?.name ?? ''));
+          const ask = askOnRefusal.current.get(m.payload.killId);
+          if (ask && e.outcome === 'refused' && e.code === 'protected') {
+            askOnRefusal.current.delete(m.payload.killId);
+            setConfirm({ ...ask, reason: e.reason });
+          }
+        }
+      } else if (m.channel === 'history:added') setHistory((h) => [m.payload, ...h]);
+    });
+    api.onClose((why) => setProblem(why));
+    api.call('app:info', undefined).then(setInfo, (e: unknown) => setProblem(plainError(e)));
+    api.call('processes:snapshot', undefined).then(
+      (s) => store.load(s),
+      (e: unknown) => setProblem(plainError(e)),
+    );
+    api.call('history:list', undefined).then(setHistory, () => undefined);
+    return off;
+  }, [api, store]);
+
+  const runsRef = useRef(runs);
+  runsRef.current = runs;
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the store's rows
+  const rows = useMemo(
+    () => viewRows(store.rows.values(), filter, sort, tree),
+    [version, filter, sort, tree, store],
+  );
+  usePaintTimer(store, version);
+  const selected = selectedKey ? store.rows.get(selectedKey) : undefined;
+
+  const start = useCallback(
+    async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
+      try {
+        const { killId } = await api.call('kill:start', {
+          targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
+          overrides,
+          tree: withTree,
+          forceProtected,
+        });
+        if (!forceProtected)
+          askOnRefusal.current.set(killId, { targets, tree: withTree, reason: '' });
+      } catch (e) {
+        setStatus(`Could not start: ${plainError(e)}`);
+      }
+    },
+    [api, overrides],
+  );
+
+  const end = useCallback(
+    (withTree: boolean) => {
+      if (!selected) return;
+      if (selected.protectedReason) {
+        setConfirm({ targets: [selected], tree: withTree, reason: selected.protectedReason });
+      } else void start([selected], withTree, false);
+    },
+    [selected, start],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const typing =
+        t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+      if (e.key === '/' && !typing && !confirm) {
+        e.preventDefault();
+        filterRef.current?.focus();
+        filterRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [confirm]);
+
+  const onSort = (key: SortKey) =>
+    setSort((s) =>
+      s.key === key
+        ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' }
+        : { key, dir: key === 'cpu' || key === 'memory' ? 'desc' : 'asc' },
+    );
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>SafeKill</h1>
+        <input
+          ref={filterRef}
+          type="search"
+          className="filter"
+          aria-label="Filter processes"
+          placeholder="Filter by name, PID or command line  ( / )"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' || e.key === 'Enter') {
+              e.preventDefault();
+              if (!selected && rows[0]) setSelectedKey(rows[0].row.key);
+              gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+            }
+          }}
+        />
+        <label className="tree-toggle">
+          <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
+          view
+        </label>
+        <span className="muted small mode">
+          {info ? (info.mode === 'browser' ? 'Browser mode' : 'Desktop') : 'Connecting…'}
+        </span>
+      </header>
+      {problem && (
+        <p className="banner error" role="alert">
+          {problem}
+        </p>
+      )}
+      <main className="main">
+        <div className="table-wrap" ref={gridWrap}>
+          <ProcessTable
+            rows={rows}
+            total={store.rows.size}
+            sort={sort}
+            onSort={onSort}
+            selectedKey={selectedKey}
+            onSelect={(r) => setSelectedKey(r.key)}
+            onEnd={() => end(false)}
+            tree={tree}
+          />
+        </div>
+        <aside className="side">
+          <DetailsPanel
+            api={api}
+            info={info}
+            row={selected}
+            overrides={overrides}
+            onOverrides={setOverrides}
+            onEnd={end}
+          />
+          <RunningKills
+            runs={runs}
+            onCancel={(killId) => {
+              api.call('kill:cancel', { killId }).catch((e: unknown) => setStatus(plainError(e)));
+            }}
+            onDismiss={(id) =>
+              setRuns((r) => {
+                const next = new Map(r);
+                next.delete(id);
+                return next;
+              })
+            }
+          />
+          <HistoryList entries={history} />
+        </aside>
+      </main>
+      <div role="status" aria-live="polite" className="status">
+        {status}
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={`End protected process ${confirm.targets.map((t) => `${t.name} (${t.pid})`).join(', ')}?`}
+          message={`It is protected: ${confirm.reason}. Ending it may break your session or the system.`}
+          confirmLabel="End anyway"
+          onCancel={() => setConfirm(undefined)}
+          onConfirm={() => {
+            setConfirm(undefined);
+            void start(confirm.targets, confirm.tree, true);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Channel, Envelope, PushMessage, ReplyOf, RequestOf } from '../../src-shared/api';
+import type { ErrorCode } from '../../src-shared/errors';
+
+/** An error answered by SafeKill, rebuilt on this side with its typed code. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+/** What a transport moves: raw envelopes and pushed messages. */
+export interface Transport {
+  invoke(channel: Channel, payload: unknown): Promise<Envelope<unknown>>;
+  onPush(cb: (m: PushMessage) => void): () => void;
+  /** Called when the connection to SafeKill is lost for good. */
+  onClose?(cb: (why: string) => void): void;
+}
+
+/** The one client the UI talks to, whatever carries it (Electron's preload or the bridge). */
+export interface ApiClient {
+  call<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ReplyOf<C>>;
+  onPush(cb: (m: PushMessage) => void): () => void;
+  onClose(cb: (why: string) => void): void;
+}
+
+export function createClient(transport: Transport): ApiClient {
+  return {
+    async call(channel, payload) {
+      const env = await transport.invoke(channel, payload ?? null);
+      if (!env.ok) throw new ApiError(env.error.code, env.error.message);
+      return env.result as ReplyOf<typeof channel>;
+    },
+    onPush: (cb) => transport.onPush(cb),
+    onClose: (cb) => transport.onClose?.(cb),
+  };
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo, PlanReply } from '../../src-shared/api';
+import type { PlanOverrides, StrategyChoice } from '../../src-shared/kill';
+import type { ProcessRow } from '../../src-shared/process';
+import type { ApiClient } from '../api/client';
+import { plainError } from './plain-error';
+
+export interface DetailsPanelProps {
+  api: ApiClient;
+  info: AppInfo | undefined;
+  row: ProcessRow | undefined;
+  overrides: PlanOverrides;
+  onOverrides(o: PlanOverrides): void;
+  onEnd(tree: boolean): void;
+}
+
+/** The selected process: what SafeKill would do to end it and why, with the user's overrides. */
+export function DetailsPanel({ api, info, row, overrides, onOverrides, onEnd }: DetailsPanelProps) {
+  const [plan, setPlan] = useState<{ key: string; reply?: PlanReply; error?: string }>();
+  const pid = row?.pid;
+  const key = row?.key;
+
+  useEffect(() => {
+    if (pid === undefined || key === undefined) return;
+    let live = true;
+    api.call('kill:plan', { pid, overrides }).then(
+      (reply) => live && setPlan({ key, reply }),
+      (e: unknown) => live && setPlan({ key, error: plainError(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, pid, key, overrides]);
+
+  if (!row) {
+    return (
+      <section className="panel details" aria-label="Details">
+        <p className="hint">Select a process to see how SafeKill would end it.</p>
+      </section>
+    );
+  }
+  const current = plan?.key === row.key ? plan : undefined;
+  const graceS = (overrides.graceMs ?? info?.defaultGraceMs ?? 5000) / 1000;
+  const protectedReason = current?.reply?.facts.protectedReason ?? row.protectedReason;
+
+  return (
+    <section className="panel details" aria-labelledby="details-title">
+      <h2 id="details-title">
+        {row.name} <span className="muted">PID {row.pid}</span>
+      </h2>
+      <p className="cmdline" title={row.cmdline}>
+        {row.cmdline || '(no command line)'}
+      </p>
+      {protectedReason && (
+        <p className="warning">Protected: {protectedReason}. SafeKill will ask before ending it.</p>
+      )}
+      <div className="overrides">
+        <label>
+          Strategy{' '}
+          <select
+            value={overrides.strategy}
+            onChange={(e) =>
+              onOverrides({ ...overrides, strategy: e.target.value as StrategyChoice })
+            }
+          >
+            <option value="auto">Automatic</option>
+            {info?.strategies.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Grace period (seconds){' '}
+          <input
+            type="number"
+            min={0}
+            max={86400}
+            step={0.5}
+            value={graceS}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (Number.isFinite(v) && v >= 0 && v <= 86400)
+                onOverrides({ ...overrides, graceMs: Math.round(v * 1000) });
+            }}
+          />
+        </label>
+      </div>
+      <h3>Plan</h3>
+      {!current && <p className="hint">Working out the plan…</p>}
+      {current?.error && (
+        <p className="error" role="alert">
+          {current.error}
+        </p>
+      )}
+      {current?.reply && (
+        <>
+          <p>{current.reply.plan.summary}</p>
+          <ol className="plan-steps" aria-label="Plan steps">
+            {current.reply.plan.steps.map((s, i) => (
+              <li key={i}>
+                <strong>{s.strategy}</strong>
+                {s.graceMs > 0 && <> then wait {(s.graceMs / 1000).toFixed(1)} s</>}
+                <span className="reason">: {s.reason}</span>
+              </li>
+            ))}
+          </ol>
+          <p className="muted small">Identity check: {current.reply.plan.mechanism}</p>
+        </>
+      )}
+      <div className="actions">
+        <button type="button" className="danger" onClick={() => onEnd(false)}>
+          End
+        </button>
+        <button type="button" onClick={() => onEnd(true)}>
+          End tree
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { ProcessRow } from '../../src-shared/process';
+import { formatBytes, type SortKey, type SortSpec, type ViewRow } from '../state/table-model';
+
+const ROW_HEIGHT = 28;
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'pid', label: 'PID' },
+  { key: 'cpu', label: 'CPU %' },
+  { key: 'memory', label: 'Memory' },
+  { key: 'user', label: 'User' },
+  { key: 'start', label: 'Started' },
+];
+
+export interface ProcessTableProps {
+  rows: ViewRow[];
+  total: number;
+  sort: SortSpec;
+  onSort(key: SortKey): void;
+  selectedKey: string | undefined;
+  onSelect(row: ProcessRow): void;
+  /** Delete on the grid: end the selected process. */
+  onEnd(): void;
+  tree: boolean;
+}
+
+const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
+
+function startedText(ms: number): string {
+  const d = new Date(ms);
+  const today = new Date();
+  return d.toDateString() === today.toDateString()
+    ? d.toLocaleTimeString()
+    : d.toLocaleDateString();
+}
+
+/**
+ * The process list as an ARIA grid: only the rows in view are in the DOM (5,000 rows scroll
+ * smoothly); focus stays on the grid and the selected row is its active descendant, so arrows
+ * move the selection and a screen reader follows it.
+ */
+export function ProcessTable(props: ProcessTableProps) {
+  const { rows, sort, selectedKey } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const selectedIndex = selectedKey ? rows.findIndex((r) => r.row.key === selectedKey) : -1;
+  const movedByKey = useRef(false);
+
+  // Keyboard moves bring the new selection into view; live updates never scroll on their own.
+  useEffect(() => {
+    if (movedByKey.current && selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex);
+    movedByKey.current = false;
+  }, [selectedIndex, virtualizer]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
+    if (e.key in moves && rows.length > 0) {
+      e.preventDefault();
+      const from = selectedIndex < 0 ? (moves[e.key]! > 0 ? -1 : rows.length) : selectedIndex;
+      const to = Math.min(rows.length - 1, Math.max(0, from + moves[e.key]!));
+      movedByKey.current = true;
+      props.onSelect(rows[to]!.row);
+    } else if (e.key === 'Delete' && selectedIndex >= 0) {
+      e.preventDefault();
+      props.onEnd();
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      className="grid"
+      role="grid"
+      aria-label="Processes"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={COLUMNS.length}
+      aria-multiselectable="false"
+      tabIndex={0}
+      aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="grid-head">
+        <div role="row" aria-rowindex={1} className="grid-row">
+          {COLUMNS.map((c) => (
+            <div
+              key={c.key}
+              role="columnheader"
+              className={`cell col-${c.key}`}
+              aria-sort={
+                sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+              }
+            >
+              <button type="button" onClick={() => props.onSort(c.key)} tabIndex={-1}>
+                {c.label}
+                <span aria-hidden="true" className="sort-mark">
+                  {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </span>
+              </button>
+            </div>
+          ))}
+        </div>
+      </div>
+      <div ref={scrollRef} className="grid-scroll" role="rowgroup">
+        <div className="grid-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const { row, depth } = rows[item.index]!;
+            const selected = row.key === selectedKey;
+            return (
+              <div
+                key={row.key}
+                id={rowDomId(row.key)}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={selected}
+                className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}`}
+                style={{ transform: `translateY(${item.start}px)` }}
+                onClick={() => props.onSelect(row)}
+              >
+                <div role="rowheader" className="cell col-name" title={row.cmdline}>
+                  <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
+                  {row.name}
+                </div>
+                <div role="gridcell" className="cell col-pid num">
+                  {row.pid}
+                </div>
+                <div role="gridcell" className="cell col-cpu num">
+                  {row.cpuPercent.toFixed(1)}
+                </div>
+                <div role="gridcell" className="cell col-memory num">
+                  {formatBytes(row.rssBytes)}
+                </div>
+                <div role="gridcell" className="cell col-user">
+                  {row.user}
+                </div>
+                <div role="gridcell" className="cell col-start">
+                  {startedText(row.startedAt)}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div className="grid-foot" aria-hidden="true">
+        {rows.length} of {props.total} processes
+      </div>
+    </div>
+  );
+}

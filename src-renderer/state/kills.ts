@@ -1,0 +1,78 @@
+import type { HistoryEntry, PushEvents } from '../../src-shared/api';
+import type { KillResult, PlanStep } from '../../src-shared/kill';
+
+/** One target being ended (or just ended), as the running-kills panel shows it. */
+export interface TargetRun {
+  id: string;
+  killId: string;
+  pid: number;
+  name: string;
+  steps: PlanStep[];
+  /** Index of the step in effect, -1 before the first. */
+  stepIndex: number;
+  /** Server wall-clock time the current step started, and its grace. */
+  stepStartedAt: number;
+  graceMs: number;
+  /** What happened so far, in words (escalations, notices). */
+  log: string[];
+  result?: KillResult;
+}
+
+export type Runs = ReadonlyMap<string, TargetRun>;
+
+const runId = (killId: string, pid: number) => `${killId}:${pid}`;
+
+/** Folds one pushed kill event into the runs (a new map: React compares by reference). */
+export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs {
+  const { killId, at, event: e } = msg;
+  const id = runId(killId, e.pid);
+  const prev: TargetRun = runs.get(id) ?? {
+    id,
+    killId,
+    pid: e.pid,
+    name: '',
+    steps: [],
+    stepIndex: -1,
+    stepStartedAt: at,
+    graceMs: 0,
+    log: [],
+  };
+  let next: TargetRun = prev;
+  switch (e.type) {
+    case 'plan':
+      next = { ...prev, name: e.plan.name, steps: e.plan.steps };
+      break;
+    case 'step':
+      next = { ...prev, stepIndex: e.index, stepStartedAt: at, graceMs: e.graceMs };
+      break;
+    case 'escalated':
+      next = { ...prev, log: [...prev.log, `Escalated from ${e.from} to ${e.to}: ${e.reason}`] };
+      break;
+    case 'notice':
+      next = { ...prev, log: [...prev.log, e.message] };
+      break;
+    case 'result': {
+      const { type: _t, ...result } = e;
+      next = { ...prev, result };
+      break;
+    }
+    case 'tick':
+      return runs;
+  }
+  const out = new Map(runs);
+  out.set(id, next);
+  return out;
+}
+
+export function describeResult(r: KillResult | HistoryEntry, name: string): string {
+  const how =
+    r.exitCode !== undefined
+      ? `exit code ${r.exitCode}`
+      : r.signal
+        ? `signal ${r.signal}`
+        : undefined;
+  const parts = [`${name || 'process'} (${r.pid}): ${r.outcome}`];
+  if (how) parts.push(how);
+  parts.push(`after ${(r.elapsedMs / 1000).toFixed(1)} s`);
+  return parts.join(', ');
+}

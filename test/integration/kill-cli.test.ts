@@ -43,7 +43,7 @@ function results(run: { events: { type: string }[] }) {
   }>;
 }
 
-describe('safekill kill (real processes, real signals)', () => {
+describe.runIf(process.platform === 'linux')('safekill kill (real processes, real signals)', () => {
   it('lets a target that cleans up on SIGTERM exit gracefully, and reports its exit code', async () => {
     const marker = tmpFile('marker');
     const t = await target(['--marker', marker]);
@@ -259,7 +259,7 @@ describe('safekill kill (real processes, real signals)', () => {
   });
 });
 
-describe('safekill plan and usage errors', () => {
+describe.runIf(process.platform === 'linux')('safekill plan and usage errors', () => {
   it('prints the ladder with reasons and changes nothing', async () => {
     const t = await target([]);
     const run = await runCli(['plan', '--grace', '2500', String(t.pids[0])]);

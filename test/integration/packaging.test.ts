@@ -93,80 +93,91 @@ describe('electron-builder.yml', () => {
   });
 });
 
-describe('run-time paths in the source tree and in the packaged layout', () => {
-  let tmp: string;
-  const copy = (from: string, to: string) =>
-    fs.cpSync(path.join(ROOT, from), to, { recursive: true });
-  const koffiPkg = `@koromix/koffi-${process.platform}-${process.arch}`;
+describe.runIf(process.platform === 'linux')(
+  'run-time paths in the source tree and in the packaged layout',
+  () => {
+    let tmp: string;
+    const copy = (from: string, to: string) =>
+      fs.cpSync(path.join(ROOT, from), to, { recursive: true });
+    const koffiPkg = `@koromix/koffi-${process.platform}-${process.arch}`;
 
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-layout-'));
-    // Source tree: <root>/dist, <root>/node_modules.
-    for (const f of [
-      'dist/cli.cjs',
-      'dist/console-helper.cjs',
-      'node_modules/koffi',
-      `node_modules/${koffiPkg}`,
-    ]) {
-      copy(f, path.join(tmp, 'src', f));
+    beforeAll(() => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-layout-'));
+      // Source tree: <root>/dist, <root>/node_modules.
+      for (const f of [
+        'dist/cli.cjs',
+        'dist/console-helper.cjs',
+        'node_modules/koffi',
+        `node_modules/${koffiPkg}`,
+      ]) {
+        copy(f, path.join(tmp, 'src', f));
+      }
+      // Packaged: <resources>/app.asar (a plain folder stands in for the archive, whose reads
+      // Electron redirects) and <resources>/app.asar.unpacked with what asarUnpack lists.
+      const res = path.join(tmp, 'resources');
+      for (const f of ['dist/cli.cjs', 'node_modules/koffi', `node_modules/${koffiPkg}`])
+        copy(f, path.join(res, 'app.asar', f));
+      for (const f of [
+        'dist/console-helper.cjs',
+        'node_modules/koffi',
+        `node_modules/${koffiPkg}`,
+      ]) {
+        copy(f, path.join(res, 'app.asar.unpacked', f));
+      }
+    });
+
+    function doctor(root: string) {
+      const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'doctor', '--json'], {
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      return { code: r.status, report: JSON.parse(r.stdout) as Record<string, never> };
     }
-    // Packaged: <resources>/app.asar (a plain folder stands in for the archive, whose reads
-    // Electron redirects) and <resources>/app.asar.unpacked with what asarUnpack lists.
-    const res = path.join(tmp, 'resources');
-    for (const f of ['dist/cli.cjs', 'node_modules/koffi', `node_modules/${koffiPkg}`])
-      copy(f, path.join(res, 'app.asar', f));
-    for (const f of ['dist/console-helper.cjs', 'node_modules/koffi', `node_modules/${koffiPkg}`]) {
-      copy(f, path.join(res, 'app.asar.unpacked', f));
-    }
-  });
 
-  function doctor(root: string) {
-    const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'doctor', '--json'], {
-      encoding: 'utf8',
+    it('finds koffi and the console helper beside the bundle in the source tree', () => {
+      const root = path.join(tmp, 'src');
+      const { code, report } = doctor(root);
+      expect(code).toBe(0);
+      expect(report).toMatchObject({
+        appRoot: root,
+        packaged: false,
+        koffiModule: expect.stringContaining(path.join(root, 'node_modules/koffi')),
+        koffiNative: { dir: path.join(root, 'node_modules', koffiPkg), present: true },
+        consoleHelper: { path: path.join(root, 'dist/console-helper.cjs'), present: true },
+      });
     });
-    expect(r.stderr).toBe('');
-    return { code: r.status, report: JSON.parse(r.stdout) as Record<string, never> };
-  }
 
-  it('finds koffi and the console helper beside the bundle in the source tree', () => {
-    const root = path.join(tmp, 'src');
-    const { code, report } = doctor(root);
-    expect(code).toBe(0);
-    expect(report).toMatchObject({
-      appRoot: root,
-      packaged: false,
-      koffiModule: expect.stringContaining(path.join(root, 'node_modules/koffi')),
-      koffiNative: { dir: path.join(root, 'node_modules', koffiPkg), present: true },
-      consoleHelper: { path: path.join(root, 'dist/console-helper.cjs'), present: true },
+    it('finds the native package and the console helper in app.asar.unpacked when packaged', () => {
+      const res = path.join(tmp, 'resources');
+      const { code, report } = doctor(path.join(res, 'app.asar'));
+      expect(code).toBe(0);
+      expect(report).toMatchObject({
+        packaged: true,
+        koffiNative: {
+          dir: path.join(res, 'app.asar.unpacked/node_modules', koffiPkg),
+          present: true,
+        },
+        consoleHelper: {
+          path: path.join(res, 'app.asar.unpacked/dist/console-helper.cjs'),
+          present: true,
+        },
+      });
     });
-  });
 
-  it('finds the native package and the console helper in app.asar.unpacked when packaged', () => {
-    const res = path.join(tmp, 'resources');
-    const { code, report } = doctor(path.join(res, 'app.asar'));
-    expect(code).toBe(0);
-    expect(report).toMatchObject({
-      packaged: true,
-      koffiNative: {
-        dir: path.join(res, 'app.asar.unpacked/node_modules', koffiPkg),
-        present: true,
-      },
-      consoleHelper: {
-        path: path.join(res, 'app.asar.unpacked/dist/console-helper.cjs'),
-        present: true,
-      },
+    it('reports a missing native package instead of crashing', () => {
+      const broken = path.join(tmp, 'broken');
+      copy('dist/cli.cjs', path.join(broken, 'dist/cli.cjs'));
+      copy('node_modules/koffi', path.join(broken, 'node_modules/koffi'));
+      const r = spawnSync(
+        process.execPath,
+        [path.join(broken, 'dist/cli.cjs'), 'doctor', '--json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^safekill: /);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
-  });
-
-  it('reports a missing native package instead of crashing', () => {
-    const broken = path.join(tmp, 'broken');
-    copy('dist/cli.cjs', path.join(broken, 'dist/cli.cjs'));
-    copy('node_modules/koffi', path.join(broken, 'node_modules/koffi'));
-    const r = spawnSync(process.execPath, [path.join(broken, 'dist/cli.cjs'), 'doctor', '--json'], {
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^safekill: /);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-});
+  },
+);

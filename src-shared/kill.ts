@@ -131,4 +131,6 @@ export type KillEvent =
       atMs: number;
     }
   | { type: 'notice'; pid: number; message: string; atMs: number }
+  /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */
+  | { type: 'tree'; pid: number; order: number[]; reason: string }
   | ({ type: 'result' } & KillResult);

@@ -43,6 +43,11 @@ export class TerminalRenderer {
   constructor(private readonly out: NodeJS.WriteStream) {}
 
   onEvent(e: KillEvent): void {
+    if (e.type === 'tree') {
+      // Comes before any countdown line is drawn.
+      this.out.write(plainLine(e) + '\n');
+      return;
+    }
     const row = this.rows.get(e.pid) ?? { pid: e.pid, name: '', graceMs: 0, remainingMs: 0 };
     this.rows.set(e.pid, row);
     switch (e.type) {
@@ -98,6 +103,8 @@ export function plainLine(e: KillEvent): string | undefined {
       return `${e.pid}: ${e.message}`;
     case 'result':
       return `${e.pid}: ${describeResult(e)}`;
+    case 'tree':
+      return `ending ${e.order.length} processes under ${e.pid}: ${e.order.join(' → ')} (${e.reason})`;
     case 'tick':
       return undefined;
   }

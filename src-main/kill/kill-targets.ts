@@ -33,19 +33,15 @@ type Prepared =
   | { kind: 'ready'; pid: number; target: KillTarget; facts: TargetFacts; plan: KillPlan }
   | { kind: 'done'; result: KillResult };
 
+export const TREE_ORDER_REASON =
+  'parents first, so a supervisor can stop its own workers instead of restarting them; every process was pinned before anything was sent';
+
 /** Expands --tree: each root, then its descendants breadth first, each PID once. */
-export function expandTargets(pids: number[], tree: boolean, platform: KillPlatform): number[] {
-  const out: number[] = [];
+export function expandTargets(pids: number[], tree: boolean, platform: KillPlatform): number[][] {
   const seen = new Set<number>();
-  for (const pid of pids) {
-    for (const p of tree ? [pid, ...platform.descendants(pid)] : [pid]) {
-      if (!seen.has(p)) {
-        seen.add(p);
-        out.push(p);
-      }
-    }
-  }
-  return out;
+  return pids.map((pid) =>
+    (tree ? [pid, ...platform.descendants(pid)] : [pid]).filter((p) => !seen.has(p) && seen.add(p)),
+  );
 }
 
 async function prepare(pid: number, req: KillRequest, platform: KillPlatform): Promise<Prepared> {
@@ -86,7 +82,14 @@ async function prepare(pid: number, req: KillRequest, platform: KillPlatform): P
  * them) while it is asked to exit. Every target gets exactly one `result` event.
  */
 export async function killTargets(req: KillRequest, deps: KillDeps): Promise<KillResult[]> {
-  const pids = expandTargets(req.pids, req.tree ?? false, deps.platform);
+  const groups = expandTargets(req.pids, req.tree ?? false, deps.platform);
+  if (req.tree) {
+    for (const order of groups) {
+      if (order.length > 0)
+        deps.onEvent({ type: 'tree', pid: order[0]!, order, reason: TREE_ORDER_REASON });
+    }
+  }
+  const pids = groups.flat();
   const prepared: Prepared[] = [];
   for (const pid of pids) prepared.push(await prepare(pid, req, deps.platform));
 

@@ -150,6 +150,12 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     for (const r of rs) expect(r.outcome).toBe('exited-gracefully');
     const firstStep = run.events.find((e) => e.type === 'step');
     expect(firstStep?.pid).toBe(root);
+    // The order is announced first: the root, then its children, then the grandchildren.
+    const tree = run.events[0] as unknown as { type: string; order: number[]; reason: string };
+    expect(tree.type).toBe('tree');
+    expect(tree.order[0]).toBe(root);
+    expect([...tree.order].sort()).toEqual([...t.pids].sort());
+    expect(tree.reason).toMatch(/parents first/);
     for (const pid of t.pids) expect(isRunning(pid)).toBe(false);
   });
 

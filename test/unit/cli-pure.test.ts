@@ -85,3 +85,18 @@ describe('terminal countdown line', () => {
     expect(line).toMatch(/12 editor\s+signal:SIGTERM\s+█{10}░{10} 2\.5 s left/);
   });
 });
+
+describe('descendant order', () => {
+  it('is breadth first: every parent before its children', async () => {
+    const { descendantsOf } = await import('../../src-main/platform/linux/proc-tree');
+    const children = new Map([
+      [1, [2, 3]],
+      [2, [4]],
+      [3, [5, 6]],
+      [4, [7]],
+    ]);
+    expect(descendantsOf(1, children)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(descendantsOf(3, children)).toEqual([5, 6]);
+    expect(descendantsOf(7, children)).toEqual([]);
+  });
+});

@@ -22,7 +22,7 @@ interface PendingConfirm {
 
 export function App({ api }: { api: ApiClient }) {
   const store = useMemo(() => new RowStore(), []);
-  const version = useSyncExternalStore(store.subscribe, store.getVersion);
+  const view = useSyncExternalStore(store.subscribe, store.getView);
   const [info, setInfo] = useState<AppInfo>();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortSpec>({ key: 'cpu', dir: 'desc' });
@@ -69,12 +69,11 @@ export function App({ api }: { api: ApiClient }) {
   const runsRef = useRef(runs);
   runsRef.current = runs;
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for the store's rows
   const rows = useMemo(
-    () => viewRows(store.rows.values(), filter, sort, tree),
-    [version, filter, sort, tree, store],
+    () => viewRows(view.rows.values(), filter, sort, tree),
+    [view, filter, sort, tree],
   );
-  usePaintTimer(store, version);
+  usePaintTimer(store, view.version);
   const selected = selectedKey ? store.rows.get(selectedKey) : undefined;
 
   const start = useCallback(

@@ -166,6 +166,10 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** Electron IPC: each request channel is `safekill:<channel>`; pushes all come on one channel. */
+export const IPC_PREFIX = 'safekill:';
+export const IPC_PUSH = 'safekill:push';
+
 // Bridge wire format (browser mode): the same channels over one WebSocket.
 export const bridgeRequestSchema = z.strictObject({
   id: z.number().int().nonnegative(),

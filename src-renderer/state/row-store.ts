@@ -7,6 +7,11 @@ import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/
 export class RowStore {
   rows = new Map<string, ProcessRow>();
   version = 0;
+  /** A new object on every update: what React subscribes to. */
+  view: { version: number; rows: ReadonlyMap<string, ProcessRow> } = {
+    version: 0,
+    rows: this.rows,
+  };
   /** performance.now() of the last applied update, for the render benchmark. */
   lastUpdateAt = 0;
   private seq = -1;
@@ -18,7 +23,7 @@ export class RowStore {
     this.listeners.add(cb);
     return () => this.listeners.delete(cb);
   };
-  getVersion = (): number => this.version;
+  getView = () => this.view;
 
   load(s: ProcessSnapshot): void {
     this.rows = new Map(s.rows.map((r) => [r.key, r]));
@@ -48,6 +53,7 @@ export class RowStore {
 
   private bump(): void {
     this.version++;
+    this.view = { version: this.version, rows: this.rows };
     this.lastUpdateAt = performance.now();
     for (const l of this.listeners) l();
   }

@@ -1,0 +1,54 @@
+// Electron entry: one hardened window on the bundled renderer, its IPC wired to the service.
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { createProcessSource } from './processes/process-source';
+import { currentPlatform } from './platform/current';
+import { historyFile } from './service/data-dir';
+import { createHistoryStore } from './service/history-store';
+import { createService, type Service } from './service/service';
+import { hardenWindow } from './ipc/harden';
+import { forwardPushes, registerIpc } from './ipc/register-ipc';
+import { isAppUrl, rendererIndex, windowOptions } from './ipc/window-config';
+
+const distDir = __dirname;
+const appUrl = (url: string) => isAppUrl(url, distDir);
+let service: Service | undefined;
+
+function createWindow(svc: Service): void {
+  const win = new BrowserWindow(windowOptions(distDir));
+  hardenWindow(win.webContents, session.defaultSession, appUrl);
+  const stop = forwardPushes(svc, win.webContents);
+  win.on('closed', stop);
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(rendererIndex(distDir));
+}
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('web-contents-created', (_e, wc) => {
+    // Belt and braces for any page that might ever be created: no new windows, no navigation.
+    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    wc.on('will-navigate', (e, url) => {
+      if (!appUrl(url)) e.preventDefault();
+    });
+  });
+  void app.whenReady().then(() => {
+    service = createService({
+      source: createProcessSource(),
+      platform: currentPlatform(),
+      history: createHistoryStore(historyFile(app.getPath('userData'))),
+      mode: 'electron',
+    });
+    registerIpc(ipcMain, service, appUrl);
+    createWindow(service);
+  });
+  app.on('window-all-closed', () => app.quit());
+  let quitting = false;
+  app.on('will-quit', (e) => {
+    // Cancel running kills (nothing more is sent) before the process goes away.
+    if (quitting || !service) return;
+    e.preventDefault();
+    quitting = true;
+    void service.close().finally(() => app.quit());
+  });
+}

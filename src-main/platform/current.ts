@@ -1,12 +1,18 @@
 import { SafeKillError } from '../../src-shared/errors';
 import { linuxPlatform } from './linux/linux-platform';
+import { x11CloseWindows, x11WindowFacts } from './linux/x11/x11-support';
 import type { KillPlatform } from './types';
 
 /** The platform implementation for the OS SafeKill runs on. */
 export function currentPlatform(): KillPlatform {
   if (process.platform === 'linux') {
     // SAFEKILL_NO_PIDFD=1 forces the kill()+start-time fallback (for tests and comparisons).
-    return linuxPlatform({ noPidfd: process.env.SAFEKILL_NO_PIDFD === '1' });
+    // X11 support reads DISPLAY at each use; without one, plans say so and use signals.
+    return linuxPlatform({
+      noPidfd: process.env.SAFEKILL_NO_PIDFD === '1',
+      closeWindows: (pid, ctx) => x11CloseWindows(pid, ctx),
+      windowFacts: (pid) => x11WindowFacts(pid),
+    });
   }
   throw new SafeKillError('unsupported', `SafeKill does not support ${process.platform} yet`);
 }

@@ -14,8 +14,18 @@ export const FALLBACK_MECHANISM =
   'kill() with a start-time check before every signal; exit polled every 20 ms (pidfd is not available)';
 const FALLBACK_POLL_MS = 20;
 
+/** What a window closer may use while the ladder runs. */
+export interface CloseContext {
+  /** True while the pinned process still runs (so its PID names no other process). */
+  alive(): boolean;
+  /** A message for the user while the ladder waits (a "Save changes?" dialog appeared). */
+  notify(message: string): void;
+  /** Work to stop when the target is closed (e.g. a window watcher). */
+  onClose(stop: () => void): void;
+}
+
 /** Closes a window politely (X11); provided by the X11 module when a display is reachable. */
-export type WindowCloser = (pid: number) => Promise<DeliveryResult>;
+export type WindowCloser = (pid: number, ctx: CloseContext) => Promise<DeliveryResult>;
 
 export interface OpenOptions {
   /** Start time of the listed row: a different one means the PID now names another process. */
@@ -97,6 +107,8 @@ function signalOf(strategy: Strategy): SignalName | undefined {
 
 abstract class LinuxTarget implements KillTarget {
   abstract readonly mechanism: string;
+  private readonly noticeListeners = new Set<(message: string) => void>();
+  private readonly onCloseWork: (() => void)[] = [];
   constructor(
     readonly pid: number,
     readonly startTime: number,
@@ -106,7 +118,12 @@ abstract class LinuxTarget implements KillTarget {
   async deliver(strategy: Strategy): Promise<DeliveryResult> {
     if (strategy === 'x11-close') {
       if (!this.closeWindows) return { kind: 'skipped', reason: 'no X11 display is reachable' };
-      return this.closeWindows(this.pid);
+      if (!this.stillRunning()) return { kind: 'gone' };
+      return this.closeWindows(this.pid, {
+        alive: () => this.stillRunning(),
+        notify: (m) => this.noticeListeners.forEach((cb) => cb(m)),
+        onClose: (stop) => this.onCloseWork.push(stop),
+      });
     }
     const sig = signalOf(strategy);
     if (!sig)
@@ -116,6 +133,22 @@ abstract class LinuxTarget implements KillTarget {
     if (r === 'gone') return { kind: 'gone' };
     if (r === 'denied') return { kind: 'denied', reason: deniedReason(this.pid, strategy) };
     return { kind: 'error', code: 'internal', reason: `sending ${sig} failed: ${r}` };
+  }
+
+  /** Signal 0: still running (a zombie counts: its PID is not free yet). */
+  private stillRunning(): boolean {
+    const r = this.signal(0);
+    return r === 'ok' || r === 'denied';
+  }
+
+  onNotice(cb: (message: string) => void): () => void {
+    this.noticeListeners.add(cb);
+    return () => this.noticeListeners.delete(cb);
+  }
+
+  /** Stops what the closer started (the window watcher); subclasses call it from close(). */
+  protected stopCloseWork(): void {
+    for (const stop of this.onCloseWork.splice(0)) stop();
   }
 
   protected exitInfo(): ExitInfo {
@@ -156,6 +189,7 @@ class PidfdTarget extends LinuxTarget {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopCloseWork();
     sharedPidfdWatcher().release(this.fd);
   }
 }
@@ -198,5 +232,7 @@ class FallbackTarget extends LinuxTarget {
     };
   }
 
-  close(): void {}
+  close(): void {
+    this.stopCloseWork();
+  }
 }

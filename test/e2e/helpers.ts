@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from '../helpers/processes';
+
+export const WEB = path.join(ROOT, 'dist/web.cjs');
+export const ARTIFACTS = path.join(ROOT, 'test-results');
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface WebServer {
+  url: string;
+  origin: string;
+  token: string;
+  child: ChildProcess;
+  dataDir: string;
+  output(): string;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts browser mode (`dist/web.cjs --no-open`) and waits for the URL line. */
+export function startWeb(extra: string[] = [], dataDir?: string): Promise<WebServer> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-e2e-'));
+  const child = spawn(process.execPath, [WEB, '--port', '0', '--no-open', ...extra], {
+    env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start: ${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^SafeKill UI: (http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: `${m[1]}/?token=${m[2]}`,
+          origin: m[1]!,
+          token: m[2]!,
+          child,
+          dataDir: dir,
+          output: () => out,
+          stop: () =>
+            new Promise((res) => {
+              if (child.exitCode !== null) return res(child.exitCode);
+              child.once('exit', (code) => res(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`browser mode exited with ${code}: ${out}`)));
+  });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+const holders: ChildProcess[] = [];
+
+/**
+ * Starts `node script args` under a holder shell that never reaps it, so its exit status stays
+ * readable from the zombie (as with any process SafeKill did not start). Resolves with its PID.
+ */
+export function spawnHeld(script: string, args: string[]): Promise<number> {
+  const quoted = [process.execPath, script, ...args].map((a) => `'${a}'`).join(' ');
+  const holder = spawn('sh', ['-c', `${quoted} & exec sleep 3600`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  holders.push(holder);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`target not ready: ${buf}`)), 15_000);
+    holder.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /ready (\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+}
+
+export function killHolders(): void {
+  for (const h of holders.splice(0)) h.kill('SIGKILL');
+}
+
+export function uniqueTag(what: string): string {
+  return `sk-e2e-${what}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -114,7 +114,7 @@ export function choosePlan(
           step(
             'x11-close',
             grace,
-            `${plural(windows.length, 'window')} accept WM_DELETE_WINDOW (${titles}): ${REASONS['x11-close']}`,
+            `${plural(windows.length, 'window')} ${windows.length === 1 ? 'accepts' : 'accept'} WM_DELETE_WINDOW (${titles}): ${REASONS['x11-close']}`,
           ),
           step(
             'signal:SIGTERM',

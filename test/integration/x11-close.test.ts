@@ -1,0 +1,239 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { x11WindowPids } from '../../src-main/platform/linux/x11/x11-support';
+import { CLI, ROOT, isRunning, runCli, type CliRun } from '../helpers/processes';
+import {
+  X11_CLIENT,
+  spawnHeld,
+  startOpenbox,
+  startXvfb,
+  stopAll,
+  waitForWindowOf,
+  type Xvfb,
+} from '../fixtures/x11-server';
+
+const hasXvfb = process.platform === 'linux' && spawnSync('which', ['Xvfb']).status === 0;
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+});
+afterAll(stopAll);
+
+type Ev = CliRun['events'][number] & Record<string, unknown>;
+const of = (run: CliRun, type: string) => run.events.filter((e) => e.type === type) as Ev[];
+const resultOf = (run: CliRun) => of(run, 'result')[0]!;
+const stepsOf = (run: CliRun) => of(run, 'step').map((e) => e.strategy);
+const planOf = (run: CliRun) =>
+  of(run, 'plan')[0]!.plan as { steps: { strategy: string; reason: string }[]; summary: string };
+
+/** `safekill kill --json` against the given display (DISPLAY only from `env`). */
+function kill(pid: number, env: Record<string, string | undefined>, ...args: string[]) {
+  return runCli(['kill', '--json', ...args, String(pid)], {
+    env: { DISPLAY: undefined, WAYLAND_DISPLAY: undefined, ...env },
+  });
+}
+
+async function waitGone(pid: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (isRunning(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+for (const withWm of [false, true]) {
+  describe.runIf(hasXvfb)(
+    `X11 close through the safekill CLI (${withWm ? 'openbox' : 'no window manager'})`,
+    () => {
+      let x: Xvfb;
+      beforeAll(async () => {
+        x = await startXvfb();
+        if (withWm) expect(await startOpenbox(x)).toBe('Openbox');
+      });
+
+      it('closes xterm with WM_DELETE_WINDOW alone', async () => {
+        const pid = await spawnHeld(
+          'xterm',
+          ['-T', 'term-under-test', '-e', 'sleep', '600'],
+          x.env,
+        );
+        const { mine } = await waitForWindowOf(pid, x);
+        expect(mine[0]!.pidSource).toBe('_NET_WM_PID');
+        const run = await kill(pid, x.env, '--grace', '15000');
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        const plan = planOf(run);
+        expect(plan.steps.map((s) => s.strategy)).toEqual([
+          'x11-close',
+          'signal:SIGTERM',
+          'signal:SIGKILL',
+        ]);
+        expect(plan.steps[0]!.reason).toMatch(
+          /^1 window accepts WM_DELETE_WINDOW \("term-under-test"\)/,
+        );
+        expect(stepsOf(run)).toEqual(['x11-close']);
+        expect(of(run, 'notice')[0]!.message).toBe('asked 1 window to close ("term-under-test")');
+        expect(resultOf(run)).toMatchObject({
+          pid,
+          outcome: 'exited-gracefully',
+          strategy: 'x11-close',
+        });
+        await waitGone(pid);
+        expect(isRunning(pid)).toBe(false);
+      });
+
+      it('closes xclock with WM_DELETE_WINDOW alone, exit code 0', async () => {
+        const pid = await spawnHeld('xclock', [], x.env);
+        await waitForWindowOf(pid, x);
+        const run = await kill(pid, x.env, '--grace', '15000');
+        expect(run.code).toBe(0);
+        expect(stepsOf(run)).toEqual(['x11-close']);
+        expect(resultOf(run)).toMatchObject({
+          pid,
+          outcome: 'exited-gracefully',
+          strategy: 'x11-close',
+          exitCode: 0,
+        });
+      });
+
+      it('finds xeyes (no _NET_WM_PID) through XRes and closes it', async () => {
+        const pid = await spawnHeld('xeyes', [], x.env);
+        const { mine } = await waitForWindowOf(pid, x);
+        expect(mine.map((w) => w.pidSource)).toEqual(['XRes']);
+        expect(await x11WindowPids(x.env)).toContain(pid);
+        const run = await kill(pid, x.env, '--grace', '15000');
+        expect(run.code).toBe(0);
+        expect(planOf(run).steps[0]!.strategy).toBe('x11-close');
+        expect(resultOf(run)).toMatchObject({
+          pid,
+          outcome: 'exited-gracefully',
+          strategy: 'x11-close',
+        });
+      });
+
+      it('escalates to SIGTERM when the client ignores WM_DELETE_WINDOW', async () => {
+        const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'ignore'], x.env);
+        await waitForWindowOf(pid, x);
+        const run = await kill(pid, x.env, '--grace', '1000');
+        expect(run.code).toBe(0);
+        expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGTERM']);
+        expect(of(run, 'escalated')[0]).toMatchObject({
+          from: 'x11-close',
+          to: 'signal:SIGTERM',
+          reason: 'still running after 1000 ms of grace',
+        });
+        expect(resultOf(run)).toMatchObject({
+          pid,
+          outcome: 'exited-gracefully',
+          strategy: 'signal:SIGTERM',
+          signal: 'SIGTERM',
+        });
+      });
+    },
+  );
+}
+
+describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => {
+  let x: Xvfb;
+  beforeAll(async () => {
+    x = await startXvfb();
+    await startOpenbox(x);
+  });
+
+  it('says the program is asking the user when a "Save changes?" window opens', async () => {
+    const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'ask', '--no-pid'], x.env);
+    await waitForWindowOf(pid, x);
+    const run = await kill(pid, x.env, '--grace', '4000');
+    const types = run.events.map((e) => e.type).filter((t) => t !== 'tick');
+    const asking = run.events.findIndex(
+      (e) => e.type === 'notice' && String(e.message).includes('"Save changes?"'),
+    );
+    expect(asking).toBeGreaterThan(0);
+    expect(run.events[asking]!.message).toBe(
+      'the program is asking the user: "Save changes?" (a new window opened after the close request)',
+    );
+    // Reported during the close request's grace period, before SIGTERM.
+    expect(asking).toBeLessThan(run.events.findIndex((e) => e.type === 'escalated'));
+    expect(types.filter((t) => t === 'notice')).toHaveLength(2);
+    expect(resultOf(run)).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGTERM',
+    });
+  });
+
+  it('says so when the windows are gone but the process stays (tray)', async () => {
+    const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'tray'], x.env);
+    await waitForWindowOf(pid, x);
+    const run = await kill(pid, x.env, '--grace', '5000');
+    const notices = of(run, 'notice').map((e) => e.message);
+    expect(notices).toEqual([
+      'asked 1 window to close ("x11-client tray")',
+      'its windows are gone but the process is still running (in the tray or in the background)',
+    ]);
+    expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGTERM']);
+    expect(resultOf(run)).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGTERM',
+    });
+  });
+
+  it('gives a process with no window the signal ladder, and says why', async () => {
+    const pid = await spawnHeld('sleep', ['600'], x.env);
+    expect(await x11WindowPids(x.env)).not.toContain(pid);
+    const run = await kill(pid, x.env, '--grace', '5000');
+    const plan = planOf(run);
+    expect(plan.steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    expect(plan.summary).toMatch(/^no window of it accepts a close request/);
+    expect(resultOf(run)).toMatchObject({
+      pid,
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGTERM',
+      signal: 'SIGTERM',
+    });
+  });
+
+  it('refuses --strategy x11-close for a process without windows, with the reason', async () => {
+    const pid = await spawnHeld('sleep', ['600'], x.env);
+    const run = await kill(pid, x.env, '--strategy', 'x11-close');
+    expect(resultOf(run)).toMatchObject({ pid, outcome: 'failed', code: 'unsupported' });
+    expect(String(resultOf(run).reason)).toContain('has none that accepts a close request');
+    expect(isRunning(pid)).toBe(true);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('X11 close without a usable display', () => {
+  afterAll(stopAll);
+
+  it('plans signals and says there is no display when DISPLAY is not set', async () => {
+    const pid = await spawnHeld('sleep', ['600'], {});
+    const run = await runCli(['plan', '--json', String(pid)], {
+      env: { DISPLAY: undefined, WAYLAND_DISPLAY: undefined },
+    });
+    expect(run.code).toBe(0);
+    const plan = planOf(run);
+    expect(plan.steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    expect(plan.summary).toBe(
+      'no display (DISPLAY is not set), so no window can be asked to close; signals are the polite way: SIGTERM, then SIGKILL after 5000 ms',
+    );
+  });
+
+  it('says a Wayland-only session cannot close windows', async () => {
+    const pid = await spawnHeld('sleep', ['600'], {});
+    const run = await runCli(['plan', '--json', String(pid)], {
+      env: { DISPLAY: undefined, WAYLAND_DISPLAY: 'wayland-0' },
+    });
+    expect(planOf(run).summary).toMatch(
+      /^a Wayland session without X11 \(WAYLAND_DISPLAY=wayland-0/,
+    );
+  });
+
+  it('names a display that does not answer, and still ends the process with signals', async () => {
+    const pid = await spawnHeld('sleep', ['600'], {});
+    const run = await kill(pid, { DISPLAY: ':987' }, '--grace', '5000');
+    expect(planOf(run).summary).toMatch(
+      /^X11 display :987 cannot be used: no X server accepts connections there; signals are the polite way/,
+    );
+    expect(resultOf(run)).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'signal:SIGTERM',
+    });
+  });
+});

@@ -66,6 +66,7 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   let chain: Promise<unknown> = Promise.resolve();
   const subs = new Set<{ cb: (d: ProcessDiff) => void; intervalMs: number }>();
   let timer: NodeJS.Timeout | undefined;
+  let lastDue: number | undefined;
   let closed = false;
 
   const windowPids = async (): Promise<number[] | undefined> => {
@@ -110,7 +111,10 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   const schedule = () => {
     if (closed || subs.size === 0 || timer) return;
     const every = Math.min(...[...subs].map((s) => s.intervalMs));
+    // Keep the beat: the next refresh is due one interval after this one was, not after it ended.
+    const delay = lastDue === undefined ? every : Math.max(0, lastDue + every - performance.now());
     const t = setTimeout(() => {
+      lastDue = performance.now();
       refresh()
         .catch((e: unknown) => {
           if (!closed) opts.onError?.(e);
@@ -120,7 +124,7 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
           timer = undefined;
           schedule();
         });
-    }, every);
+    }, delay);
     timer = t;
   };
 
@@ -147,6 +151,7 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
         if (subs.size === 0 && timer) {
           clearTimeout(timer);
           timer = undefined;
+          lastDue = undefined;
         }
       };
     },

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ProcReader } from '../../src-main/platform/linux/proc-reader';
+import {
+  ProcReader,
+  listPids,
+  newStatFields,
+  parseStatBytes,
+} from '../../src-main/platform/linux/proc-reader';
+import { parseStat } from '../../src-main/platform/linux/proc-stat';
 import { createProcessSource } from '../../src-main/processes/process-source';
 import { buildTree } from '../../src-main/processes/tree';
 import type { ProcessDiff, ProcessRow } from '../../src-shared/process';
@@ -86,6 +92,32 @@ describe('ProcReader on real processes', () => {
     );
     expect(Math.abs(r!.rssBytes - vmRssKb * 1024)).toBeLessThan(vmRssKb * 1024 * 0.2);
     expect(r!.ttyNr).toBe(Number(f[4]));
+  });
+
+  it('parses every live stat file exactly as parseStat does', () => {
+    const out = newStatFields();
+    let compared = 0;
+    for (const pid of listPids()) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(`/proc/${pid}/stat`);
+      } catch {
+        continue; // Gone.
+      }
+      const ref = parseStat(bytes.toString('latin1'))!;
+      expect(parseStatBytes(bytes, bytes.length, out)).toBe(true);
+      expect([out.ppid, out.ttyNr, out.flags, out.utime, out.stime, out.startTime]).toEqual([
+        ref.ppid,
+        ref.ttyNr,
+        ref.flags,
+        ref.utime,
+        ref.stime,
+        ref.startTime,
+      ]);
+      expect([out.rssPages, out.stateChar]).toEqual([ref.rssPages, ref.stateChar]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
   });
 
   it.runIf(canSwitchUser())('names the owner of another user’s process', async () => {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow } from '../../src-shared/process';
 import { flags, formatBytes, formatTable } from '../../src-main/cli/commands/list';
-import { displayName, type ProcRecord } from '../../src-main/platform/linux/proc-reader';
-import { PF_KTHREAD } from '../../src-main/platform/linux/proc-stat';
+import {
+  displayName,
+  newStatFields,
+  parseStatBytes,
+  type ProcRecord,
+} from '../../src-main/platform/linux/proc-reader';
+import { PF_KTHREAD, parseStat } from '../../src-main/platform/linux/proc-stat';
 import { cpuPercent } from '../../src-main/processes/cpu';
 import { DiffTracker, applyDiff, diffRows, diffSnapshots } from '../../src-main/processes/diff';
 import { LinuxRowBuilder } from '../../src-main/processes/linux-rows';
@@ -208,6 +213,50 @@ describe('rows from /proc records', () => {
     );
     expect(displayName('node', '/usr/bin/node')).toBe('node');
     expect(displayName('worker', 'python3')).toBe('worker'); // A renamed process keeps comm.
+  });
+});
+
+describe('parseStatBytes', () => {
+  const line = (comm: string) =>
+    `4242 (${comm}) S 17 4242 4242 34817 4242 4194560 120 0 3 0 250 75 0 0 20 -5 1 0 ` +
+    `987654 12345678 3210 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 9\n`;
+
+  it.each(['bash', 'a) (b', 'with space', 'x)', 'ünï'])(
+    'agrees with parseStat for comm %j',
+    (comm) => {
+      // Leftovers from a longer earlier read sit past n in the reused buffer: they must be ignored.
+      const text = line(comm);
+      const bytes = Buffer.from(text, 'utf8');
+      const buf = Buffer.concat([
+        bytes,
+        Buffer.from(') 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9'),
+      ]);
+      const out = newStatFields();
+      expect(parseStatBytes(buf, bytes.length, out)).toBe(true);
+      const ref = parseStat(text)!;
+      expect(out).toEqual({
+        comm,
+        stateChar: ref.stateChar,
+        ppid: ref.ppid,
+        ttyNr: ref.ttyNr,
+        flags: ref.flags,
+        utime: ref.utime,
+        stime: ref.stime,
+        startTime: ref.startTime,
+        rssPages: ref.rssPages,
+      });
+      expect([out.ppid, out.ttyNr, out.utime, out.stime, out.startTime, out.rssPages]).toEqual([
+        17, 34817, 250, 75, 987654, 3210,
+      ]);
+    },
+  );
+
+  it('rejects a truncated or garbled file', () => {
+    const out = newStatFields();
+    for (const text of ['', '4242 (bash', '4242 (bash) S 1 2 3', 'garbage']) {
+      const b = Buffer.from(text);
+      expect(parseStatBytes(b, b.length, out)).toBe(false);
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 // The service against real processes and real signals: what the IPC and the bridge rely on.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { currentPlatform } from '../../src-main/platform/current';
 import { createProcessSource } from '../../src-main/processes/process-source';

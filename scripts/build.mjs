@@ -21,6 +21,8 @@ for (const extra of [
   { in: 'src-main/bridge/web-main.ts', out: 'dist/web.cjs' },
   // The /proc reader's worker thread, loaded at run time from next to the bundle.
   { in: 'src-main/processes/proc-worker.ts', out: 'dist/proc-worker.cjs' },
+  // Windows: the console helper that sends Ctrl+C / Ctrl+Break, started next to the bundle.
+  { in: 'src-main/platform/win32/console-helper.ts', out: 'dist/console-helper.cjs' },
 ]) {
   if (existsSync(extra.in)) entries.push(extra);
 }

@@ -40,6 +40,8 @@ export interface ProcessRow {
   rssBytes: number;
   hasWindow: boolean;
   hasConsole: boolean;
+  /** Windows: titles of the visible unowned top-level windows (what WM_CLOSE would close). */
+  windowTitles?: string[];
   protectedReason?: string;
   /** Fields the caller may not read (Windows: access denied) are left at defaults and named here. */
   accessDenied?: string[];

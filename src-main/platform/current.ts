@@ -1,5 +1,6 @@
 import { SafeKillError } from '../../src-shared/errors';
 import { linuxPlatform } from './linux/linux-platform';
+import { win32Platform } from './win32/win32-platform';
 import { x11CloseWindows, x11WindowFacts } from './linux/x11/x11-support';
 import type { KillPlatform } from './types';
 
@@ -14,5 +15,6 @@ export function currentPlatform(): KillPlatform {
       windowFacts: (pid) => x11WindowFacts(pid),
     });
   }
+  if (process.platform === 'win32') return win32Platform();
   throw new SafeKillError('unsupported', `SafeKill does not support ${process.platform} yet`);
 }

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SafeKillError } from '../../../src-shared/errors';
+import { parseHelperOutput, type HelperMode, type HelperReport } from './console-helper-main';
+
+/** Runs the console helper for one target; resolves with its report, or rejects with why not. */
+export type ConsoleHelperRunner = (mode: HelperMode, pid: number) => Promise<HelperReport>;
+
+const HELPER_TIMEOUT_MS = 10_000;
+
+/** dist/console-helper.cjs, next to the running bundle (the CLI or the app's main). */
+export function defaultHelperPath(): string | undefined {
+  const here = typeof __dirname === 'string' ? __dirname : '';
+  const p = path.join(here, 'console-helper.cjs');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+/**
+ * Starts the helper with this process's own executable as Node (ELECTRON_RUN_AS_NODE makes the
+ * app's Electron binary behave as Node). Not `detached`: on Windows that also means a new process
+ * group, and Wine delivers Ctrl+C for group 0 only within the sender's own group; the helper
+ * drops the console it may inherit before attaching to the target's. windowsHide keeps a
+ * console window from flashing up.
+ */
+export function spawnConsoleHelper(helperPath = defaultHelperPath()): ConsoleHelperRunner {
+  return (mode, pid) =>
+    new Promise((resolve, reject) => {
+      if (!helperPath) {
+        reject(
+          new SafeKillError('internal', 'the console helper (console-helper.cjs) was not built'),
+        );
+        return;
+      }
+      execFile(
+        process.execPath,
+        [helperPath, mode, String(pid)],
+        {
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+          windowsHide: true,
+          timeout: HELPER_TIMEOUT_MS,
+          encoding: 'utf8',
+        },
+        (err, stdout) => {
+          const code =
+            err && typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code >>> 0
+              : err
+                ? null
+                : 0;
+          const report = parseHelperOutput(stdout, code);
+          if (report) resolve(report);
+          else
+            reject(
+              new SafeKillError(
+                'internal',
+                `the console helper failed (${err ? err.message.split('\n')[0] : 'no report'})`,
+              ),
+            );
+        },
+      );
+    });
+}

@@ -1,0 +1,160 @@
+import koffi, { type LibraryHandle } from 'koffi';
+import type { Handle, Kernel32, ProcessTimes, ToolhelpEntry } from './api';
+
+const TH32CS_SNAPPROCESS = 0x2;
+const MAX_PATH_CHARS = 32_768; // QueryFullProcessImageNameW accepts long paths
+
+type KoffiFn = ReturnType<LibraryHandle['func']>;
+
+let cached: Kernel32 | undefined;
+
+/** kernel32's process and wait functions through koffi, loaded once on first use (Windows only). */
+export function kernel32(): Kernel32 {
+  if (cached) return cached;
+  const k = koffi.load('kernel32.dll');
+  // Named types, referred to by name in the prototypes below.
+  koffi.pointer('HANDLE', koffi.opaque());
+  koffi.struct('FILETIME', {
+    dwLowDateTime: 'uint32_t',
+    dwHighDateTime: 'uint32_t',
+  });
+  const PROCESSENTRY32W = koffi.struct('PROCESSENTRY32W', {
+    dwSize: 'uint32_t',
+    cntUsage: 'uint32_t',
+    th32ProcessID: 'uint32_t',
+    th32DefaultHeapID: 'uintptr_t',
+    th32ModuleID: 'uint32_t',
+    cntThreads: 'uint32_t',
+    th32ParentProcessID: 'uint32_t',
+    pcPriClassBase: 'int32_t',
+    dwFlags: 'uint32_t',
+    szExeFile: koffi.array('char16_t', 260),
+  });
+  const PROCESS_MEMORY_COUNTERS = koffi.struct('PROCESS_MEMORY_COUNTERS', {
+    cb: 'uint32_t',
+    PageFaultCount: 'uint32_t',
+    PeakWorkingSetSize: 'size_t',
+    WorkingSetSize: 'size_t',
+    QuotaPeakPagedPoolUsage: 'size_t',
+    QuotaPagedPoolUsage: 'size_t',
+    QuotaPeakNonPagedPoolUsage: 'size_t',
+    QuotaNonPagedPoolUsage: 'size_t',
+    PagefileUsage: 'size_t',
+    PeakPagefileUsage: 'size_t',
+  });
+
+  const CreateToolhelp32Snapshot = k.func(
+    'HANDLE __stdcall CreateToolhelp32Snapshot(uint32_t flags, uint32_t pid)',
+  );
+  const Process32FirstW = k.func(
+    'bool __stdcall Process32FirstW(HANDLE snap, _Inout_ PROCESSENTRY32W *entry)',
+  );
+  const Process32NextW = k.func(
+    'bool __stdcall Process32NextW(HANDLE snap, _Inout_ PROCESSENTRY32W *entry)',
+  );
+  const OpenProcess = k.func(
+    'HANDLE __stdcall OpenProcess(uint32_t access, bool inherit, uint32_t pid)',
+  );
+  const GetProcessTimes = k.func(
+    'bool __stdcall GetProcessTimes(HANDLE h, _Out_ FILETIME *creation, _Out_ FILETIME *exit, _Out_ FILETIME *kernel, _Out_ FILETIME *user)',
+  );
+  const QueryFullProcessImageNameW = k.func(
+    'bool __stdcall QueryFullProcessImageNameW(HANDLE h, uint32_t flags, _Out_ uint8_t *name, _Inout_ uint32_t *size)',
+  );
+  const K32GetProcessMemoryInfo = k.func(
+    'bool __stdcall K32GetProcessMemoryInfo(HANDLE h, _Out_ PROCESS_MEMORY_COUNTERS *pmc, uint32_t cb)',
+  );
+  const GetExitCodeProcess = k.func(
+    'bool __stdcall GetExitCodeProcess(HANDLE h, _Out_ uint32_t *code)',
+  );
+  const TerminateProcess = k.func('bool __stdcall TerminateProcess(HANDLE h, uint32_t code)');
+  const WaitForSingleObject = k.func(
+    'uint32_t __stdcall WaitForSingleObject(HANDLE h, uint32_t ms)',
+  );
+  const WaitForMultipleObjects = k.func(
+    'uint32_t __stdcall WaitForMultipleObjects(uint32_t n, HANDLE *handles, bool all, uint32_t ms)',
+  );
+  const CreateEventW = k.func(
+    'HANDLE __stdcall CreateEventW(void *attrs, bool manualReset, bool initial, const char16_t *name)',
+  );
+  const SetEvent = k.func('bool __stdcall SetEvent(HANDLE h)');
+  const CloseHandle = k.func('bool __stdcall CloseHandle(HANDLE h)');
+
+  const INVALID_HANDLE = -1n;
+  const entrySize = koffi.sizeof(PROCESSENTRY32W);
+  const pmcSize = koffi.sizeof(PROCESS_MEMORY_COUNTERS);
+  type RawEntry = {
+    th32ProcessID: number;
+    th32ParentProcessID: number;
+    cntThreads: number;
+    szExeFile: string;
+  };
+  const toEntry = (e: RawEntry): ToolhelpEntry => ({
+    pid: e.th32ProcessID,
+    ppid: e.th32ParentProcessID,
+    exeFile: e.szExeFile,
+    threads: e.cntThreads,
+  });
+  const walk = (fn: KoffiFn, snap: Handle): ToolhelpEntry | null => {
+    const entry = { dwSize: entrySize } as RawEntry & { dwSize: number };
+    return fn(snap, entry) ? toEntry(entry) : null;
+  };
+  const ft = (f: { dwLowDateTime: number; dwHighDateTime: number }): bigint =>
+    (BigInt(f.dwHighDateTime) << 32n) | BigInt(f.dwLowDateTime);
+  const handleOrNull = (h: unknown): Handle | null => (h ? (h as Handle) : null);
+
+  cached = {
+    createProcessSnapshot() {
+      const h = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+      // Failure is INVALID_HANDLE_VALUE, not NULL.
+      if (!h || koffi.address(h) === BigInt.asUintN(64, INVALID_HANDLE)) return null;
+      return h as Handle;
+    },
+    process32First: (snap) => walk(Process32FirstW, snap),
+    process32Next: (snap) => walk(Process32NextW, snap),
+    openProcess: (access, pid) => handleOrNull(OpenProcess(access, false, pid)),
+    getProcessTimes(h): ProcessTimes | null {
+      const c = {},
+        e = {},
+        kt = {},
+        u = {};
+      if (!GetProcessTimes(h, c, e, kt, u)) return null;
+      type F = { dwLowDateTime: number; dwHighDateTime: number };
+      return { creation: ft(c as F), kernel: ft(kt as F), user: ft(u as F) };
+    },
+    queryFullProcessImageName(h) {
+      const buf = Buffer.alloc(MAX_PATH_CHARS * 2);
+      const size = [MAX_PATH_CHARS];
+      if (!QueryFullProcessImageNameW(h, 0, buf, size)) return null;
+      return buf.toString('utf16le', 0, size[0]! * 2);
+    },
+    getWorkingSetBytes(h) {
+      const pmc = {} as { WorkingSetSize?: number | bigint };
+      if (!K32GetProcessMemoryInfo(h, pmc, pmcSize)) return null;
+      return Number(pmc.WorkingSetSize ?? 0);
+    },
+    getExitCodeProcess(h) {
+      const code = [0];
+      return GetExitCodeProcess(h, code) ? code[0]! >>> 0 : null;
+    },
+    terminateProcess: (h, code) => !!TerminateProcess(h, code),
+    waitForSingleObject: (h, ms) => Number(WaitForSingleObject(h, ms)) >>> 0,
+    waitForMultipleObjectsAsync: (handles, ms) =>
+      new Promise((resolve, reject) => {
+        WaitForMultipleObjects.async(
+          handles.length,
+          [...handles],
+          false,
+          ms,
+          (err: unknown, r: number) =>
+            err
+              ? reject(err instanceof Error ? err : new Error(String(err)))
+              : resolve(Number(r) >>> 0),
+        );
+      }),
+    createEvent: () => handleOrNull(CreateEventW(null, false, false, null)),
+    setEvent: (h) => !!SetEvent(h),
+    closeHandle: (h) => !!CloseHandle(h),
+  };
+  return cached;
+}

@@ -1,0 +1,41 @@
+import { PROCESS_QUERY_LIMITED_INFORMATION, type Kernel32 } from './api';
+
+/** What one limited-access handle tells about a process; a field is absent when a call failed. */
+export interface ProcessInfo {
+  creation?: bigint;
+  /** Kernel + user CPU time, 100 ns units. */
+  cpuTime?: bigint;
+  imagePath?: string;
+  workingSetBytes?: number;
+}
+
+/**
+ * Opens `pid` with the least access that reads its times, image and memory, reads them and
+ * closes the handle. Null when it cannot be opened (access denied, or already gone).
+ */
+export function readProcessInfo(k: Kernel32, pid: number): ProcessInfo | null {
+  const h = k.openProcess(PROCESS_QUERY_LIMITED_INFORMATION, pid);
+  if (!h) return null;
+  try {
+    const info: ProcessInfo = {};
+    const t = k.getProcessTimes(h);
+    if (t) {
+      info.creation = t.creation;
+      info.cpuTime = t.kernel + t.user;
+    }
+    const image = k.queryFullProcessImageName(h);
+    if (image) info.imagePath = image;
+    const ws = k.getWorkingSetBytes(h);
+    if (ws !== null) info.workingSetBytes = ws;
+    return info;
+  } finally {
+    k.closeHandle(h);
+  }
+}
+
+/** CPU use between two samples, 100 = one core, rounded to 0.1. */
+export function cpuPercentFrom(prevCpu100ns: bigint, cpu100ns: bigint, elapsedMs: number): number {
+  if (elapsedMs <= 0 || cpu100ns < prevCpu100ns) return 0;
+  const pct = Number(cpu100ns - prevCpu100ns) / (elapsedMs * 100);
+  return Math.round(pct * 10) / 10;
+}

@@ -1,0 +1,47 @@
+import type { Kernel32, ToolhelpEntry } from './api';
+
+/** Every process in one Toolhelp snapshot (PID, parent, image name); the snapshot is closed. */
+export function toolhelpProcesses(k: Kernel32): ToolhelpEntry[] {
+  const snap = k.createProcessSnapshot();
+  if (!snap) throw new Error('CreateToolhelp32Snapshot failed');
+  try {
+    const out: ToolhelpEntry[] = [];
+    for (let e = k.process32First(snap); e; e = k.process32Next(snap)) out.push(e);
+    return out;
+  } finally {
+    k.closeHandle(snap);
+  }
+}
+
+/**
+ * All descendants of `pid`, parents before children (breadth first), from one snapshot.
+ * Windows does not re-parent orphans, so a PPID may name a newer process that got the recycled
+ * PID: given creation times, a "child" created before its "parent" is left out.
+ */
+export function descendantsFrom(
+  entries: readonly ToolhelpEntry[],
+  pid: number,
+  created: (pid: number) => bigint | undefined = () => undefined,
+): number[] {
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    if (e.pid === e.ppid) continue;
+    const [c, p] = [created(e.pid), created(e.ppid)];
+    if (c !== undefined && p !== undefined && c < p) continue;
+    const list = children.get(e.ppid) ?? [];
+    list.push(e.pid);
+    children.set(e.ppid, list);
+  }
+  const out: number[] = [];
+  const seen = new Set([pid]);
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { SafeKillError } from '../../../src-shared/errors';
+import type { ProcessRow, TargetFacts } from '../../../src-shared/process';
+import { protectionReason } from '../../engine/protection';
+import type { KillPlatform } from '../types';
+import type { Kernel32, User32 } from './api';
+import { spawnConsoleHelper, type ConsoleHelperRunner } from './console-control';
+import { HandleExitWatcher } from './exit-watcher';
+import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
+import { kernel32 } from './kernel32';
+import { readProcessInfo } from './process-info';
+import { descendantsFrom, toolhelpProcesses } from './toolhelp';
+import { user32 } from './user32';
+import { createWin32RowReader, type Win32RowReader } from './win32-rows';
+import { openWin32Target } from './win32-target';
+import { windowsOf } from './windows';
+
+export interface Win32PlatformDeps {
+  k: Kernel32;
+  u: User32;
+  consoleHelper: ConsoleHelperRunner;
+  /** The image's PE subsystem; read from the file by default. */
+  subsystem?: (imagePath: string) => number | undefined;
+  selfPid?: number;
+  parentPid?: number;
+}
+
+export interface Win32Platform extends KillPlatform {
+  /** A reader of the whole process table (CPU % between its reads). */
+  rowReader(now?: () => number): Win32RowReader;
+}
+
+/** The Windows side of SafeKill over the given Win32 layer (koffi, or the recorded fake). */
+export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
+  const watcher = new HandleExitWatcher(deps.k);
+  const subsystem = deps.subsystem ?? createSubsystemReader();
+  const targetDeps = { k: deps.k, u: deps.u, watcher, consoleHelper: deps.consoleHelper };
+  return {
+    platform: 'win32',
+    open: (pid, expectedStartTime) => openWin32Target(pid, expectedStartTime, targetDeps),
+    async describe(target): Promise<TargetFacts> {
+      const entry = toolhelpProcesses(deps.k).find((e) => e.pid === target.pid);
+      const info = readProcessInfo(deps.k, target.pid);
+      if (!entry || !info || Number(info.creation) !== target.startTime) {
+        throw new SafeKillError(
+          'not-found',
+          `PID ${target.pid} exited while SafeKill was looking at it`,
+        );
+      }
+      const name = entry.exeFile;
+      const protectedReason = protectionReason({
+        pid: target.pid,
+        platform: 'win32',
+        name,
+        selfPid: deps.selfPid ?? process.pid,
+        parentPid: deps.parentPid ?? process.ppid,
+      });
+      const windows = windowsOf(deps.u, target.pid).map((w) => ({ id: w.id, title: w.title }));
+      const facts: TargetFacts = {
+        pid: target.pid,
+        platform: 'win32',
+        name,
+        ...(protectedReason ? { protectedReason } : {}),
+        closableWindows: windows,
+      };
+      if (info.imagePath && subsystem(info.imagePath) === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
+        // Who else is on its console: a Ctrl+C reaches all of them, so the plan names them.
+        try {
+          const r = await deps.consoleHelper('list', target.pid);
+          facts.isConsole = r.attached;
+          if (r.attached) facts.consolePids = r.consolePids;
+        } catch {
+          facts.isConsole = true; // A console program; who shares its console is unknown.
+        }
+      }
+      return facts;
+    },
+    descendants(pid) {
+      const entries = toolhelpProcesses(deps.k);
+      const created = new Map<number, bigint | undefined>();
+      const creationOf = (p: number) => {
+        if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
+        return created.get(p);
+      };
+      return descendantsFrom(entries, pid, creationOf);
+    },
+    rowReader: (now = () => performance.now()) =>
+      createWin32RowReader({
+        k: deps.k,
+        u: deps.u,
+        now,
+        subsystem,
+        selfPid: deps.selfPid,
+        parentPid: deps.parentPid,
+      }),
+  };
+}
+
+let real: Win32Platform | undefined;
+
+/** The Windows platform over the real DLLs (koffi), created on first use. */
+export function win32Platform(): Win32Platform {
+  if (real) return real;
+  real = createWin32Platform({ k: kernel32(), u: user32(), consoleHelper: spawnConsoleHelper() });
+  return real;
+}
+
+/** The process table on Windows (one read; CPU % needs a reader kept across reads). */
+export function listWin32Rows(): ProcessRow[] {
+  return win32Platform().rowReader().read();
+}

@@ -1,0 +1,192 @@
+import { SafeKillError } from '../../../src-shared/errors';
+import type { ExitInfo, Strategy } from '../../../src-shared/kill';
+import type { DeliveryResult } from '../../engine/escalation';
+import type { KillTarget } from '../../kill/target';
+import {
+  PROCESS_QUERY_LIMITED_INFORMATION,
+  PROCESS_TERMINATE,
+  STILL_ACTIVE,
+  SYNCHRONIZE,
+  WAIT_OBJECT_0,
+  type Handle,
+  type Kernel32,
+  type User32,
+} from './api';
+import type { ConsoleHelperRunner } from './console-control';
+import type { HandleExitWatcher } from './exit-watcher';
+import { toolhelpProcesses } from './toolhelp';
+import { postCloseToWindows, windowsOf } from './windows';
+
+export const HANDLE_MECHANISM =
+  'a process handle: the PID cannot be reused while SafeKill holds it, and exit is seen the moment it happens (WaitForMultipleObjects)';
+/** TerminateProcess's exit code, as Task Manager uses. */
+export const TERMINATE_EXIT_CODE = 1;
+export const ADMIN_HINT = 'run SafeKill as administrator to end it';
+
+export interface Win32TargetDeps {
+  k: Kernel32;
+  u: User32;
+  watcher: HandleExitWatcher;
+  consoleHelper: ConsoleHelperRunner;
+}
+
+function deniedMessage(pid: number, name: string | undefined, what: string): string {
+  const who = name ? `${name} (PID ${pid})` : `PID ${pid}`;
+  return `access denied: ${who} runs with more rights than SafeKill (elevated, a service or another user), so ${what}; ${ADMIN_HINT}`;
+}
+
+/**
+ * Opens a Windows process for ending. The handle (SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION)
+ * pins the PID: Windows does not hand a PID out again while a handle to its process is open.
+ * Its creation time must match the listed row's, or the PID already names another process.
+ */
+export function openWin32Target(
+  pid: number,
+  expectedStartTime: number | undefined,
+  deps: Win32TargetDeps,
+): KillTarget {
+  const { k } = deps;
+  const h = k.openProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, pid);
+  if (!h) {
+    // GetLastError is not trusted (Wine): the snapshot tells "gone" from "not allowed".
+    const entry = toolhelpProcesses(k).find((e) => e.pid === pid);
+    if (!entry) throw new SafeKillError('not-found', `no process with PID ${pid}`);
+    throw new SafeKillError(
+      'permission-denied',
+      deniedMessage(pid, entry.exeFile, 'SafeKill cannot open it'),
+    );
+  }
+  try {
+    const times = k.getProcessTimes(h);
+    if (!times) throw new SafeKillError('internal', `GetProcessTimes failed for PID ${pid}`);
+    if (k.waitForSingleObject(h, 0) === WAIT_OBJECT_0) {
+      throw new SafeKillError('not-found', `PID ${pid} has already exited`);
+    }
+    const startTime = Number(times.creation);
+    if (expectedStartTime !== undefined && expectedStartTime !== startTime) {
+      throw new SafeKillError(
+        'pid-reused',
+        `PID ${pid} now belongs to another process: the one you chose has already exited`,
+      );
+    }
+    return new Win32Target(pid, startTime, h, times.creation, deps);
+  } catch (e) {
+    k.closeHandle(h);
+    throw e;
+  }
+}
+
+class Win32Target implements KillTarget {
+  readonly mechanism = HANDLE_MECHANISM;
+  private closed = false;
+
+  constructor(
+    readonly pid: number,
+    readonly startTime: number,
+    private readonly handle: Handle,
+    private readonly creation: bigint,
+    private readonly deps: Win32TargetDeps,
+  ) {}
+
+  private exited(): boolean {
+    return this.closed || this.deps.k.waitForSingleObject(this.handle, 0) === WAIT_OBJECT_0;
+  }
+
+  async deliver(strategy: Strategy): Promise<DeliveryResult> {
+    if (this.exited()) return { kind: 'gone' };
+    switch (strategy) {
+      case 'wm-close':
+        return this.closeWindows();
+      case 'ctrl-c':
+      case 'ctrl-break':
+        return this.consoleEvent(strategy);
+      case 'terminate':
+        return this.terminate();
+      default:
+        return {
+          kind: 'error',
+          code: 'unsupported',
+          reason: `${strategy} does not exist on Windows`,
+        };
+    }
+  }
+
+  private closeWindows(): DeliveryResult {
+    const { u } = this.deps;
+    const windows = windowsOf(u, this.pid);
+    if (windows.length === 0)
+      return { kind: 'skipped', reason: 'it has no visible window any more' };
+    const r = postCloseToWindows(u, this.pid, windows);
+    if (r.posted.length > 0) return { kind: 'sent' };
+    if (r.refused.length > 0) {
+      return {
+        kind: 'denied',
+        reason: deniedMessage(this.pid, undefined, 'Windows (UIPI) blocks WM_CLOSE to its windows'),
+      };
+    }
+    return this.exited()
+      ? { kind: 'gone' }
+      : { kind: 'skipped', reason: 'its windows were gone before WM_CLOSE could be posted' };
+  }
+
+  private async consoleEvent(strategy: 'ctrl-c' | 'ctrl-break'): Promise<DeliveryResult> {
+    let report;
+    try {
+      report = await this.deps.consoleHelper(strategy, this.pid);
+    } catch (e) {
+      return { kind: 'skipped', reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (this.exited()) return { kind: 'gone' };
+    if (!report.attached)
+      return { kind: 'skipped', reason: 'it has no console to send it through' };
+    if (!report.sent) {
+      return {
+        kind: 'skipped',
+        reason: `the console refused ${strategy} (GenerateConsoleCtrlEvent failed)`,
+      };
+    }
+    return { kind: 'sent' };
+  }
+
+  private terminate(): DeliveryResult {
+    const { k } = this.deps;
+    // A second handle with the right to terminate. The pinned handle keeps the PID from being
+    // reused, and the creation time proves this is the same process.
+    const t = k.openProcess(PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, this.pid);
+    if (!t) {
+      if (this.exited()) return { kind: 'gone' };
+      return {
+        kind: 'denied',
+        reason: deniedMessage(this.pid, undefined, 'it cannot be terminated'),
+      };
+    }
+    try {
+      if (k.getProcessTimes(t)?.creation !== this.creation) return { kind: 'gone' };
+      if (k.terminateProcess(t, TERMINATE_EXIT_CODE)) return { kind: 'sent' };
+      // TerminateProcess fails on a process that is already exiting.
+      if (this.exited()) return { kind: 'gone' };
+      return {
+        kind: 'denied',
+        reason: deniedMessage(this.pid, undefined, 'TerminateProcess was refused'),
+      };
+    } finally {
+      k.closeHandle(t);
+    }
+  }
+
+  private exitInfo(): ExitInfo {
+    const code = this.closed ? null : this.deps.k.getExitCodeProcess(this.handle);
+    return code === null || code === STILL_ACTIVE ? {} : { exitCode: code };
+  }
+
+  onExit(cb: (exit: ExitInfo) => void): () => void {
+    if (this.closed) return () => {};
+    return this.deps.watcher.watch(this.handle, () => cb(this.exitInfo()));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deps.watcher.release(this.handle);
+  }
+}

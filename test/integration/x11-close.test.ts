@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { x11WindowPids } from '../../src-main/platform/linux/x11/x11-support';
+import { atoms, scanClients, windowTitle } from '../../src-main/platform/linux/x11/discover';
+import { withSession } from '../../src-main/platform/linux/x11/session';
 import { CLI, ROOT, isRunning, runCli, type CliRun } from '../helpers/processes';
 import {
   X11_CLIENT,
@@ -9,6 +11,7 @@ import {
   startOpenbox,
   startXvfb,
   stopAll,
+  waitFor,
   waitForWindowOf,
   type Xvfb,
 } from '../fixtures/x11-server';
@@ -196,6 +199,53 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     expect(resultOf(run)).toMatchObject({ pid, outcome: 'failed', code: 'unsupported' });
     expect(String(resultOf(run).reason)).toContain('has none that accepts a close request');
     expect(isRunning(pid)).toBe(true);
+  });
+});
+
+describe.runIf(hasXvfb)('X11 close never reaches another program', () => {
+  let x: Xvfb;
+  beforeAll(async () => {
+    x = await startXvfb();
+  });
+
+  it('trusts the server (XRes) over a _NET_WM_PID that names another process', async () => {
+    const victim = await spawnHeld('sleep', ['600'], x.env);
+    // A client that exits on WM_DELETE_WINDOW, claiming to be the sleep process.
+    const liar = await spawnHeld(
+      process.execPath,
+      [X11_CLIENT, 'close', '--fake-pid', String(victim)],
+      x.env,
+    );
+    const { mine } = await waitForWindowOf(liar, x);
+    expect(mine.map((w) => w.pidSource)).toEqual(['XRes']);
+    const run = await kill(victim, x.env, '--grace', '5000');
+    expect(planOf(run).steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    expect(resultOf(run)).toMatchObject({ pid: victim, outcome: 'exited-gracefully' });
+    // No close request reached the liar's window.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isRunning(liar)).toBe(true);
+  });
+
+  it("leaves another host's windows to nobody", async () => {
+    const pid = await spawnHeld(
+      process.execPath,
+      [X11_CLIENT, 'close', '--machine', 'elsewhere.example', '--title', 'from elsewhere'],
+      x.env,
+    );
+    // Its window is on the display (found by title) but attributed to no process.
+    const w = await waitFor('the remote-looking window', async () => {
+      const r = await withSession((ss) => {
+        const at = atoms(ss.x, ss.d);
+        return scanClients(ss, at).windows.find(
+          (cw) => windowTitle(ss.x, ss.d, cw.id, at) === 'from elsewhere',
+        );
+      }, x.env);
+      return r.ok ? r.value : undefined;
+    });
+    expect(w.pid).toBeUndefined();
+    expect(await x11WindowPids(x.env)).not.toContain(pid);
+    const run = await runCli(['plan', '--json', String(pid)], { env: x.env });
+    expect(planOf(run).steps[0]!.strategy).toBe('signal:SIGTERM');
   });
 });
 

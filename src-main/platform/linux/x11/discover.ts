@@ -5,7 +5,10 @@ import type { Xlib, Dpy } from './xlib';
 /** One top-level client window (never a window manager's frame). */
 export interface ClientWindow {
   id: number;
-  /** Owning process, when known: from _NET_WM_PID (local host only), else from XRes. */
+  /**
+   * Owning process: _NET_WM_PID, checked against what the server says (XRes) and overruled by it
+   * when they differ; XRes alone for clients that don't set it. None for another host's windows.
+   */
   pid?: number;
   pidSource?: '_NET_WM_PID' | 'XRes';
   acceptsDelete: boolean;
@@ -114,7 +117,11 @@ function xresPids(x: Xlib, d: Dpy, ids: number[]): Map<number, number> {
  * WM_DELETE_WINDOW. A window that vanishes mid-scan just yields failed lookups (our error handler
  * records the BadWindow); it is left out.
  */
-export function scanClients(s: Session, at: Atoms = atoms(s.x, s.d)): Scan {
+export function scanClients(
+  s: Session,
+  at: Atoms = atoms(s.x, s.d),
+  opts: { protocols?: boolean } = {},
+): Scan {
   const { x, d } = s;
   const root = x.defaultRoot(d);
   const wm = liveWm(x, d, root, at);
@@ -122,29 +129,40 @@ export function scanClients(s: Session, at: Atoms = atoms(s.x, s.d)): Scan {
   const ids = listed ? listed.values : walkTree(x, d, root, at);
   const host = os.hostname();
   const windows: ClientWindow[] = [];
-  const needXRes: number[] = [];
+  const netPids = new Map<number, number>();
+  const remote = new Set<number>();
   for (const id of ids) {
-    const protocols = x.getProperty(d, id, at.wmProtocols, 64);
-    const w: ClientWindow = {
-      id,
-      acceptsDelete: !!protocols?.values.includes(at.wmDeleteWindow),
-    };
-    const pid = x.getProperty(d, id, at.netWmPid, 1)?.values[0];
-    const machine = x.getProperty(d, id, at.wmClientMachine, 64);
-    // A PID from another host (ssh -X) names some unrelated local process: never trust it.
-    const local = !machine || machine.bytes.toString('latin1') === host;
-    if (pid && local) {
-      w.pid = pid;
-      w.pidSource = '_NET_WM_PID';
-    } else needXRes.push(id);
+    // One round trip saved per window when only owners are wanted (the 1 Hz table refresh).
+    const protocols =
+      opts.protocols === false ? undefined : x.getProperty(d, id, at.wmProtocols, 64);
+    const w: ClientWindow = { id, acceptsDelete: !!protocols?.values.includes(at.wmDeleteWindow) };
     windows.push(w);
+    // A window from another host (ssh -X) belongs to no local process: its _NET_WM_PID names
+    // some unrelated one, and XRes would name the local ssh that forwards it.
+    const machine = x.getProperty(d, id, at.wmClientMachine, 64);
+    if (machine && machine.bytes.toString('latin1') !== host) {
+      remote.add(id);
+      continue;
+    }
+    const pid = x.getProperty(d, id, at.netWmPid, 1)?.values[0];
+    if (pid) netPids.set(id, pid);
   }
-  const fromXRes = xresPids(x, d, needXRes);
+  const fromXRes = xresPids(
+    x,
+    d,
+    windows.filter((w) => !remote.has(w.id)).map((w) => w.id),
+  );
   for (const w of windows) {
-    const pid = fromXRes.get(w.id);
-    if (w.pid === undefined && pid !== undefined) {
-      w.pid = pid;
+    const net = netPids.get(w.id);
+    const server = fromXRes.get(w.id);
+    if (server !== undefined && net !== server) {
+      // The server knows which process holds the connection; a client's own _NET_WM_PID can be
+      // wrong (another PID namespace, a launcher's PID), so the server wins when they differ.
+      w.pid = server;
       w.pidSource = 'XRes';
+    } else if (net !== undefined) {
+      w.pid = net;
+      w.pidSource = '_NET_WM_PID';
     }
   }
   // Windows that vanished mid-scan answered nothing; errors for them are expected.

@@ -77,7 +77,7 @@ function watchWindows(pid: number, initial: OwnWindow[], ctx: CloseContext, env:
  * for a desktop's worth of windows. Empty when there is no reachable display.
  */
 export async function x11WindowPids(env: Env = process.env): Promise<Set<number>> {
-  const r = await withSession((s) => scanClients(s), env);
+  const r = await withSession((s) => scanClients(s, undefined, { protocols: false }), env);
   const pids = new Set<number>();
   if (!r.ok) return pids;
   for (const w of r.value.windows) if (w.pid !== undefined) pids.add(w.pid);

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import psList from 'ps-list';
 import { listPids } from '../src-main/platform/linux/proc-reader';
 import { LinuxTable } from '../src-main/processes/linux-table';
@@ -206,6 +208,12 @@ async function oneHzCost(seconds: number): Promise<void> {
   );
 }
 
+/** A full GC before each memory sample, so garbage not yet collected does not read as growth. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 function vmRssKb(): number {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]);
 }
@@ -213,24 +221,28 @@ const openFds = () => fs.readdirSync('/proc/self/fd').length;
 
 async function soak(seconds: number): Promise<void> {
   console.log(`\nSoak: refreshing at 1 Hz through the worker for ${seconds} s…`);
-  const source = createProcessSource({ backend: 'worker', workerPath: WORKER });
   let refreshes = 0;
   let errors = 0;
+  const source = createProcessSource({
+    backend: 'worker',
+    workerPath: WORKER,
+    onError: (e) => {
+      errors++;
+      console.log(`  refresh failed: ${String(e)}`);
+    },
+  });
   const unsubscribe = source.subscribe(() => refreshes++, 1000);
-  const source2Errors = (e: unknown) => {
-    errors++;
-    console.log(`  refresh failed: ${String(e)}`);
-  };
-  void source2Errors;
   await new Promise((r) => setTimeout(r, 10_000)); // Warm-up: JIT, caches, first table.
+  collectGarbage();
   const rss0 = vmRssKb();
   const fds0 = openFds();
   const start = refreshes;
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, Math.min(60_000, end - Date.now())));
+    collectGarbage();
     console.log(
-      `  ${String(refreshes - start).padStart(5)} refreshes  RSS ${((vmRssKb() - rss0) / 1024).toFixed(2)} MB  fds ${openFds() - fds0}`,
+      `  ${String(refreshes - start).padStart(5)} refreshes  RSS ${(vmRssKb() / 1024).toFixed(1)} MB (${((vmRssKb() - rss0) / 1024).toFixed(2)} MB)  fds ${openFds()} (${openFds() - fds0})`,
     );
   }
   const rssGrowth = (vmRssKb() - rss0) / 1024;
@@ -256,6 +268,8 @@ export async function run(args: string[]): Promise<void> {
   const crowd = await spawnCrowd(CROWD);
   try {
     console.log(`${listPids().length} processes in /proc (${crowd.pids} of them sleeping extras)`);
+    // The soak goes first, so garbage from the comparisons below cannot hide or fake growth.
+    if (soakSeconds) await soak(soakSeconds);
     const ps = () =>
       execFileP('ps', ['-eo', 'pid,ppid,uid,rss,lstart,args'], { maxBuffer: 64 << 20 });
 
@@ -299,7 +313,6 @@ export async function run(args: string[]): Promise<void> {
     verdict('steady refresh: this reader / bare stat read', r3, '<= 1.3', r3 <= 1.3);
 
     await oneHzCost(10);
-    if (soakSeconds) await soak(soakSeconds);
   } finally {
     await crowd.stop();
   }

@@ -11,7 +11,7 @@ import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
 import { applyKillEvent, describeResult, type Runs } from './state/kills';
 import { RowStore } from './state/row-store';
-import { viewRows, type SortKey, type SortSpec } from './state/table-model';
+import { filterSorted, sortRows, viewRows, type SortKey, type SortSpec } from './state/table-model';
 import { usePaintTimer } from './state/perf';
 
 interface PendingConfirm {
@@ -69,9 +69,14 @@ export function App({ api }: { api: ApiClient }) {
   const runsRef = useRef(runs);
   runsRef.current = runs;
 
+  // Sorting follows the data; typing in the filter only filters the sorted list.
+  const sorted = useMemo(
+    () => (tree ? [] : sortRows(view.rows.values(), sort)),
+    [view, sort, tree],
+  );
   const rows = useMemo(
-    () => viewRows(view.rows.values(), filter, sort, tree),
-    [view, filter, sort, tree],
+    () => (tree ? viewRows(view.rows.values(), filter, sort, true) : filterSorted(sorted, filter)),
+    [view, sorted, filter, sort, tree],
   );
   usePaintTimer(store, view.version);
   const selected = selectedKey ? store.rows.get(selectedKey) : undefined;

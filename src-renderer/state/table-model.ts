@@ -45,6 +45,20 @@ export function matches(r: ProcessRow, filter: string): boolean {
   return filter === '' || haystack(r).includes(filter);
 }
 
+/** All rows in display order; kept while only the filter changes (typing stays cheap). */
+export function sortRows(rows: Iterable<ProcessRow>, sort: SortSpec): ProcessRow[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => sign * compare(a, b, sort.key));
+}
+
+/** The sorted rows that match the filter, in the same order. */
+export function filterSorted(sorted: ProcessRow[], filterText: string): ViewRow[] {
+  const filter = filterText.trim().toLowerCase();
+  const out: ViewRow[] = [];
+  for (const row of sorted) if (matches(row, filter)) out.push({ row, depth: 0 });
+  return out;
+}
+
 /**
  * The rows to show, in order: filtered over name, PID and command line, sorted; in the tree view
  * each process follows its parent (siblings sorted), and a match keeps its ancestors visible.
@@ -58,12 +72,7 @@ export function viewRows(
   const filter = filterText.trim().toLowerCase();
   const sign = sort.dir === 'asc' ? 1 : -1;
   const cmp = (a: ProcessRow, b: ProcessRow) => sign * compare(a, b, sort.key);
-  if (!tree) {
-    const out: ProcessRow[] = [];
-    for (const r of rows) if (matches(r, filter)) out.push(r);
-    out.sort(cmp);
-    return out.map((row) => ({ row, depth: 0 }));
-  }
+  if (!tree) return filterSorted(sortRows(rows, sort), filterText);
 
   const byPid = new Map<number, ProcessRow>();
   for (const r of rows) byPid.set(r.pid, r);

@@ -5,6 +5,11 @@ import type { ProcessTable } from './table';
 
 type Platform = 'linux' | 'win32';
 
+// ps-list is ESM and finds its Windows helper through import.meta.url, which a CJS bundle
+// cannot provide: a specifier in a variable keeps esbuild from inlining it, so Node loads the
+// package itself from node_modules at run time.
+const PS_LIST = 'ps-list';
+
 /**
  * The fallback where no native reader exists: `ps-list` (ps on Unix, fastlist on Windows). Its
  * CPU figure, where it has one, is ps's lifetime average, and it has no state or start ticks.
@@ -16,7 +21,7 @@ export function psListTable(now: () => number = Date.now): ProcessTable {
   return {
     kind: 'ps-list',
     async read(windowPids) {
-      const { default: psList } = await import('ps-list');
+      const { default: psList } = (await import(PS_LIST)) as typeof import('ps-list');
       const list = await psList();
       const takenAt = now();
       const windows = new Set(windowPids);

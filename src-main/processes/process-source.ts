@@ -3,6 +3,7 @@ import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/
 import { applyDiff, diffRows, type RowChanges } from './diff';
 import { inlineTable } from './linux-table';
 import { psListTable } from './ps-list-table';
+import { win32Table } from '../platform/win32/win32-table';
 import type { ProcessTable } from './table';
 import { defaultWorkerPath, workerTable } from './worker-table';
 
@@ -46,8 +47,15 @@ function pickTable(opts: ProcessSourceOptions): ProcessTable {
   const workerPath = opts.workerPath ?? defaultWorkerPath();
   const backend =
     opts.backend ??
-    (process.platform !== 'linux' ? 'ps-list' : workerPath !== undefined ? 'worker' : 'inline');
+    (process.platform === 'win32'
+      ? 'win32'
+      : process.platform !== 'linux'
+        ? 'ps-list'
+        : workerPath !== undefined
+          ? 'worker'
+          : 'inline');
   if (backend === 'ps-list') return psListTable(opts.now);
+  if (backend === 'win32') return win32Table(opts.now);
   if (process.platform !== 'linux')
     throw new SafeKillError('unsupported', `the /proc reader needs Linux, not ${process.platform}`);
   if (backend === 'inline') return inlineTable({ now: opts.now });

@@ -7,9 +7,9 @@ export interface TableRead extends RowChanges {
   full?: boolean;
 }
 
-/** Where rows come from: /proc in a worker, /proc in this thread, or ps-list. */
+/** Where rows come from: /proc in a worker, /proc in this thread, Win32 (Toolhelp), or ps-list. */
 export interface ProcessTable {
-  readonly kind: 'worker' | 'inline' | 'ps-list';
+  readonly kind: 'worker' | 'inline' | 'ps-list' | 'win32';
   /** `windowPids`: PIDs that own a visible top-level window, from the window module. */
   read(windowPids?: number[]): Promise<TableRead>;
   close(): Promise<void>;

@@ -198,7 +198,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     const [kill] = r.commands;
     expect(kill!.status, kill!.stderr).toBe(0);
     const events = parseEvents(kill!.stdout);
-    const escalations = events.filter((e) => e.type === 'escalated');
+    const escalations = events.filter((e): e is Escalated => e.type === 'escalated');
     expect(escalations.map((e) => [e.from, e.to])).toEqual([
       ['ctrl-c', 'ctrl-break'],
       ['ctrl-break', 'terminate'],
@@ -224,7 +224,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
 
 type Escalated = Extract<KillEvent, { type: 'escalated' }>;
 
-function parseEvents(stdout: string): (KillEvent & Partial<Escalated>)[] {
+function parseEvents(stdout: string): KillEvent[] {
   return stdout
     .split(/\r?\n/)
     .filter((l) => l.trim())

@@ -1,0 +1,378 @@
+import { describe, expect, it } from 'vitest';
+import { SafeKillError } from '../../src-shared/errors';
+import type { KillEvent } from '../../src-shared/kill';
+import { killTargets, planFor } from '../../src-main/kill/kill-targets';
+import { PROCESS_QUERY_LIMITED_INFORMATION, SYNCHRONIZE } from '../../src-main/platform/win32/api';
+import type { ConsoleHelperRunner } from '../../src-main/platform/win32/console-control';
+import {
+  STATUS_CONTROL_C_EXIT,
+  parseHelperArgs,
+  parseHelperOutput,
+  runHelper,
+} from '../../src-main/platform/win32/console-helper-main';
+import { HandleExitWatcher } from '../../src-main/platform/win32/exit-watcher';
+import { peSubsystem } from '../../src-main/platform/win32/pe-subsystem';
+import { createWin32Platform } from '../../src-main/platform/win32/win32-platform';
+import { postCloseToWindows, windowsOf } from '../../src-main/platform/win32/windows';
+import { FakeWin32 } from './win32-fake';
+
+const HELPER_PID = 4000;
+
+/** The console helper, run in-process against the fake's console API (its real logic). */
+function fakeHelper(w: FakeWin32): ConsoleHelperRunner {
+  return async (mode, pid) => {
+    let out = '';
+    const code = runHelper(
+      w.consoleApi(HELPER_PID),
+      mode,
+      pid,
+      (l) => (out += l + '\n'),
+      HELPER_PID,
+    );
+    const r = parseHelperOutput(out, code);
+    if (!r) throw new Error('no report');
+    return r;
+  };
+}
+
+function setup() {
+  const w = new FakeWin32();
+  const platform = createWin32Platform({
+    k: w.kernel32,
+    u: w.user32,
+    consoleHelper: fakeHelper(w),
+    subsystem: (image) => [...w.processes.values()].find((p) => p.imagePath === image)?.subsystem,
+    selfPid: 264,
+    parentPid: 32,
+  });
+  return { w, platform };
+}
+
+async function kill(
+  s: ReturnType<typeof setup>,
+  pid: number,
+  graceMs: number,
+  strategy: 'auto' | 'terminate' = 'auto',
+) {
+  const events: KillEvent[] = [];
+  const [result] = await killTargets(
+    { pids: [pid], overrides: { strategy, graceMs } },
+    { platform: s.platform, onEvent: (e) => events.push(e), tickMs: 0 },
+  );
+  return { result: result!, events };
+}
+
+describe('Win32 enumeration (Toolhelp + limited handles)', () => {
+  it('lists the recorded table with parents, windows, console flags and protection', () => {
+    const { w, platform } = setup();
+    const rows = platform.rowReader(() => 0).read();
+    expect(rows.map((r) => r.pid)).toEqual([32, 56, 68, 76, 116, 164, 196, 220, 256, 264]);
+    const notepad = rows.find((r) => r.name === 'notepad.exe')!;
+    expect(notepad).toMatchObject({
+      ppid: 32,
+      cmdline: 'C:\\windows\\system32\\notepad.exe',
+      hasWindow: true,
+      windowTitles: ['Untitled - Notepad'],
+      hasConsole: false,
+      state: 'other',
+    });
+    expect(notepad.key).toBe(`256@${notepad.startTime}`);
+    // FILETIME 100 ns ticks since 1601 → ms since 1970, as recorded under Wine.
+    expect(new Date(notepad.startedAt).toISOString()).toBe('2026-11-24T13:07:26.163Z');
+    expect(rows.find((r) => r.pid === 264)).toMatchObject({ hasConsole: true });
+    expect(rows.find((r) => r.pid === 264)?.protectedReason).toMatch(/SafeKill itself/);
+    expect(rows.find((r) => r.name === 'services.exe')?.protectedReason).toMatch(/critical/);
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('lists a process it may not open, marking the hidden fields access denied', () => {
+    const { w, platform } = setup();
+    const admin = w.spawn({ exeFile: 'elevated.exe', denied: true });
+    const row = platform
+      .rowReader(() => 0)
+      .read()
+      .find((r) => r.pid === admin.pid)!;
+    expect(row).toMatchObject({
+      name: 'elevated.exe',
+      startTime: 0,
+      rssBytes: 0,
+      cmdline: 'elevated.exe',
+    });
+    expect(row.accessDenied).toEqual([
+      'startTime',
+      'cmdline',
+      'cpuPercent',
+      'rssBytes',
+      'hasConsole',
+    ]);
+  });
+
+  it('measures CPU % between two reads, per process', () => {
+    const { w, platform } = setup();
+    const busy = w.spawn({ exeFile: 'busy.exe', cpuTime: 0n });
+    let now = 0;
+    const reader = platform.rowReader(() => now);
+    expect(reader.read().find((r) => r.pid === busy.pid)?.cpuPercent).toBe(0);
+    busy.cpuTime = 5_000_000n; // 500 ms of CPU in 1000 ms of wall time
+    now = 1000;
+    expect(reader.read().find((r) => r.pid === busy.pid)?.cpuPercent).toBe(50);
+  });
+
+  it('finds descendants breadth first and skips a stale parent link to a reused PID', () => {
+    const { w, platform } = setup();
+    const parent = w.spawn({ exeFile: 'parent.exe' });
+    const child = w.spawn({ exeFile: 'child.exe', ppid: parent.pid });
+    const grandchild = w.spawn({ exeFile: 'gc.exe', ppid: child.pid });
+    // Created before `parent`: its PPID names a process that died and whose PID was reused.
+    w.spawn({ exeFile: 'orphan.exe', ppid: parent.pid, creation: parent.creation - 1n });
+    expect(platform.descendants(parent.pid)).toEqual([child.pid, grandchild.pid]);
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('reads the subsystem from a PE header and rejects what is not one', () => {
+    const pe = Buffer.alloc(512);
+    pe.write('MZ', 0, 'latin1');
+    pe.writeUInt32LE(0x80, 0x3c);
+    pe.write('PE\0\0', 0x80, 'latin1');
+    pe.writeUInt16LE(0x20b, 0x80 + 24); // PE32+
+    pe.writeUInt16LE(3, 0x80 + 24 + 68);
+    expect(peSubsystem(pe)).toBe(3);
+    pe.writeUInt16LE(0x10b, 0x80 + 24); // PE32: same offset
+    pe.writeUInt16LE(2, 0x80 + 24 + 68);
+    expect(peSubsystem(pe)).toBe(2);
+    expect(peSubsystem(Buffer.from('#!/bin/sh\n'))).toBeUndefined();
+    pe.writeUInt32LE(0x7fff_0000, 0x3c); // e_lfanew past the end
+    expect(peSubsystem(pe)).toBeUndefined();
+  });
+});
+
+describe('opening a Win32 target', () => {
+  it('pins with SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION and checks the creation time', () => {
+    const { w, platform } = setup();
+    const p = w.spawn({ exeFile: 'app.exe' });
+    const t = platform.open(p.pid, Number(p.creation));
+    expect(w.calls[0]).toBe(
+      `OpenProcess(0x${(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION).toString(16)}, ${p.pid})`,
+    );
+    expect(t.startTime).toBe(Number(p.creation));
+    expect(w.openHandles()).toEqual([`process:${p.pid}`]);
+    t.close();
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('refuses a PID that now names another process, closing the handle', () => {
+    const { w, platform } = setup();
+    const p = w.spawn({ exeFile: 'app.exe' });
+    expect(() => platform.open(p.pid, Number(p.creation) + 10_000)).toThrow(
+      expect.objectContaining({ code: 'pid-reused' }),
+    );
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('tells a missing PID from one it may not open (GetLastError is not trusted)', () => {
+    const { w, platform } = setup();
+    expect(() => platform.open(9999)).toThrow(expect.objectContaining({ code: 'not-found' }));
+    const admin = w.spawn({ exeFile: 'elevated.exe', denied: true });
+    let err: unknown;
+    try {
+      platform.open(admin.pid);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SafeKillError);
+    expect(err).toMatchObject({ code: 'permission-denied' });
+    expect((err as Error).message).toMatch(/elevated\.exe.*run SafeKill as administrator/);
+    expect(w.openHandles()).toEqual([]);
+  });
+});
+
+describe('the Windows ladder against the recorded fake', () => {
+  it('closes a windowed program with WM_CLOSE, re-reading the owner right before posting', async () => {
+    const s = setup();
+    const notepad = s.w.processes.get(256)!;
+    notepad.onClose = 0;
+    const { result, events } = await kill(s, 256, 5000);
+    expect(result).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'wm-close',
+      exitCode: 0,
+    });
+    const plan = events.find((e) => e.type === 'plan');
+    expect(plan?.type === 'plan' && plan.plan.steps.map((x) => x.strategy)).toEqual([
+      'wm-close',
+      'terminate',
+    ]);
+    const post = s.w.calls.indexOf('PostMessageW(0x1005e, 0x10)');
+    expect(post).toBeGreaterThan(0);
+    expect(s.w.calls[post - 1]).toBe('GetWindowThreadProcessId(0x1005e)');
+    expect(s.w.calls.filter((c) => c.startsWith('TerminateProcess'))).toEqual([]);
+    expect(s.w.openHandles()).toEqual([]);
+  });
+
+  it('leaves a window alone whose handle has passed to another process', () => {
+    const s = setup();
+    const windows = windowsOf(s.w.user32, 256);
+    s.w.windows[0]!.pid = 999; // reused between enumeration and posting
+    expect(postCloseToWindows(s.w.user32, 256, windows)).toEqual({
+      posted: [],
+      skipped: ['0x1005e'],
+      refused: [],
+    });
+    expect(s.w.calls.some((c) => c.startsWith('PostMessageW'))).toBe(false);
+  });
+
+  it('fails with the administrator hint when UIPI blocks WM_CLOSE, without retrying', async () => {
+    const s = setup();
+    s.w.windows[0]!.refuses = true;
+    const { result } = await kill(s, 256, 5000);
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      code: 'permission-denied',
+      strategy: 'wm-close',
+    });
+    expect(result.reason).toMatch(/UIPI.*run SafeKill as administrator/);
+    expect(s.w.calls.filter((c) => c.startsWith('PostMessageW'))).toHaveLength(1);
+    expect(s.w.calls.filter((c) => c.startsWith('TerminateProcess'))).toEqual([]);
+    expect(s.w.processes.get(256)?.exitCode).toBeUndefined();
+  });
+
+  it('sends Ctrl+C through the helper, names console siblings, and reports the exit code', async () => {
+    const s = setup();
+    const app = s.w.spawn({ exeFile: 'server.exe', subsystem: 3, console: 1, onCtrlC: 7 });
+    const sibling = s.w.spawn({ exeFile: 'worker.exe', subsystem: 3, console: 1, onCtrlC: 0 });
+    const { plan } = await planFor(app.pid, { strategy: 'auto' }, s.platform);
+    expect(plan.steps.map((x) => x.strategy)).toEqual(['ctrl-c', 'ctrl-break', 'terminate']);
+    expect(plan.alsoReaches).toEqual([sibling.pid]);
+    s.w.calls.length = 0;
+    const { result } = await kill(s, app.pid, 5000);
+    expect(result).toMatchObject({ outcome: 'exited-gracefully', strategy: 'ctrl-c', exitCode: 7 });
+    const helperCalls = s.w.calls.filter((c) => /Console|GenerateConsoleCtrlEvent/.test(c));
+    // describe() lists the console, then the Ctrl+C step sends.
+    expect(helperCalls.slice(-6)).toEqual([
+      'FreeConsole',
+      `AttachConsole(${app.pid})`,
+      'GetConsoleProcessList',
+      'SetConsoleCtrlHandler(NULL, TRUE)',
+      'GenerateConsoleCtrlEvent(CTRL_C, 0)',
+      'FreeConsole',
+    ]);
+    expect(s.w.openHandles()).toEqual([]);
+  });
+
+  it('escalates to Ctrl+Break when Ctrl+C is ignored (a process cannot ignore Ctrl+Break)', async () => {
+    const s = setup();
+    const app = s.w.spawn({
+      exeFile: 'app.exe',
+      subsystem: 3,
+      console: 2,
+      onCtrlC: 'ignore',
+      onCtrlBreak: 8,
+    });
+    const { result, events } = await kill(s, app.pid, 300);
+    expect(result).toMatchObject({
+      outcome: 'exited-gracefully',
+      strategy: 'ctrl-break',
+      exitCode: 8,
+    });
+    expect(
+      events.filter((e) => e.type === 'escalated').map((e) => e.type === 'escalated' && e.to),
+    ).toEqual(['ctrl-break']);
+  });
+
+  it('terminates with exit code 1 when the console refuses Ctrl+Break (Wine 8)', async () => {
+    const s = setup();
+    s.w.ctrlBreakUnsupported = true;
+    const app = s.w.spawn({ exeFile: 'app.exe', subsystem: 3, console: 3, onCtrlC: 'ignore' });
+    const { result, events } = await kill(s, app.pid, 300);
+    expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate', exitCode: 1 });
+    const esc = events.filter((e) => e.type === 'escalated');
+    expect(esc.map((e) => e.type === 'escalated' && e.reason)).toEqual([
+      'still running after 300 ms of grace',
+      'ctrl-break could not be used: the console refused ctrl-break (GenerateConsoleCtrlEvent failed)',
+    ]);
+    expect(s.w.calls).toContain(`TerminateProcess(${app.pid}, 1)`);
+    expect(s.w.openHandles()).toEqual([]);
+  });
+
+  it('goes straight to TerminateProcess for a process with no window and no console', async () => {
+    const s = setup();
+    const bg = s.w.spawn({ exeFile: 'bg.exe', subsystem: 2 });
+    const { result, events } = await kill(s, bg.pid, 5000);
+    expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate', exitCode: 1 });
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(1);
+  });
+
+  it('refuses the critical Windows processes and SafeKill itself', async () => {
+    const s = setup();
+    for (const pid of [56, 264]) {
+      const { result } = await kill(s, pid, 1000);
+      expect(result).toMatchObject({ outcome: 'refused', code: 'protected' });
+    }
+    expect(s.w.calls.some((c) => c.startsWith('TerminateProcess'))).toBe(false);
+    expect(s.w.openHandles()).toEqual([]);
+  });
+});
+
+describe('HandleExitWatcher', () => {
+  it('watches more handles than one wait can take, never passing more than 64, and closes all', async () => {
+    const w = new FakeWin32();
+    const watcher = new HandleExitWatcher(w.kernel32);
+    const procs = Array.from({ length: 70 }, (_, i) => w.spawn({ exeFile: `p${i}.exe` }));
+    const handles = procs.map((p) => w.kernel32.openProcess(SYNCHRONIZE, p.pid)!);
+    const seen: number[] = [];
+    await new Promise<void>((resolve) => {
+      procs.forEach((p, i) =>
+        watcher.watch(handles[i]!, () => {
+          seen.push(p.pid);
+          if (seen.length === procs.length) resolve();
+        }),
+      );
+      // The last ones are beyond the first wait's 63 slots: the overflow sweep must find them.
+      for (const p of [...procs].reverse()) w.exit(p.pid, 0);
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual(procs.map((p) => p.pid));
+    const sizes = w.calls
+      .filter((c) => c.startsWith('WaitForMultipleObjects'))
+      .map((c) => Number(/\((\d+)\)/.exec(c)![1]));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(64);
+    for (const h of handles) watcher.release(h);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.openHandles()).toEqual([]);
+  });
+});
+
+describe('console helper protocol', () => {
+  it('parses its arguments strictly', () => {
+    expect(parseHelperArgs(['ctrl-c', '42'])).toEqual({ mode: 'ctrl-c', pid: 42 });
+    expect(parseHelperArgs(['ctrl-c', '0'])).toBeNull();
+    expect(parseHelperArgs(['kill', '42'])).toBeNull();
+    expect(parseHelperArgs(['list', '4x'])).toBeNull();
+  });
+
+  it('reads a helper that died of its own Ctrl+Break after reporting as "sent"', () => {
+    const out = '{"attached":true,"consolePids":[40,44]}\n';
+    expect(parseHelperOutput(out, STATUS_CONTROL_C_EXIT)).toEqual({
+      attached: true,
+      consolePids: [40, 44],
+      sent: true,
+    });
+    expect(parseHelperOutput(out, 1)).toEqual({ attached: true, consolePids: [40, 44] });
+    expect(parseHelperOutput('garbage', 0)).toBeNull();
+  });
+
+  it('reports no console for a process that has none, without sending anything', () => {
+    const w = new FakeWin32();
+    const gui = w.spawn({ exeFile: 'gui.exe' });
+    const lines: string[] = [];
+    const code = runHelper(
+      w.consoleApi(HELPER_PID),
+      'ctrl-c',
+      gui.pid,
+      (l) => lines.push(l),
+      HELPER_PID,
+    );
+    expect(code).toBe(3);
+    expect(lines).toEqual(['{"attached":false,"consolePids":[]}']);
+    expect(w.calls.some((c) => c.startsWith('GenerateConsoleCtrlEvent'))).toBe(false);
+  });
+});

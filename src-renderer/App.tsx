@@ -146,7 +146,9 @@ export function App({ api }: { api: ApiClient }) {
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown' || e.key === 'Enter') {
               e.preventDefault();
-              if (!selected && rows[0]) setSelectedKey(rows[0].row.key);
+              // Into the grid: keep a visible selection, else start at the first row.
+              if (rows[0] && !rows.some((r) => r.row.key === selectedKey))
+                setSelectedKey(rows[0].row.key);
               gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
             }
           }}

@@ -75,9 +75,10 @@ const holders: ChildProcess[] = [];
 
 /**
  * Starts `node script args` under a holder shell that never reaps it, so its exit status stays
- * readable from the zombie (as with any process SafeKill did not start). Resolves with its PID.
+ * readable from the zombie (as with any process SafeKill did not start). Resolves with its PID
+ * once `expectReady` processes (it and its children) have said "ready".
  */
-export function spawnHeld(script: string, args: string[]): Promise<number> {
+export function spawnHeld(script: string, args: string[], expectReady = 1): Promise<number> {
   const quoted = [process.execPath, script, ...args].map((a) => `'${a}'`).join(' ');
   const holder = spawn('sh', ['-c', `${quoted} & exec sleep 3600`], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,13 +89,32 @@ export function spawnHeld(script: string, args: string[]): Promise<number> {
     const timer = setTimeout(() => reject(new Error(`target not ready: ${buf}`)), 15_000);
     holder.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = /ready (\d+)/.exec(buf);
-      if (m) {
+      const ready = [...buf.matchAll(/ready (\d+)/g)];
+      if (ready.length >= expectReady) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        // Every target has written all it will; let go of the pipe so that a target left
+        // running cannot keep the test runner alive.
+        holder.stdout!.destroy();
+        resolve(Number(ready[0]![1]));
       }
     });
   });
+}
+
+/** SIGKILLs a process and its descendants (children first read from /proc). */
+export function killTree(pid: number): void {
+  let kids: string[] = [];
+  try {
+    kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+  } catch {
+    // Gone already.
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+  for (const k of kids.filter(Boolean)) killTree(Number(k));
 }
 
 export function killHolders(): void {

@@ -5,10 +5,12 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
-import { isRunning, killQuietly, TARGET } from '../helpers/processes';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/api';
+import { isRunning, TARGET } from '../helpers/processes';
 import {
   ARTIFACTS,
   killHolders,
+  killTree,
   launchChromium,
   spawnHeld,
   startWeb,
@@ -39,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   const code = await server?.stop();
-  for (const p of pids) killQuietly(p);
+  for (const p of pids) killTree(p);
   killHolders();
   expect(code).toBe(0);
 });
@@ -130,6 +132,109 @@ describe('SafeKill in the browser', () => {
     await text(page.getByRole('status')).toContain(`node (${pid}): force-killed, signal SIGKILL`);
     expect(isRunning(pid)).toBe(false);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-force-killed.png') });
+    await page.close();
+  });
+
+  it('sorts, shows the tree, keeps selection and scroll through updates, ends a tree', async () => {
+    const tag = uniqueTag('tree');
+    const parent = await spawnHeld(
+      TARGET,
+      ['--on-term', 'ignore', '--children', '2', '--marker', `/tmp/${tag}`],
+      3,
+    );
+    pids.push(parent);
+    const page = await openApp();
+    const grid = page.getByRole('grid', { name: 'Processes' });
+    const scroller = page.locator('.grid-scroll');
+
+    // Sorted by PID, so rows keep their places while CPU figures change.
+    await page.getByRole('button', { name: 'PID' }).click();
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: 'PID' }).getAttribute('aria-sort'))
+      .toBe('ascending');
+
+    // Scroll position and selection survive live updates (the list refreshes every second).
+    await scroller.evaluate((el) => (el.scrollTop = 200));
+    // A row well inside the visible part, so clicking it needs no scrolling.
+    await grid.getByRole('row').nth(14).click();
+    const selected = grid.locator('[aria-selected=true]');
+    const selectedPid = await selected.getByRole('gridcell').first().textContent();
+    await page.waitForTimeout(2500);
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBe(200);
+    expect(await selected.getByRole('gridcell').first().textContent()).toBe(selectedPid);
+
+    await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+    await count(grid.getByRole('row')).toBe(4); // header + parent + 2 children
+    const pidsShown = () =>
+      grid
+        .locator('[role=row][aria-rowindex]')
+        .evaluateAll((rows) =>
+          rows
+            .filter((r) => r.getAttribute('aria-rowindex') !== '1')
+            .map((r) => Number(r.querySelector('[role=gridcell]')?.textContent)),
+        );
+    const ascending = await pidsShown();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await page.getByRole('button', { name: 'PID' }).click();
+    await expect.poll(pidsShown).toEqual([...ascending].reverse());
+
+    // Tree view: a match keeps its ancestors (the holder shell, up to init); the parent comes
+    // right before its two children, which are indented one level deeper.
+    await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    await expect.poll(async () => (await pidsShown()).indexOf(parent)).toBeGreaterThan(0);
+    const shown = await pidsShown();
+    const at = shown.indexOf(parent);
+    expect(shown.length).toBe(at + 3);
+    const indents = await grid
+      .getByRole('row')
+      .locator('.indent')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).offsetWidth));
+    expect(indents.slice(at)).toEqual([indents[at], indents[at]! + 14, indents[at]! + 14]);
+    expect(indents[0]).toBe(0);
+    // Keyboard: from the filter into the grid, then End and arrows move the selection.
+    const selectedRow = grid.locator('[aria-selected=true]');
+    await page.getByRole('searchbox', { name: 'Filter processes' }).press('ArrowDown');
+    await focused(grid).toBe(true);
+    await text(selectedRow.getByRole('gridcell').first()).toBe(String(shown[0]));
+    await page.keyboard.press('End');
+    await text(selectedRow.getByRole('gridcell').first()).toBe(String(shown[at + 2]));
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await text(selectedRow.getByRole('gridcell').first()).toBe(String(parent));
+
+    await setGrace(page, 3);
+    await page.getByRole('button', { name: 'End tree' }).click();
+    await count(page.getByRole('progressbar')).toBe(3);
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-tree-countdown.png') });
+    await expect
+      .poll(
+        async () => (await page.getByRole('table', { name: 'History' }).textContent()) ?? '',
+        WAIT,
+      )
+      .toMatch(/(force-killed[\s\S]*){3}/);
+    expect(isRunning(parent)).toBe(false);
+    await page.close();
+  });
+
+  it('follows a dark system theme and is served with the CSP, without violations', async () => {
+    const page = await browser.newPage({
+      colorScheme: 'dark',
+      viewport: { width: 1300, height: 820 },
+    });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    const res = await page.goto(server.url);
+    expect(res?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(20, 23, 29)');
+    await page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1).click();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-dark.png') });
+    expect(problems).toEqual([]);
     await page.close();
   });
 

@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
   }
   const procs: ChildProcess[] = [];
   try {
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp'], {
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-noreset'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     });
     procs.push(xvfb);

@@ -275,6 +275,29 @@ describe.runIf(process.platform === 'linux')('X11 close without a usable display
     );
   });
 
+  it('gives up on a hung X server after the open timeout, without freezing', async () => {
+    const x = await startXvfb();
+    process.kill(x.pid, 'SIGSTOP');
+    try {
+      const pid = await spawnHeld('sleep', ['600'], {});
+      const run = await runCli(['plan', '--json', String(pid)], { env: x.env });
+      expect(run.code).toBe(0);
+      expect(planOf(run).summary).toBe(
+        `X11 display ${x.display} cannot be used: it did not answer within 2000 ms; signals are the polite way: SIGTERM, then SIGKILL after 5000 ms`,
+      );
+      // In this process: the main thread keeps running while the server does not answer.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const started = Date.now();
+      expect(await x11WindowPids(x.env)).toEqual(new Set());
+      clearInterval(ticker);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect(ticks).toBeGreaterThan(20);
+    } finally {
+      process.kill(x.pid, 'SIGCONT');
+    }
+  });
+
   it('names a display that does not answer, and still ends the process with signals', async () => {
     const pid = await spawnHeld('sleep', ['600'], {});
     const run = await kill(pid, { DISPLAY: ':987' }, '--grace', '5000');

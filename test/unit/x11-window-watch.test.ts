@@ -7,6 +7,7 @@ import {
   type WatchState,
 } from '../../src-main/platform/linux/x11/window-watch';
 import { chooseDisplay, x11Fact } from '../../src-main/platform/linux/x11/display-env';
+import { displayAddress } from '../../src-main/platform/linux/x11/probe';
 
 const win = (id: number, title = '') => ({ id, title, acceptsDelete: true });
 
@@ -143,5 +144,31 @@ describe('choosing the display', () => {
   it('names the window manager in the display fact', () => {
     expect(x11Fact(':0', 'Openbox').detail).toBe('X11 display :0 (window manager: Openbox)');
     expect(x11Fact(':0', undefined).detail).toBe('X11 display :0 (no EWMH window manager)');
+  });
+});
+
+describe('where a DISPLAY string points', () => {
+  it('reads local displays as the X socket file, then the abstract socket', () => {
+    expect(displayAddress(':7')).toEqual({
+      kind: 'unix',
+      paths: ['/tmp/.X11-unix/X7', '\0/tmp/.X11-unix/X7'],
+    });
+    expect(displayAddress('unix:12.0')).toEqual({
+      kind: 'unix',
+      paths: ['/tmp/.X11-unix/X12', '\0/tmp/.X11-unix/X12'],
+    });
+  });
+
+  it('reads host displays as TCP port 6000 + number', () => {
+    expect(displayAddress('localhost:10.0')).toEqual({
+      kind: 'tcp',
+      host: 'localhost',
+      port: 6010,
+    });
+    expect(displayAddress('[::1]:1')).toEqual({ kind: 'tcp', host: '::1', port: 6001 });
+  });
+
+  it('leaves forms it does not know to Xlib', () => {
+    expect(displayAddress('wayland-0')).toBeUndefined();
   });
 });

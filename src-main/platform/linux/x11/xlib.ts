@@ -28,8 +28,8 @@ export interface Property {
 }
 
 export interface Xlib {
-  /** XOpenDisplay on a pool thread: a hung server cannot freeze the main thread. */
-  openDisplayAsync(name: string): Promise<Dpy>;
+  /** XOpenDisplay; 0n when it fails. Probe the server first (probe.ts): this call can block. */
+  openDisplay(name: string): Dpy;
   closeDisplay(d: Dpy): void;
   /** The connection broke (server gone); every later call on it fails quietly. */
   isLost(d: Dpy): boolean;
@@ -170,17 +170,12 @@ function load(): Xlib {
   const outs = () => ({ a: [0n], b: [0n], c: [0], d: [0n], e: [0n], p: [0n] });
 
   return {
-    openDisplayAsync: (name) =>
-      new Promise((resolve, reject) => {
-        XOpenDisplay.async(name, (err: unknown, d: bigint | null) => {
-          if (err) reject(err as Error);
-          else {
-            const dpy = d ? BigInt(d) : 0n;
-            if (dpy !== 0n) XSetIOErrorExitHandler?.(dpy, onIOExit, null);
-            resolve(dpy);
-          }
-        });
-      }),
+    openDisplay: (name) => {
+      const d = XOpenDisplay(name) as bigint | null;
+      const dpy = d ? BigInt(d) : 0n;
+      if (dpy !== 0n) XSetIOErrorExitHandler?.(dpy, onIOExit, null);
+      return dpy;
+    },
     closeDisplay: (d) => {
       // A dead connection is only freed; XCloseDisplay would try to talk to the server.
       if (!lost.delete(d)) XCloseDisplay(d);

@@ -4,6 +4,7 @@
 // events reach their handlers, TerminateProcess ends with the given code, and waits return when
 // a process exits. Every call is logged, so tests can assert the sequence of binding calls.
 import type {
+  Advapi32,
   ConsoleApi,
   Handle,
   Hwnd,
@@ -36,6 +37,8 @@ export interface FakeProcess {
   exitCode?: number;
   /** Opening it fails (an elevated process, as seen from a normal one). */
   denied?: boolean;
+  /** The account it runs as; its token may not be read when undefined. */
+  user?: string;
   /** Console id; processes with the same id share a console. */
   console?: number;
   /** What it does on each event: exit with a code, or keep running. */
@@ -92,6 +95,7 @@ export class FakeWin32 {
         imagePath: p.imagePath!,
         workingSetBytes: p.workingSetBytes!,
         subsystem: p.subsystem!,
+        user: 'VM\\root', // as LookupAccountSidW answers under Wine
       });
     }
     this.windows = recording.windows.map((w) => ({
@@ -266,6 +270,19 @@ export class FakeWin32 {
       this.open.delete(r.id);
       this.reap();
       return true;
+    },
+  };
+
+  /** SIDs are the account name's bytes here: opaque to the code under test all the same. */
+  readonly advapi32: Advapi32 = {
+    processUserSid: (h) => {
+      this.calls.push('OpenProcessToken+GetTokenInformation');
+      const user = this.processes.get(this.rec(h).pid!)?.user;
+      return user ? new Uint8Array(Buffer.from(user)) : null;
+    },
+    lookupAccountSid: (sid) => {
+      this.calls.push('LookupAccountSidW');
+      return Buffer.from(sid).toString();
     },
   };
 

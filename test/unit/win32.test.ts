@@ -40,6 +40,7 @@ function setup() {
   const platform = createWin32Platform({
     k: w.kernel32,
     u: w.user32,
+    a: w.advapi32,
     consoleHelper: fakeHelper(w),
     subsystem: (image) => [...w.processes.values()].find((p) => p.imagePath === image)?.subsystem,
     selfPid: 264,
@@ -75,6 +76,7 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
       windowTitles: ['Untitled - Notepad'],
       hasConsole: false,
       state: 'other',
+      user: 'VM\\root',
     });
     expect(notepad.key).toBe(`256@${notepad.startTime}`);
     // FILETIME 100 ns ticks since 1601 → ms since 1970, as recorded under Wine.
@@ -82,6 +84,8 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     expect(rows.find((r) => r.pid === 264)).toMatchObject({ hasConsole: true });
     expect(rows.find((r) => r.pid === 264)?.protectedReason).toMatch(/SafeKill itself/);
     expect(rows.find((r) => r.name === 'services.exe')?.protectedReason).toMatch(/critical/);
+    // One account: looked up once, not once per process.
+    expect(w.calls.filter((c) => c === 'LookupAccountSidW')).toHaveLength(1);
     expect(w.openHandles()).toEqual([]);
   });
 
@@ -104,7 +108,17 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
       'cpuPercent',
       'rssBytes',
       'hasConsole',
+      'user',
     ]);
+    // A process of another user: opened, but its token may not be read.
+    const other = w.spawn({ exeFile: 'theirs.exe' });
+    const theirs = platform
+      .rowReader(() => 0)
+      .read()
+      .find((r) => r.pid === other.pid)!;
+    expect(theirs.user).toBe('');
+    expect(theirs.accessDenied).toEqual(['user']);
+    expect(theirs.rssBytes).toBeGreaterThan(0);
   });
 
   it('measures CPU % between two reads, per process', () => {

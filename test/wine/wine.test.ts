@@ -142,6 +142,8 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     expect(notepad!.windowTitles?.some((t) => /notepad/i.test(t))).toBe(true);
     expect(notepad!.startedAt).toBeGreaterThan(Date.now() - 10 * 60_000);
     expect(notepad!.rssBytes).toBeGreaterThan(0);
+    expect(notepad!.user).toMatch(/^[^\\]+\\[^\\]+$/); // DOMAIN\name, read from its token
+    expect(notepad!.accessDenied).toBeUndefined();
     // The harness (a console program) is listed too, with its own parent link.
     expect(rows.find((row) => row.pid === r.target.harnessPid)?.hasConsole).toBe(true);
 

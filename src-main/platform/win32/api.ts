@@ -67,6 +67,14 @@ export interface User32 {
   windowId(w: Hwnd): string;
 }
 
+/** advapi32: who a process runs as. */
+export interface Advapi32 {
+  /** OpenProcessToken(TOKEN_QUERY) + GetTokenInformation(TokenUser): the user's SID bytes. */
+  processUserSid(h: Handle): Uint8Array | null;
+  /** LookupAccountSidW: "DOMAIN\\name", or null for an unknown SID. */
+  lookupAccountSid(sid: Uint8Array): string | null;
+}
+
 /** kernel32's console functions: used only by the console helper, which has no console. */
 export interface ConsoleApi {
   freeConsole(): boolean;

@@ -1,4 +1,9 @@
-import { PROCESS_QUERY_LIMITED_INFORMATION, type Kernel32 } from './api';
+import {
+  PROCESS_QUERY_LIMITED_INFORMATION,
+  type Advapi32,
+  type Handle,
+  type Kernel32,
+} from './api';
 
 /** What one limited-access handle tells about a process; a field is absent when a call failed. */
 export interface ProcessInfo {
@@ -7,13 +12,31 @@ export interface ProcessInfo {
   cpuTime?: bigint;
   imagePath?: string;
   workingSetBytes?: number;
+  /** "DOMAIN\\name"; absent when the token may not be read (another user's process). */
+  user?: string;
+}
+
+/** Reads a process's user from its token; SIDs are looked up once each. */
+export function createUserResolver(a: Advapi32): (h: Handle) => string | undefined {
+  const names = new Map<string, string | undefined>();
+  return (h) => {
+    const sid = a.processUserSid(h);
+    if (!sid) return undefined;
+    const key = Buffer.from(sid).toString('hex');
+    if (!names.has(key)) names.set(key, a.lookupAccountSid(sid) ?? undefined);
+    return names.get(key);
+  };
 }
 
 /**
  * Opens `pid` with the least access that reads its times, image and memory, reads them and
  * closes the handle. Null when it cannot be opened (access denied, or already gone).
  */
-export function readProcessInfo(k: Kernel32, pid: number): ProcessInfo | null {
+export function readProcessInfo(
+  k: Kernel32,
+  pid: number,
+  userOf?: (h: Handle) => string | undefined,
+): ProcessInfo | null {
   const h = k.openProcess(PROCESS_QUERY_LIMITED_INFORMATION, pid);
   if (!h) return null;
   try {
@@ -27,6 +50,8 @@ export function readProcessInfo(k: Kernel32, pid: number): ProcessInfo | null {
     if (image) info.imagePath = image;
     const ws = k.getWorkingSetBytes(h);
     if (ws !== null) info.workingSetBytes = ws;
+    const user = userOf?.(h);
+    if (user) info.user = user;
     return info;
   } finally {
     k.closeHandle(h);

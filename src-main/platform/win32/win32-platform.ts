@@ -2,7 +2,8 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { ProcessRow, TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
 import type { KillPlatform } from '../types';
-import type { Kernel32, User32 } from './api';
+import { advapi32 } from './advapi32';
+import type { Advapi32, Kernel32, User32 } from './api';
 import { spawnConsoleHelper, type ConsoleHelperRunner } from './console-control';
 import { HandleExitWatcher } from './exit-watcher';
 import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
@@ -17,6 +18,7 @@ import { windowsOf } from './windows';
 export interface Win32PlatformDeps {
   k: Kernel32;
   u: User32;
+  a?: Advapi32;
   consoleHelper: ConsoleHelperRunner;
   /** The image's PE subsystem; read from the file by default. */
   subsystem?: (imagePath: string) => number | undefined;
@@ -87,6 +89,7 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       createWin32RowReader({
         k: deps.k,
         u: deps.u,
+        a: deps.a,
         now,
         subsystem,
         selfPid: deps.selfPid,
@@ -100,7 +103,12 @@ let real: Win32Platform | undefined;
 /** The Windows platform over the real DLLs (koffi), created on first use. */
 export function win32Platform(): Win32Platform {
   if (real) return real;
-  real = createWin32Platform({ k: kernel32(), u: user32(), consoleHelper: spawnConsoleHelper() });
+  real = createWin32Platform({
+    k: kernel32(),
+    u: user32(),
+    a: advapi32(),
+    consoleHelper: spawnConsoleHelper(),
+  });
   return real;
 }
 

@@ -1,14 +1,16 @@
 import type { ProcessRow } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
-import { filetimeToEpochMs, type Kernel32, type User32 } from './api';
+import { filetimeToEpochMs, type Advapi32, type Kernel32, type User32 } from './api';
 import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
-import { cpuPercentFrom, readProcessInfo } from './process-info';
+import { cpuPercentFrom, createUserResolver, readProcessInfo } from './process-info';
 import { toolhelpProcesses } from './toolhelp';
 import { topLevelWindows } from './windows';
 
 export interface Win32RowsDeps {
   k: Kernel32;
   u: User32;
+  /** Reads each process's user where its token may be opened; users are left blank without it. */
+  a?: Advapi32;
   /** Milliseconds, monotonic; for CPU % between reads. */
   now: () => number;
   /** The image's PE subsystem (3 = console); read from the file by default. */
@@ -29,6 +31,7 @@ export interface Win32RowReader {
  */
 export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
   const subsystem = deps.subsystem ?? createSubsystemReader();
+  const userOf = deps.a ? createUserResolver(deps.a) : undefined;
   let prev = new Map<string, { cpu: bigint; at: number }>();
   return {
     read() {
@@ -42,9 +45,10 @@ export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
       const at = deps.now();
       const next = new Map<string, { cpu: bigint; at: number }>();
       const rows = entries.map((e): ProcessRow => {
-        const info = readProcessInfo(deps.k, e.pid);
+        const info = readProcessInfo(deps.k, e.pid, userOf);
         const denied: string[] = [];
         if (!info) denied.push('startTime', 'cmdline', 'cpuPercent', 'rssBytes', 'hasConsole');
+        if (userOf && !info?.user) denied.push('user');
         const creation = info?.creation;
         const startTime = creation === undefined ? 0 : Number(creation);
         const key = `${e.pid}@${startTime}`;
@@ -69,7 +73,7 @@ export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
           ppid: e.ppid,
           name: e.exeFile,
           cmdline: image ?? e.exeFile,
-          user: '',
+          user: info?.user ?? '',
           startTime,
           startedAt: creation === undefined ? 0 : filetimeToEpochMs(creation),
           state: 'other',

@@ -1,0 +1,59 @@
+import koffi from 'koffi';
+import type { Advapi32 } from './api';
+
+const TOKEN_QUERY = 0x0008;
+const TOKEN_USER_CLASS = 1;
+const TOKEN_USER_BYTES = 256; // TOKEN_USER plus a SID (at most 68 bytes)
+const NAME_CHARS = 256;
+
+let cached: Advapi32 | undefined;
+
+/** advapi32's token and account functions through koffi, loaded once (Windows only). */
+export function advapi32(): Advapi32 {
+  if (cached) return cached;
+  const a = koffi.load('advapi32.dll');
+  const OpenProcessToken = a.func(
+    'bool __stdcall OpenProcessToken(void *h, uint32_t access, _Out_ void **token)',
+  );
+  const GetTokenInformation = a.func(
+    'bool __stdcall GetTokenInformation(void *token, int cls, _Out_ uint8_t *buf, uint32_t len, _Out_ uint32_t *needed)',
+  );
+  const GetLengthSid = a.func('uint32_t __stdcall GetLengthSid(void *sid)');
+  const LookupAccountSidW = a.func(
+    'bool __stdcall LookupAccountSidW(const char16_t *system, const uint8_t *sid, _Out_ uint8_t *name, _Inout_ uint32_t *nameLen, _Out_ uint8_t *domain, _Inout_ uint32_t *domainLen, _Out_ int *use)',
+  );
+  const CloseHandle = koffi.load('kernel32.dll').func('bool __stdcall CloseHandle(void *h)');
+
+  cached = {
+    processUserSid(h) {
+      const token = [null];
+      if (!OpenProcessToken(h, TOKEN_QUERY, token) || !token[0]) return null;
+      try {
+        const buf = Buffer.alloc(TOKEN_USER_BYTES);
+        if (!GetTokenInformation(token[0], TOKEN_USER_CLASS, buf, buf.length, [0])) return null;
+        // TOKEN_USER starts with the PSID, which points into the same buffer.
+        const sid = koffi.decode(buf, 'void *');
+        const len = Number(GetLengthSid(sid));
+        if (len <= 0 || len > 68) return null;
+        return new Uint8Array(
+          koffi.decode(sid, koffi.array('uint8_t', len, 'Typed')) as Uint8Array,
+        );
+      } finally {
+        CloseHandle(token[0]);
+      }
+    },
+    lookupAccountSid(sid) {
+      const name = Buffer.alloc(NAME_CHARS * 2);
+      const domain = Buffer.alloc(NAME_CHARS * 2);
+      const nameLen = [NAME_CHARS];
+      const domainLen = [NAME_CHARS];
+      if (!LookupAccountSidW(null, Buffer.from(sid), name, nameLen, domain, domainLen, [0])) {
+        return null;
+      }
+      const n = name.toString('utf16le', 0, nameLen[0]! * 2);
+      const d = domain.toString('utf16le', 0, domainLen[0]! * 2);
+      return d ? `${d}\\${n}` : n;
+    },
+  };
+  return cached;
+}

@@ -193,6 +193,16 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     });
   });
 
+  it('uses signals for a window that does not take WM_DELETE_WINDOW', async () => {
+    const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'close', '--no-protocols'], x.env);
+    const { mine } = await waitForWindowOf(pid, x);
+    expect(mine.map((w) => w.acceptsDelete)).toEqual([false]);
+    const run = await kill(pid, x.env, '--grace', '5000');
+    expect(planOf(run).summary).toMatch(/^no window of it accepts a close request/);
+    expect(stepsOf(run)).toEqual(['signal:SIGTERM']);
+    expect(resultOf(run)).toMatchObject({ pid, outcome: 'exited-gracefully', signal: 'SIGTERM' });
+  });
+
   it('refuses --strategy x11-close for a process without windows, with the reason', async () => {
     const pid = await spawnHeld('sleep', ['600'], x.env);
     const run = await kill(pid, x.env, '--strategy', 'x11-close');
@@ -293,6 +303,10 @@ describe.runIf(process.platform === 'linux')('X11 close without a usable display
       clearInterval(ticker);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
       expect(ticks).toBeGreaterThan(20);
+      // Asked again at once, it is not waited for a second time.
+      const again = Date.now();
+      expect(await x11WindowPids(x.env)).toEqual(new Set());
+      expect(Date.now() - again).toBeLessThan(1000);
     } finally {
       process.kill(x.pid, 'SIGCONT');
     }

@@ -5,6 +5,10 @@ import { xlib, type Dpy, type Xlib } from './xlib';
 /** How long the X server may take to answer a connection before it is called unresponsive. */
 export const OPEN_TIMEOUT_MS = 2000;
 
+/** After a display failed to answer, it is not asked again for this long (a --tree of 100). */
+export const UNRESPONSIVE_MEMORY_MS = 10_000;
+const unresponsiveUntil = new Map<string, number>();
+
 export interface Session {
   x: Xlib;
   d: Dpy;
@@ -25,8 +29,15 @@ export async function openSession(
   const choice = chooseDisplay(env);
   if (choice.kind !== 'connect') return { ok: false, display: choice.display };
   const { name } = choice;
+  if ((unresponsiveUntil.get(name) ?? 0) > Date.now()) {
+    return {
+      ok: false,
+      display: unreachableFact(name, `it did not answer within ${OPEN_TIMEOUT_MS} ms a moment ago`),
+    };
+  }
   const probe = await probeDisplay(name, OPEN_TIMEOUT_MS);
   if (probe === 'timeout') {
+    unresponsiveUntil.set(name, Date.now() + UNRESPONSIVE_MEMORY_MS);
     return {
       ok: false,
       display: unreachableFact(name, `it did not answer within ${OPEN_TIMEOUT_MS} ms`),
@@ -35,6 +46,7 @@ export async function openSession(
   if (probe === 'refused') {
     return { ok: false, display: unreachableFact(name, 'no X server accepts connections there') };
   }
+  unresponsiveUntil.delete(name);
   const x = xlib();
   if (x instanceof Error) return { ok: false, display: unreachableFact(name, x.message) };
   const d = x.openDisplay(name);

@@ -79,7 +79,12 @@ export function App({ api }: { api: ApiClient }) {
     [view, sorted, filter, sort, tree],
   );
   usePaintTimer(store, view.version);
-  const selected = selectedKey ? store.rows.get(selectedKey) : undefined;
+  const selected = selectedKey ? view.rows.get(selectedKey) : undefined;
+  // The selected process may exit while shown: keep its details, and say so in place.
+  const lastSelected = useRef<ProcessRow | undefined>(undefined);
+  if (selected) lastSelected.current = selected;
+  const shown =
+    selected ?? (lastSelected.current?.key === selectedKey ? lastSelected.current : undefined);
 
   const start = useCallback(
     async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
@@ -183,7 +188,8 @@ export function App({ api }: { api: ApiClient }) {
           <DetailsPanel
             api={api}
             info={info}
-            row={selected}
+            row={shown}
+            gone={shown !== undefined && selected === undefined}
             overrides={overrides}
             onOverrides={setOverrides}
             onEnd={end}

@@ -9,13 +9,16 @@ export interface DetailsPanelProps {
   api: ApiClient;
   info: AppInfo | undefined;
   row: ProcessRow | undefined;
+  /** The process has left the list since it was selected. */
+  gone?: boolean;
   overrides: PlanOverrides;
   onOverrides(o: PlanOverrides): void;
   onEnd(tree: boolean): void;
 }
 
 /** The selected process: what SafeKill would do to end it and why, with the user's overrides. */
-export function DetailsPanel({ api, info, row, overrides, onOverrides, onEnd }: DetailsPanelProps) {
+export function DetailsPanel(props: DetailsPanelProps) {
+  const { api, info, row, gone, overrides, onOverrides, onEnd } = props;
   const [plan, setPlan] = useState<{ key: string; reply?: PlanReply; error?: string }>();
   const pid = row?.pid;
   const key = row?.key;
@@ -51,6 +54,11 @@ export function DetailsPanel({ api, info, row, overrides, onOverrides, onEnd }: 
       <p className="cmdline" title={row.cmdline}>
         {row.cmdline || '(no command line)'}
       </p>
+      {gone && (
+        <p className="error" role="alert">
+          This process has exited; there is nothing left to end.
+        </p>
+      )}
       {protectedReason && (
         <p className="warning">Protected: {protectedReason}. SafeKill will ask before ending it.</p>
       )}
@@ -110,10 +118,10 @@ export function DetailsPanel({ api, info, row, overrides, onOverrides, onEnd }: 
         </>
       )}
       <div className="actions">
-        <button type="button" className="danger" onClick={() => onEnd(false)}>
+        <button type="button" className="danger" disabled={gone} onClick={() => onEnd(false)}>
           End
         </button>
-        <button type="button" onClick={() => onEnd(true)}>
+        <button type="button" disabled={gone} onClick={() => onEnd(true)}>
           End tree
         </button>
       </div>

@@ -28,9 +28,23 @@ export interface WebServer {
 }
 
 /** Starts browser mode (`dist/web.cjs --no-open`) and waits for the URL line. */
-export function startWeb(extra: string[] = [], dataDir?: string): Promise<WebServer> {
-  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-e2e-'));
-  const child = spawn(process.execPath, [WEB, '--port', '0', '--no-open', ...extra], {
+export function startWeb(
+  extra: string[] = [],
+  opts: { dataDir?: string; asUser?: string } = {},
+): Promise<WebServer> {
+  const dir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-e2e-'));
+  const node = [process.execPath, WEB, '--port', '0', '--no-open', ...extra];
+  if (opts.asUser) fs.chmodSync(dir, 0o777);
+  const argv = opts.asUser
+    ? [
+        'setpriv',
+        `--reuid=${opts.asUser}`,
+        `--regid=${opts.asUser === 'nobody' ? 'nogroup' : opts.asUser}`,
+        '--clear-groups',
+        ...node,
+      ]
+    : node;
+  const child = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 // End to end: the real browser-mode server (real process list, real kills) driven through
 // Debian's Chromium, finding every element by role and name as a screen reader would.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -46,11 +47,11 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-async function openApp(): Promise<Page> {
+async function openApp(url = server.url): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(url);
   await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
   expect(errors).toEqual([]);
   return page;
@@ -81,7 +82,8 @@ async function setGrace(page: Page, seconds: number) {
   );
 }
 
-describe('SafeKill in the browser', () => {
+// Generous: real grace periods on a loaded two-core machine; outcomes are asserted exactly.
+describe('SafeKill in the browser', { timeout: 90_000 }, () => {
   it('ends a target that cleans up on SIGTERM: countdown, then exited-gracefully', async () => {
     const tag = uniqueTag('graceful');
     const pid = await spawnHeld(SLOW, ['1500', tag]);
@@ -276,6 +278,39 @@ describe('SafeKill in the browser', () => {
     await hidden(dialog);
     expect(isRunning(self)).toBe(true);
     await page.close();
+  });
+
+  it('shows permission denied and a vanished process in place, in plain words', async () => {
+    // A second SafeKill running as nobody, facing a root-owned target it may not signal.
+    const limited = await startWeb([], { asUser: 'nobody' });
+    const tag = uniqueTag('perm');
+    // Started by this test (not held): once killed, it is reaped and leaves the list.
+    const child = spawn(process.execPath, [TARGET, '--marker', `/tmp/${tag}`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise((r) => child.stdout!.once('data', r));
+    child.stdout!.destroy();
+    const pid = child.pid!;
+    pids.push(pid);
+    const page = await openApp(limited.url);
+    try {
+      await findAndSelect(page, tag, pid);
+      await page.getByRole('button', { name: 'End', exact: true }).click();
+      await text(page.getByRole('status')).toContain(`node (${pid}): failed`);
+      await text(page.getByRole('region', { name: 'Ending' })).toMatch(
+        /permission denied: PID \d+ runs as user root and SafeKill runs as nobody/,
+      );
+      expect(isRunning(pid)).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-permission-denied.png') });
+
+      // The selected process exits behind SafeKill's back: the details say so, End is disabled.
+      child.kill('SIGKILL');
+      await text(page.getByRole('alert')).toContain('This process has exited');
+      expect(await page.getByRole('button', { name: 'End', exact: true }).isDisabled()).toBe(true);
+    } finally {
+      await page.close();
+      expect(await limited.stop()).toBe(0);
+    }
   });
 
   it('answers a bad payload with a typed error over the bridge', async () => {

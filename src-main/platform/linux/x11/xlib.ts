@@ -7,7 +7,8 @@ import koffi, { type LibraryHandle } from 'koffi';
  * Pitfalls this layer absorbs: koffi hands `unsigned long` (XID, Atom) back as BigInt where it
  * cannot fit a double safely and out-pointers always as BigInt; format-32 properties are arrays of
  * C `long` (8 bytes on x86-64); Xlib's default error handler exits the process on the BadWindow
- * that a window vanishing mid-walk produces, so our own handler records errors instead.
+ * that a window vanishing mid-walk produces, so our own handler records errors instead; and a
+ * server that dies mid-call would end the process too, unless an I/O exit handler returns.
  */
 
 /** An open Display* (a koffi pointer). */
@@ -51,9 +52,6 @@ export interface Xlib {
 
 const CLIENT_MESSAGE = 33;
 const XRES_CLIENT_ID_PID_MASK = 1 << 1;
-const XA_WINDOW = 33;
-export const ANY_PROPERTY_TYPE = 0;
-export { XA_WINDOW };
 
 let cached: Xlib | undefined;
 let loadError: Error | undefined;
@@ -129,11 +127,9 @@ function load(): Xlib {
     return 0;
   }, koffi.pointer(ErrorHandler));
   XSetErrorHandler(onError);
-  // Xlib still exits after a fatal I/O error (server gone mid-call); say why on stderr first.
-  const onIOError = koffi.register(() => {
-    process.stderr.write('safekill: the X server connection was lost\n');
-    return 0;
-  }, koffi.pointer(IOErrorHandler));
+  // Replaces Xlib's "XIO: fatal IO error" print; the exit handler below marks the display lost,
+  // and the operation on it reports that in words.
+  const onIOError = koffi.register(() => 0, koffi.pointer(IOErrorHandler));
   XSetIOErrorHandler(onIOError);
 
   // libX11 ≥ 1.7: when the exit handler returns, Xlib marks the display dead instead of calling

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeSession, openSession } from '../../src-main/platform/linux/x11/session';
+import { atoms, scanClients } from '../../src-main/platform/linux/x11/discover';
+import { startXvfb, stopAll } from '../fixtures/x11-server';
+
+const hasXvfb = process.platform === 'linux' && spawnSync('which', ['Xvfb']).status === 0;
+
+afterAll(stopAll);
+
+async function open(env: { DISPLAY: string }) {
+  const o = await openSession(env);
+  if (!o.ok) throw new Error(o.display.detail);
+  return o.session;
+}
+
+describe.runIf(hasXvfb)('the Xlib layer survives what would end an Xlib program', () => {
+  it('records a BadWindow instead of exiting, and answers "gone"', async () => {
+    const x = await startXvfb();
+    const s = await open(x.env);
+    try {
+      const at = atoms(s.x, s.d);
+      const missing = 0x3fffff1;
+      expect(s.x.getProperty(s.d, missing, at.netWmPid)).toBeUndefined();
+      expect(s.x.queryTree(s.d, missing)).toBeUndefined();
+      expect(s.x.attributes(s.d, missing)).toBeUndefined();
+      s.x.sync(s.d);
+      const errors = s.x.takeErrors(s.d);
+      expect(errors.map((e) => [e.code, e.resource])).toEqual([
+        [3, missing], // BadWindow from GetProperty
+        [3, missing], // QueryTree
+        [3, missing], // GetWindowAttributes
+      ]);
+      expect(s.x.takeErrors(s.d)).toEqual([]);
+    } finally {
+      closeSession(s);
+    }
+  });
+
+  it('keeps running when the X server dies under an open connection', async () => {
+    const x = await startXvfb();
+    const s = await open(x.env);
+    process.kill(x.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    // Default Xlib would call exit(1) here; this process must carry on.
+    const scan = scanClients(s);
+    expect(scan.windows).toEqual([]);
+    expect(s.x.isLost(s.d)).toBe(true);
+    closeSession(s);
+    const again = await openSession(x.env);
+    expect(again.ok).toBe(false);
+  });
+});

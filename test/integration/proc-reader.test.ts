@@ -171,19 +171,24 @@ describe('ProcReader on real processes', () => {
     expect(records.find((r) => r.pid === sh.pid)).toBeDefined();
   });
 
-  it('survives heavy churn: hundreds of refreshes while processes come and go', () => {
+  it('survives heavy churn: refreshes while processes come and go', () => {
     const churn = spawn('sh', ['-c', 'while :; do /bin/true & /bin/true; wait; done'], {
       stdio: 'ignore',
     });
     children.push(churn);
-    const reader = new ProcReader();
-    let total = 0;
-    for (let i = 0; i < 300; i++) {
+    let listed = 0;
+    const reader = new ProcReader({ afterList: (pids) => (listed = pids.length) });
+    let vanished = 0;
+    let refreshes = 0;
+    // Bounded by time, not count: on a loaded machine a read of a big table is slow.
+    for (const end = Date.now() + 2000; Date.now() < end || refreshes < 10; refreshes++) {
       const records = reader.read();
-      total += records.length;
       for (const r of records) expect(r.startTime).toBeGreaterThan(0);
+      expect(records.find((r) => r.pid === churn.pid)).toBeDefined();
+      vanished += listed - records.length;
     }
-    expect(total).toBeGreaterThan(300);
+    // Listed, then gone before their files were read: the case that must not be an error.
+    expect(vanished).toBeGreaterThan(0);
   });
 
   it('re-reads the command line after an exec (same PID and start, new program)', async () => {
@@ -314,7 +319,7 @@ describe('process source', () => {
   );
 
   it('shows CPU % over the last interval, not the lifetime average', async () => {
-    // Busy for 1.5 s, then idle: ps's lifetime figure stays high, ours falls to zero.
+    // Busy for 1.5 s, then idle: ps's lifetime figure stays up, ours falls to zero.
     const child = spawn(
       process.execPath,
       [
@@ -324,21 +329,30 @@ describe('process source', () => {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     children.push(child);
+    const ticks = () => {
+      const f = statFields(child.pid!);
+      return Number(f[11]) + Number(f[12]);
+    };
     const source = createProcessSource({ backend: 'inline' });
     try {
       await source.snapshot();
+      const t0 = performance.now();
+      const k0 = ticks();
       await new Promise((r) => setTimeout(r, 500));
       const busy = await source.refresh();
+      const expected = ((ticks() - k0) * 1000) / (performance.now() - t0); // 100 ticks/s.
       const busyRow = [...busy.added, ...busy.changed].find((r) => r.pid === child.pid);
-      expect(busyRow?.cpuPercent ?? 0).toBeGreaterThan(20);
+      // However loaded the machine, the figure is this interval's share, within a few ticks.
+      expect(busyRow!.cpuPercent).toBeGreaterThan(0);
+      expect(Math.abs(busyRow!.cpuPercent - expected)).toBeLessThan(15);
       await new Promise((r) => child.stdout!.once('data', r));
       await source.refresh();
       await new Promise((r) => setTimeout(r, 600));
       await source.refresh();
       const row = (await source.snapshot()).rows.find((r) => r.pid === child.pid) as ProcessRow;
-      expect(row.cpuPercent).toBeLessThan(5);
+      expect(row.cpuPercent).toBeLessThan(2);
       const psLifetime = Number(spawnSync('ps', ['-o', '%cpu=', '-p', String(child.pid)]).stdout);
-      expect(psLifetime).toBeGreaterThan(20);
+      expect(psLifetime).toBeGreaterThan(row.cpuPercent + 3);
     } finally {
       await source.close();
       killQuietly(child.pid!);

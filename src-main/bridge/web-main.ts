@@ -16,18 +16,38 @@ import { parseWebArgs } from './web-args';
 
 const CHROMIUM = '/usr/bin/chromium';
 
+interface OpenedBrowser {
+  child: ChildProcess;
+  /** Ends the whole browser (its own process group) and removes its temporary profile. */
+  close(): Promise<void>;
+}
+
 /** Opens the page as an app window when there is a display and Chromium to show it. */
-function openInChromium(url: string): ChildProcess | undefined {
+function openInChromium(url: string): OpenedBrowser | undefined {
   if (!process.env.DISPLAY || !fs.existsSync(CHROMIUM)) return undefined;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-chromium-'));
   // Its own process group, so the whole browser (zygote, renderers) ends with it.
-  const child = spawn(
-    CHROMIUM,
-    [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-sync'],
-    { stdio: 'ignore', detached: true },
-  );
+  const args = [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-sync'];
+  // Chromium refuses to start as root with its sandbox on; it only ever shows our own page.
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  const child = spawn(CHROMIUM, args, { stdio: 'ignore', detached: true });
   child.on('error', () => undefined);
-  return child;
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return {
+    child,
+    async close() {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // The group is gone already.
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -59,13 +79,7 @@ async function main(): Promise<void> {
     // Cancel first: no kill step is sent after this (targets not yet forced live on).
     await service.close();
     await bridge.close();
-    if (browser?.pid && browser.exitCode === null) {
-      try {
-        process.kill(-browser.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-    }
+    await browser?.close();
     console.log('SafeKill UI stopped.');
     process.exit(0);
   };

@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS scripts (test fixtures, helpers loaded with --require) use require by design.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // src-shared is the contract: it must stay free of Node, DOM and Electron.
     files: ['src-shared/**/*.ts'],
     rules: {

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSession, openSession } from '../../src-main/platform/linux/x11/session';
 import { atoms, scanClients } from '../../src-main/platform/linux/x11/discover';
@@ -49,5 +50,20 @@ describe.runIf(hasXvfb)('the Xlib layer survives what would end an Xlib program'
     closeSession(s);
     const again = await openSession(x.env);
     expect(again.ok).toBe(false);
+  });
+
+  it("passes errors on another Xlib user's display to that user's own handler", async () => {
+    const x = await startXvfb();
+    const script = path.resolve(import.meta.dirname, '../fixtures/x11-handler-chain.ts');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, ...x.env },
+      cwd: path.resolve(import.meta.dirname, '../..'),
+    }).toString();
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      oursSaw: [3], // BadWindow, recorded by SafeKill
+      otherBefore: 0, // ...and not shown to the other user
+      otherSaw: [3], // the other user's BadWindow reached its handler
+      leaked: 0, // ...and was not recorded as SafeKill's
+    });
   });
 });

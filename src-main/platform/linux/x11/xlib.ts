@@ -113,9 +113,18 @@ function load(): Xlib {
   const IOErrorHandler = koffi.proto('int SafeKillXIOErrorHandler(void *d)');
   const XSetIOErrorHandler = x.func('void *XSetIOErrorHandler(SafeKillXIOErrorHandler *handler)');
 
+  // Xlib's handlers are process-wide. Another Xlib user in this process (Electron's own display
+  // connection) keeps the handler it had: errors on displays not opened here are passed on.
+  const ours = new Set<bigint>();
+  let prevError = 0n;
+  let prevIOError = 0n;
+
   // Errors arrive asynchronously (at the next round trip); keep them per display until asked.
   const errors = new Map<bigint, XError[]>();
-  const onError = koffi.register((d: bigint, ev: bigint) => {
+  const onError = koffi.register((dp: bigint, ev: bigint) => {
+    const d = BigInt(dp);
+    if (!ours.has(d))
+      return prevError ? (koffi.call(prevError, ErrorHandler, dp, ev) as number) : 0;
     // XErrorEvent: int type; Display*; XID resourceid @16; unsigned long serial @24;
     // unsigned char error_code @32, request_code @33.
     const resource = num(koffi.decode(ev, 16, 'unsigned long') as number | bigint);
@@ -126,11 +135,14 @@ function load(): Xlib {
     errors.set(d, list);
     return 0;
   }, koffi.pointer(ErrorHandler));
-  XSetErrorHandler(onError);
+  prevError = BigInt(XSetErrorHandler(onError) ?? 0);
   // Replaces Xlib's "XIO: fatal IO error" print; the exit handler below marks the display lost,
   // and the operation on it reports that in words.
-  const onIOError = koffi.register(() => 0, koffi.pointer(IOErrorHandler));
-  XSetIOErrorHandler(onIOError);
+  const onIOError = koffi.register((d: bigint) => {
+    if (ours.has(BigInt(d)) || !prevIOError) return 0;
+    return koffi.call(prevIOError, IOErrorHandler, d) as number;
+  }, koffi.pointer(IOErrorHandler));
+  prevIOError = BigInt(XSetIOErrorHandler(onIOError) ?? 0);
 
   // libX11 ≥ 1.7: when the exit handler returns, Xlib marks the display dead instead of calling
   // exit(), so a server that goes away mid-call costs one failed operation, not SafeKill itself.
@@ -169,12 +181,16 @@ function load(): Xlib {
     openDisplay: (name) => {
       const d = XOpenDisplay(name) as bigint | null;
       const dpy = d ? BigInt(d) : 0n;
-      if (dpy !== 0n) XSetIOErrorExitHandler?.(dpy, onIOExit, null);
+      if (dpy !== 0n) {
+        ours.add(dpy);
+        XSetIOErrorExitHandler?.(dpy, onIOExit, null);
+      }
       return dpy;
     },
     closeDisplay: (d) => {
       // A dead connection is only freed; XCloseDisplay would try to talk to the server.
       if (!lost.delete(d)) XCloseDisplay(d);
+      ours.delete(d);
       errors.delete(d);
       xresChecked.delete(d);
     },

@@ -44,7 +44,8 @@ export interface FakeProcess {
   /** What it does on each event: exit with a code, or keep running. */
   onCtrlC?: number | 'ignore';
   onCtrlBreak?: number | 'ignore';
-  onClose?: number | 'ignore';
+  /** On WM_CLOSE: exit with a code, keep running, or open an owned "Save changes?" box. */
+  onClose?: number | 'ignore' | 'ask';
   /** This process ignores Ctrl+C (SetConsoleCtrlHandler(NULL, TRUE)). */
   ctrlCIgnored?: boolean;
 }
@@ -310,7 +311,12 @@ export class FakeWin32 {
       );
       if (!win || win.refuses) return false;
       const p = this.alive(win.pid);
-      if (msg === WM_CLOSE && p && p.onClose !== undefined && p.onClose !== 'ignore') {
+      if (msg === WM_CLOSE && p?.onClose === 'ask') {
+        setTimeout(
+          () => this.addWindow({ pid: p.pid, visible: true, owned: true, title: 'Notepad' }),
+          5,
+        );
+      } else if (msg === WM_CLOSE && p && typeof p.onClose === 'number') {
         const code = p.onClose;
         setTimeout(() => this.exit(p.pid, code), 5);
       }

@@ -13,6 +13,11 @@ import {
 import { HandleExitWatcher } from '../../src-main/platform/win32/exit-watcher';
 import { peSubsystem } from '../../src-main/platform/win32/pe-subsystem';
 import { createWin32Platform } from '../../src-main/platform/win32/win32-platform';
+import {
+  GONE_REPORT_MS,
+  observeWindows,
+  startWindowWatch,
+} from '../../src-main/platform/win32/window-watch';
 import { postCloseToWindows, windowsOf } from '../../src-main/platform/win32/windows';
 import { FakeWin32 } from './win32-fake';
 
@@ -223,6 +228,17 @@ describe('the Windows ladder against the recorded fake', () => {
     expect(s.w.openHandles()).toEqual([]);
   });
 
+  it('tells the user when a "Save changes?" box holds the exit up, then terminates', async () => {
+    const s = setup();
+    s.w.processes.get(256)!.onClose = 'ask';
+    const { result, events } = await kill(s, 256, 1200);
+    expect(
+      events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.message),
+    ).toEqual(['the program is asking the user: "Notepad" (a window opened after WM_CLOSE)']);
+    expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate', exitCode: 1 });
+    expect(s.w.openHandles()).toEqual([]);
+  });
+
   it('leaves a window alone whose handle has passed to another process', () => {
     const s = setup();
     const windows = windowsOf(s.w.user32, 256);
@@ -324,6 +340,37 @@ describe('the Windows ladder against the recorded fake', () => {
     }
     expect(s.w.calls.some((c) => c.startsWith('TerminateProcess'))).toBe(false);
     expect(s.w.openHandles()).toEqual([]);
+  });
+});
+
+describe('watching windows after WM_CLOSE', () => {
+  it('reports each new window once, and windows gone while the process stays', () => {
+    let st = startWindowWatch([{ id: '0x10' }]);
+    let t = observeWindows(st, [{ id: '0x10', title: 'Doc' }], 0);
+    expect(t.notices).toEqual([]);
+    t = observeWindows(
+      t.state,
+      [
+        { id: '0x10', title: 'Doc' },
+        { id: '0x12', title: '' },
+      ],
+      100,
+    );
+    expect(t.notices).toEqual([
+      'the program opened a new window (untitled, 0x12) after WM_CLOSE: it may be asking the user',
+    ]);
+    t = observeWindows(t.state, [{ id: '0x12', title: '' }], 200);
+    expect(t.notices).toEqual([]);
+    st = t.state;
+    t = observeWindows(st, [], 300);
+    expect(t.notices).toEqual([]);
+    t = observeWindows(t.state, [], 300 + GONE_REPORT_MS - 1);
+    expect(t.notices).toEqual([]);
+    t = observeWindows(t.state, [], 300 + GONE_REPORT_MS);
+    expect(t.notices).toEqual([
+      'its windows are gone but the process is still running (in the tray or in the background)',
+    ]);
+    expect(observeWindows(t.state, [], 10_000).notices).toEqual([]);
   });
 });
 

@@ -153,16 +153,40 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
 
     expect(kill!.status, kill!.stderr).toBe(0);
     const events = parseEvents(kill!.stdout);
-    expect(events.map((e) => e.type).filter((t) => t !== 'tick')).toEqual([
+    expect(events.map((e) => e.type).filter((t) => t !== 'tick' && t !== 'notice')).toEqual([
       'plan',
       'step',
       'result',
     ]);
+    // Wine's notepad takes about 2 s to exit once its window is gone, which may be reported;
+    // nothing may claim it asked the user anything.
+    for (const e of events) {
+      if (e.type === 'notice') expect(e.message).toMatch(/^its windows are gone/);
+    }
     expect(resultOf(events)).toMatchObject({
       pid: r.target.pid,
       outcome: 'exited-gracefully',
       strategy: 'wm-close',
       exitCode: 0,
+    });
+  }, 120_000);
+
+  it('tells the user notepad is asking "Save changes?", then terminates it after the grace', async () => {
+    const r = await run('notepad-dirty', ['kill', '{pid}', '--json', '--grace', '3000']);
+    const [kill] = r.commands;
+    expect(kill!.status, kill!.stderr).toBe(0);
+    const events = parseEvents(kill!.stdout);
+    const notices = events.filter((e) => e.type === 'notice');
+    expect(notices.map((n) => n.type === 'notice' && n.message)).toEqual([
+      'the program is asking the user: "Notepad" (a window opened after WM_CLOSE)',
+    ]);
+    const order = events.filter((e) => e.type !== 'tick').map((e) => e.type);
+    expect(order).toEqual(['plan', 'step', 'notice', 'escalated', 'step', 'result']);
+    expect(resultOf(events)).toMatchObject({
+      pid: r.target.pid,
+      outcome: 'force-killed',
+      strategy: 'terminate',
+      exitCode: 1,
     });
   }, 120_000);
 

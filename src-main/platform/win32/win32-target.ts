@@ -15,13 +15,16 @@ import {
 import type { ConsoleHelperRunner } from './console-control';
 import type { HandleExitWatcher } from './exit-watcher';
 import { toolhelpProcesses } from './toolhelp';
-import { postCloseToWindows, windowsOf } from './windows';
+import { observeWindows, startWindowWatch } from './window-watch';
+import { postCloseToWindows, visibleWindowsOf, windowsOf } from './windows';
 
 export const HANDLE_MECHANISM =
   'a process handle: the PID cannot be reused while SafeKill holds it, and exit is seen the moment it happens (WaitForMultipleObjects)';
 /** TerminateProcess's exit code, as Task Manager uses. */
 export const TERMINATE_EXIT_CODE = 1;
 export const ADMIN_HINT = 'run SafeKill as administrator to end it';
+/** How often the windows are looked at after WM_CLOSE, for dialogs that hold the exit up. */
+const WATCH_INTERVAL_MS = 250;
 
 export interface Win32TargetDeps {
   k: Kernel32;
@@ -79,6 +82,8 @@ export function openWin32Target(
 class Win32Target implements KillTarget {
   readonly mechanism = HANDLE_MECHANISM;
   private closed = false;
+  private readonly noticeListeners = new Set<(message: string) => void>();
+  private stopWatch: (() => void) | undefined;
 
   constructor(
     readonly pid: number,
@@ -116,8 +121,12 @@ class Win32Target implements KillTarget {
     const windows = windowsOf(u, this.pid);
     if (windows.length === 0)
       return { kind: 'skipped', reason: 'it has no visible window any more' };
+    const known = visibleWindowsOf(u, this.pid);
     const r = postCloseToWindows(u, this.pid, windows);
-    if (r.posted.length > 0) return { kind: 'sent' };
+    if (r.posted.length > 0) {
+      this.watchWindows(known);
+      return { kind: 'sent' };
+    }
     if (r.refused.length > 0) {
       return {
         kind: 'denied',
@@ -127,6 +136,22 @@ class Win32Target implements KillTarget {
     return this.exited()
       ? { kind: 'gone' }
       : { kind: 'skipped', reason: 'its windows were gone before WM_CLOSE could be posted' };
+  }
+
+  /** Watches the windows until the target is closed: a new one is likely a "Save changes?". */
+  private watchWindows(initial: readonly { id: string }[]): void {
+    this.stopWatch?.();
+    let state = startWindowWatch(initial);
+    let timer: NodeJS.Timeout | undefined;
+    const tick = () => {
+      if (this.exited()) return;
+      const t = observeWindows(state, visibleWindowsOf(this.deps.u, this.pid), Date.now());
+      state = t.state;
+      for (const n of t.notices) this.noticeListeners.forEach((cb) => cb(n));
+      timer = setTimeout(tick, WATCH_INTERVAL_MS).unref();
+    };
+    timer = setTimeout(tick, WATCH_INTERVAL_MS).unref();
+    this.stopWatch = () => clearTimeout(timer);
   }
 
   private async consoleEvent(strategy: 'ctrl-c' | 'ctrl-break'): Promise<DeliveryResult> {
@@ -184,9 +209,16 @@ class Win32Target implements KillTarget {
     return this.deps.watcher.watch(this.handle, () => cb(this.exitInfo()));
   }
 
+  onNotice(cb: (message: string) => void): () => void {
+    this.noticeListeners.add(cb);
+    return () => this.noticeListeners.delete(cb);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopWatch?.();
+    this.noticeListeners.clear();
     this.deps.watcher.release(this.handle);
   }
 }

@@ -57,3 +57,13 @@ export function postCloseToWindows(
   }
   return out;
 }
+
+/** Every visible top-level window of `pid`, owned ones too: a "Save changes?" box is owned. */
+export function visibleWindowsOf(u: User32, pid: number): TopWindow[] {
+  const out: TopWindow[] = [];
+  for (const hwnd of u.enumWindows()) {
+    if (!u.isWindowVisible(hwnd) || u.getWindowProcessId(hwnd) !== pid) continue;
+    out.push({ hwnd, id: u.windowId(hwnd), pid, title: u.getWindowText(hwnd) });
+  }
+  return out;
+}

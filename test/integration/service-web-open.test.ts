@@ -3,8 +3,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRunning } from '../helpers/processes';
+import { isRunning, ROOT } from '../helpers/processes';
 import { WEB } from '../e2e/helpers';
 
 const started: ChildProcess[] = [];
@@ -43,6 +44,29 @@ async function startXvfb(): Promise<string> {
 
 const hasTools =
   fs.existsSync('/usr/bin/chromium') && spawnSync('which', ['Xvfb', 'xwininfo']).status === 0;
+
+describe('npm start without the Electron binary', () => {
+  it('falls back to browser mode within seconds, says so, and stops cleanly', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), '--no-open'], {
+      env: { ...process.env, SAFEKILL_DATA_DIR: fs.mkdtempSync(`${os.tmpdir()}/safekill-start-`) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    started.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await expect
+      .poll(() => out, { timeout: 20_000 })
+      .toMatch(/^SafeKill UI: http:\/\/127\.0\.0\.1:/m);
+    expect(out).toContain("Electron's binary is not installed here");
+    expect(out).not.toMatch(/Downloading/);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+    expect(out).toContain('SafeKill UI stopped.');
+  });
+});
 
 describe.skipIf(!hasTools)('browser mode with a display', () => {
   it(

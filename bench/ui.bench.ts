@@ -71,7 +71,7 @@ async function plainTablePaint(page: Page): Promise<number> {
         const tr = table.insertRow();
         for (const v of [
           `process-${i}`,
-          4_000_000 + i,
+          5_000_000 + i,
           (i % 100) / 10,
           `${i % 999} MiB`,
           'user',

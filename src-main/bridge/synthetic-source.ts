@@ -6,7 +6,8 @@ const WORDS = ['kworker', 'node', 'chromium', 'bash', 'python3', 'postgres', 'ng
 /**
  * A made-up process list of `count` rows for the UI benchmark only (this machine does not have
  * 5,000 processes). Every refresh changes the CPU and memory of `churn` rows and replaces a few,
- * like a busy machine. Its PIDs start at 4,000,000, above Linux's pid_max, so none is real.
+ * like a busy machine. Its PIDs start at 5,000,000, above the largest pid_max Linux allows
+ * (4,194,304), so none is real.
  */
 export function createSyntheticSource(
   count: number,
@@ -14,7 +15,7 @@ export function createSyntheticSource(
 ): ProcessSourceLike {
   let seed = 12345;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  let nextPid = 4_000_000;
+  let nextPid = 5_000_000;
   let seq = 0;
   const t0 = Date.now();
   const make = (): ProcessRow => {
@@ -24,7 +25,7 @@ export function createSyntheticSource(
     return {
       key: `${pid}@${startTime}`,
       pid,
-      ppid: pid % 7 === 0 || pid < 4_000_010 ? 1 : 4_000_000 + Math.floor((pid - 4_000_000) / 7),
+      ppid: pid % 7 === 0 || pid < 5_000_010 ? 1 : 5_000_000 + Math.floor((pid - 5_000_000) / 7),
       name,
       cmdline: `/usr/bin/${name} --synthetic --worker=${pid % 31}`,
       user: pid % 3 === 0 ? 'root' : 'user',

@@ -33,9 +33,11 @@ const skipReason = native
 if (skipReason) console.log(`test/wine skipped: ${skipReason}`);
 
 interface Run {
-  target: { pid: number; harnessPid: number };
+  target: { pid: number; harnessPid: number; childPid?: number };
   commands: { status: number | null; stdout: string; stderr: string }[];
   targetLog: string;
+  /** Waits (up to 10 s) for the child's log: it handles the Ctrl+C on its own schedule. */
+  childLog: () => Promise<string>;
 }
 
 describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi)', () => {
@@ -118,6 +120,11 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
         stderr: readOr(path.join(dir, `cli-${i}.err`)),
       })),
       targetLog: readOr(path.join(dir, 'ready.pid.log')),
+      childLog: async () => {
+        const file = path.join(dir, 'ready.pid.child.log');
+        for (let i = 0; i < 200 && !readOr(file); i++) await new Promise((r) => setTimeout(r, 50));
+        return readOr(file);
+      },
     };
   }
 
@@ -217,6 +224,27 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
       exitCode: 7,
     });
     expect(r.targetLog.trim().split(/\r?\n/)).toEqual(['SIGINT']);
+  }, 120_000);
+
+  it('names the processes sharing the console in the plan, as the Ctrl+C reaches them too', async () => {
+    const r = await run(
+      'console-shared',
+      ['plan', '{pid}', '--json'],
+      ['kill', '{pid}', '--json', '--grace', '5000'],
+    );
+    const [plan, kill] = r.commands;
+    expect(r.target.childPid).toBeGreaterThan(0);
+    expect(plan!.status, plan!.stderr).toBe(0);
+    const planned = JSON.parse(plan!.stdout) as { plan: { alsoReaches?: number[] } };
+    expect(planned.plan.alsoReaches).toEqual([r.target.childPid]);
+    expect(kill!.status, kill!.stderr).toBe(0);
+    expect(resultOf(parseEvents(kill!.stdout))).toMatchObject({
+      pid: r.target.pid,
+      outcome: 'exited-gracefully',
+      exitCode: 7,
+    });
+    // As the plan said: the child on the same console got the Ctrl+C as well.
+    expect((await r.childLog()).trim()).toBe('SIGINT');
   }, 120_000);
 
   it('terminates a console program that ignores Ctrl+C after the grace period, exit code 1', async () => {

@@ -13,20 +13,20 @@ export interface ViewRow {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-function compare(a: ProcessRow, b: ProcessRow, key: SortKey): number {
+function primary(a: ProcessRow, b: ProcessRow, key: SortKey): number {
   switch (key) {
     case 'name':
-      return collator.compare(a.name, b.name) || a.pid - b.pid;
+      return collator.compare(a.name, b.name);
     case 'pid':
       return a.pid - b.pid;
     case 'cpu':
-      return a.cpuPercent - b.cpuPercent || a.pid - b.pid;
+      return a.cpuPercent - b.cpuPercent;
     case 'memory':
-      return a.rssBytes - b.rssBytes || a.pid - b.pid;
+      return a.rssBytes - b.rssBytes;
     case 'user':
-      return collator.compare(a.user, b.user) || a.pid - b.pid;
+      return collator.compare(a.user, b.user);
     case 'start':
-      return a.startedAt - b.startedAt || a.pid - b.pid;
+      return a.startedAt - b.startedAt;
   }
 }
 
@@ -45,10 +45,15 @@ export function matches(r: ProcessRow, filter: string): boolean {
   return filter === '' || haystack(r).includes(filter);
 }
 
+/** Orders by the chosen column; ties always by ascending PID, so the order is stable. */
+function comparator(sort: SortSpec): (a: ProcessRow, b: ProcessRow) => number {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return (a, b) => sign * primary(a, b, sort.key) || a.pid - b.pid;
+}
+
 /** All rows in display order; kept while only the filter changes (typing stays cheap). */
 export function sortRows(rows: Iterable<ProcessRow>, sort: SortSpec): ProcessRow[] {
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * compare(a, b, sort.key));
+  return [...rows].sort(comparator(sort));
 }
 
 /** The sorted rows that match the filter, in the same order. */
@@ -70,8 +75,7 @@ export function viewRows(
   tree: boolean,
 ): ViewRow[] {
   const filter = filterText.trim().toLowerCase();
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  const cmp = (a: ProcessRow, b: ProcessRow) => sign * compare(a, b, sort.key);
+  const cmp = comparator(sort);
   if (!tree) return filterSorted(sortRows(rows, sort), filterText);
 
   const byPid = new Map<number, ProcessRow>();

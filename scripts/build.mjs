@@ -11,6 +11,8 @@ const common = {
   sourcemap: true,
   external: ['koffi', 'electron'],
   logLevel: 'warning',
+  // import.meta.url only serves ES module runs (see src-main/platform/koffi.ts).
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 
 const entries = [{ in: 'src-main/cli/bin.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' }];

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type Koffi from 'koffi';
 import { SafeKillError } from '../../src-shared/errors';
 
@@ -11,8 +12,9 @@ let loaded: typeof Koffi | undefined;
 export function koffi(): typeof Koffi {
   if (!loaded) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = require('koffi') as typeof Koffi;
+      // The CJS bundles have `require`; ES module runs (tsx, Vitest) make one.
+      const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+      loaded = req('koffi') as typeof Koffi;
     } catch (e) {
       throw new SafeKillError(
         'unsupported',

@@ -1,4 +1,5 @@
-import koffi, { type LibraryHandle } from 'koffi';
+import type { LibraryHandle } from 'koffi';
+import { koffi } from '../../koffi';
 
 /**
  * The few libX11 / libXRes entry points SafeKill needs, loaded once through koffi. Thin: every
@@ -74,14 +75,14 @@ const num = (v: number | bigint): number => Number(v);
 /** `n` C longs at `p` (koffi decodes them into a BigUint64Array). */
 function longs(p: bigint, n: number): number[] {
   if (n <= 0 || p === 0n) return [];
-  return Array.from(koffi.decode(p, 'unsigned long', n) as ArrayLike<number | bigint>, num);
+  return Array.from(koffi().decode(p, 'unsigned long', n) as ArrayLike<number | bigint>, num);
 }
 
 function load(): Xlib {
-  const x = koffi.load('libX11.so.6');
+  const x = koffi().load('libX11.so.6');
   let xres: LibraryHandle | undefined;
   try {
-    xres = koffi.load('libXRes.so.1');
+    xres = koffi().load('libXRes.so.1');
   } catch {
     // Without libxres1, clients that don't set _NET_WM_PID (xeyes, xlogo) stay unmatched.
   }
@@ -108,9 +109,9 @@ function load(): Xlib {
   const XSync = x.func('int XSync(void *d, int discard)');
   const XFree = x.func('int XFree(void *p)');
 
-  const ErrorHandler = koffi.proto('int SafeKillXErrorHandler(void *d, void *event)');
+  const ErrorHandler = koffi().proto('int SafeKillXErrorHandler(void *d, void *event)');
   const XSetErrorHandler = x.func('void *XSetErrorHandler(SafeKillXErrorHandler *handler)');
-  const IOErrorHandler = koffi.proto('int SafeKillXIOErrorHandler(void *d)');
+  const IOErrorHandler = koffi().proto('int SafeKillXIOErrorHandler(void *d)');
   const XSetIOErrorHandler = x.func('void *XSetIOErrorHandler(SafeKillXIOErrorHandler *handler)');
 
   // Xlib's handlers are process-wide. Another Xlib user in this process (Electron's own display
@@ -121,33 +122,33 @@ function load(): Xlib {
 
   // Errors arrive asynchronously (at the next round trip); keep them per display until asked.
   const errors = new Map<bigint, XError[]>();
-  const onError = koffi.register((dp: bigint, ev: bigint) => {
+  const onError = koffi().register((dp: bigint, ev: bigint) => {
     const d = BigInt(dp);
     if (!ours.has(d))
-      return prevError ? (koffi.call(prevError, ErrorHandler, dp, ev) as number) : 0;
+      return prevError ? (koffi().call(prevError, ErrorHandler, dp, ev) as number) : 0;
     // XErrorEvent: int type; Display*; XID resourceid @16; unsigned long serial @24;
     // unsigned char error_code @32, request_code @33.
-    const resource = num(koffi.decode(ev, 16, 'unsigned long') as number | bigint);
-    const code = koffi.decode(ev, 32, 'uint8_t') as number;
-    const request = koffi.decode(ev, 33, 'uint8_t') as number;
+    const resource = num(koffi().decode(ev, 16, 'unsigned long') as number | bigint);
+    const code = koffi().decode(ev, 32, 'uint8_t') as number;
+    const request = koffi().decode(ev, 33, 'uint8_t') as number;
     const list = errors.get(d) ?? [];
     if (list.length < 1000) list.push({ code, request, resource });
     errors.set(d, list);
     return 0;
-  }, koffi.pointer(ErrorHandler));
+  }, koffi().pointer(ErrorHandler));
   prevError = BigInt(XSetErrorHandler(onError) ?? 0);
   // Replaces Xlib's "XIO: fatal IO error" print; the exit handler below marks the display lost,
   // and the operation on it reports that in words.
-  const onIOError = koffi.register((d: bigint) => {
+  const onIOError = koffi().register((d: bigint) => {
     if (ours.has(BigInt(d)) || !prevIOError) return 0;
-    return koffi.call(prevIOError, IOErrorHandler, d) as number;
-  }, koffi.pointer(IOErrorHandler));
+    return koffi().call(prevIOError, IOErrorHandler, d) as number;
+  }, koffi().pointer(IOErrorHandler));
   prevIOError = BigInt(XSetIOErrorHandler(onIOError) ?? 0);
 
   // libX11 ≥ 1.7: when the exit handler returns, Xlib marks the display dead instead of calling
   // exit(), so a server that goes away mid-call costs one failed operation, not SafeKill itself.
   let XSetIOErrorExitHandler: ReturnType<LibraryHandle['func']> | undefined;
-  const IOExit = koffi.proto('void SafeKillXIOExit(void *d, void *data)');
+  const IOExit = koffi().proto('void SafeKillXIOExit(void *d, void *data)');
   try {
     XSetIOErrorExitHandler = x.func(
       'void XSetIOErrorExitHandler(void *d, SafeKillXIOExit *handler, void *data)',
@@ -156,9 +157,9 @@ function load(): Xlib {
     // Older libX11: a lost connection still ends the process (after our message).
   }
   const lost = new Set<bigint>();
-  const onIOExit = koffi.register((d: bigint) => {
+  const onIOExit = koffi().register((d: bigint) => {
     lost.add(BigInt(d));
-  }, koffi.pointer(IOExit));
+  }, koffi().pointer(IOExit));
 
   const XResQueryExtension = xres?.func(
     'int XResQueryExtension(void *d, _Out_ int *ev, _Out_ int *err)',
@@ -212,7 +213,7 @@ function load(): Xlib {
         const size = format === 16 ? 2 : 1;
         // Copied: the view aliases memory that XFree releases below.
         const bytes =
-          n > 0 ? Buffer.from(new Uint8Array(koffi.view(data, n * size))) : Buffer.alloc(0);
+          n > 0 ? Buffer.from(new Uint8Array(koffi().view(data, n * size))) : Buffer.alloc(0);
         return { type: num(o.a[0]!), format, values: [], bytes };
       } finally {
         if (data !== 0n) XFree(data);
@@ -291,7 +292,7 @@ function load(): Xlib {
       try {
         for (let i = 0; i < n; i++) {
           const at = ip + BigInt(i * 32);
-          const base = num(koffi.decode(at, 'unsigned long') as number | bigint);
+          const base = num(koffi().decode(at, 'unsigned long') as number | bigint);
           const pid = XResGetClientPid!(at) as number;
           if (pid > 0) out.push({ base, mask, pid });
         }

@@ -11,6 +11,8 @@ import {
   runHelper,
 } from '../../src-main/platform/win32/console-helper-main';
 import { HandleExitWatcher } from '../../src-main/platform/win32/exit-watcher';
+import { win32Types } from '../../src-main/platform/win32/koffi-types';
+import koffi from 'koffi';
 import { peSubsystem } from '../../src-main/platform/win32/pe-subsystem';
 import { createWin32Platform } from '../../src-main/platform/win32/win32-platform';
 import {
@@ -340,6 +342,22 @@ describe('the Windows ladder against the recorded fake', () => {
     }
     expect(s.w.calls.some((c) => c.startsWith('TerminateProcess'))).toBe(false);
     expect(s.w.openHandles()).toEqual([]);
+  });
+});
+
+describe('koffi declarations of the Win32 structs', () => {
+  it('match the Windows SDK layouts on x64', () => {
+    const t = win32Types();
+    // <tlhelp32.h>: 568 bytes, the parent PID at 32, the image name at 44.
+    expect(koffi.sizeof(t.PROCESSENTRY32W)).toBe(568);
+    expect(koffi.offsetof(t.PROCESSENTRY32W, 'th32DefaultHeapID')).toBe(16);
+    expect(koffi.offsetof(t.PROCESSENTRY32W, 'th32ParentProcessID')).toBe(32);
+    expect(koffi.offsetof(t.PROCESSENTRY32W, 'szExeFile')).toBe(44);
+    // <psapi.h>: two DWORDs, then eight SIZE_Ts.
+    expect(koffi.sizeof(t.PROCESS_MEMORY_COUNTERS)).toBe(72);
+    expect(koffi.offsetof(t.PROCESS_MEMORY_COUNTERS, 'WorkingSetSize')).toBe(16);
+    expect(koffi.sizeof(t.FILETIME)).toBe(8);
+    expect(win32Types()).toBe(t); // declared once: koffi refuses a second type of the same name
   });
 });
 

@@ -1,5 +1,6 @@
 import koffi, { type LibraryHandle } from 'koffi';
 import type { Handle, Kernel32, ProcessTimes, ToolhelpEntry } from './api';
+import { win32Types } from './koffi-types';
 
 const TH32CS_SNAPPROCESS = 0x2;
 const MAX_PATH_CHARS = 32_768; // QueryFullProcessImageNameW accepts long paths
@@ -12,36 +13,7 @@ let cached: Kernel32 | undefined;
 export function kernel32(): Kernel32 {
   if (cached) return cached;
   const k = koffi.load('kernel32.dll');
-  // Named types, referred to by name in the prototypes below.
-  koffi.pointer('HANDLE', koffi.opaque());
-  koffi.struct('FILETIME', {
-    dwLowDateTime: 'uint32_t',
-    dwHighDateTime: 'uint32_t',
-  });
-  const PROCESSENTRY32W = koffi.struct('PROCESSENTRY32W', {
-    dwSize: 'uint32_t',
-    cntUsage: 'uint32_t',
-    th32ProcessID: 'uint32_t',
-    th32DefaultHeapID: 'uintptr_t',
-    th32ModuleID: 'uint32_t',
-    cntThreads: 'uint32_t',
-    th32ParentProcessID: 'uint32_t',
-    pcPriClassBase: 'int32_t',
-    dwFlags: 'uint32_t',
-    szExeFile: koffi.array('char16_t', 260),
-  });
-  const PROCESS_MEMORY_COUNTERS = koffi.struct('PROCESS_MEMORY_COUNTERS', {
-    cb: 'uint32_t',
-    PageFaultCount: 'uint32_t',
-    PeakWorkingSetSize: 'size_t',
-    WorkingSetSize: 'size_t',
-    QuotaPeakPagedPoolUsage: 'size_t',
-    QuotaPagedPoolUsage: 'size_t',
-    QuotaPeakNonPagedPoolUsage: 'size_t',
-    QuotaNonPagedPoolUsage: 'size_t',
-    PagefileUsage: 'size_t',
-    PeakPagefileUsage: 'size_t',
-  });
+  const { PROCESSENTRY32W, PROCESS_MEMORY_COUNTERS } = win32Types();
 
   const CreateToolhelp32Snapshot = k.func(
     'HANDLE __stdcall CreateToolhelp32Snapshot(uint32_t flags, uint32_t pid)',

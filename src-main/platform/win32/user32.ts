@@ -1,5 +1,6 @@
 import koffi from 'koffi';
 import type { Hwnd, User32 } from './api';
+import { win32Types } from './koffi-types';
 
 const GW_OWNER = 4;
 const TITLE_CHARS = 512;
@@ -10,9 +11,7 @@ let cached: User32 | undefined;
 export function user32(): User32 {
   if (cached) return cached;
   const u = koffi.load('user32.dll');
-  // Named types, referred to by name in the prototypes below.
-  koffi.pointer('HWND', koffi.opaque());
-  koffi.proto('bool __stdcall EnumWindowsProc(HWND hwnd, intptr_t lParam)');
+  win32Types(); // HWND, EnumWindowsProc
   const EnumWindows = u.func('bool __stdcall EnumWindows(EnumWindowsProc *cb, intptr_t lParam)');
   const GetWindowThreadProcessId = u.func(
     'uint32_t __stdcall GetWindowThreadProcessId(HWND hwnd, _Out_ uint32_t *pid)',

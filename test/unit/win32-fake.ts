@@ -78,6 +78,8 @@ export class FakeWin32 {
   windows: FakeWindow[] = [];
   /** Ctrl+Break is refused by the console, as in Wine 8. */
   ctrlBreakUnsupported = false;
+  /** How long a handler takes to exit after its event; 0 exits before the sender returns. */
+  handlerDelayMs = 5;
   private readonly open = new Map<number, HandleRec>();
   private nextHandle = 4;
   private nextPid = 1000;
@@ -363,7 +365,9 @@ export class FakeWin32 {
             event === CTRL_C_EVENT ? (p.ctrlCIgnored ? 'ignore' : p.onCtrlC) : p.onCtrlBreak;
           // A process without a handler dies by the default one: STATUS_CONTROL_C_EXIT.
           const code = what === undefined ? 0xc000013a : what;
-          if (code !== 'ignore') setTimeout(() => this.exit(p.pid, code), 5);
+          if (code === 'ignore') continue;
+          if (this.handlerDelayMs === 0) this.exit(p.pid, code);
+          else setTimeout(() => this.exit(p.pid, code), this.handlerDelayMs);
         }
         return true;
       },

@@ -291,6 +291,14 @@ describe('the Windows ladder against the recorded fake', () => {
     expect(s.w.openHandles()).toEqual([]);
   });
 
+  it('keeps the exit code of a program that exits before the helper has even returned', async () => {
+    const s = setup();
+    s.w.handlerDelayMs = 0;
+    const app = s.w.spawn({ exeFile: 'quick.exe', subsystem: 3, console: 4, onCtrlC: 3 });
+    const { result } = await kill(s, app.pid, 5000);
+    expect(result).toMatchObject({ outcome: 'exited-gracefully', strategy: 'ctrl-c', exitCode: 3 });
+  });
+
   it('escalates to Ctrl+Break when Ctrl+C is ignored (a process cannot ignore Ctrl+Break)', async () => {
     const s = setup();
     const app = s.w.spawn({

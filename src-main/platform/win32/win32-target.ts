@@ -161,16 +161,16 @@ class Win32Target implements KillTarget {
     } catch (e) {
       return { kind: 'skipped', reason: e instanceof Error ? e.message : String(e) };
     }
+    // Sent, even if it has exited already: the exit watcher reports how it ended (a "gone"
+    // here would lose its exit code).
+    if (report.sent) return { kind: 'sent' };
     if (this.exited()) return { kind: 'gone' };
     if (!report.attached)
       return { kind: 'skipped', reason: 'it has no console to send it through' };
-    if (!report.sent) {
-      return {
-        kind: 'skipped',
-        reason: `the console refused ${strategy} (GenerateConsoleCtrlEvent failed)`,
-      };
-    }
-    return { kind: 'sent' };
+    return {
+      kind: 'skipped',
+      reason: `the console refused ${strategy} (GenerateConsoleCtrlEvent failed)`,
+    };
   }
 
   private terminate(): DeliveryResult {

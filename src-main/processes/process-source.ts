@@ -1,3 +1,4 @@
+import { x11WindowPids } from '../platform/linux/x11/x11-support';
 import { SafeKillError } from '../../src-shared/errors';
 import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { applyDiff, diffRows, type RowChanges } from './diff';
@@ -77,10 +78,14 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   let lastDue: number | undefined;
   let closed = false;
 
+  // On Linux, "has a window" means an X11 client window on $DISPLAY (none without a display).
+  const windowPidsOf =
+    opts.windowPids ??
+    (process.platform === 'linux' && table.kind !== 'ps-list' ? () => x11WindowPids() : undefined);
   const windowPids = async (): Promise<number[] | undefined> => {
-    if (!opts.windowPids) return undefined;
+    if (!windowPidsOf) return undefined;
     try {
-      return [...(await opts.windowPids())];
+      return [...(await windowPidsOf())];
     } catch (e) {
       opts.onError?.(e); // No window facts this round beats no table.
       return undefined;

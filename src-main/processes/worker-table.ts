@@ -2,12 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SafeKillError } from '../../src-shared/errors';
+import { unpacked } from '../runtime-paths';
 import type { ProcessTable, TableRead } from './table';
 
-/** Where the build puts the worker: next to the running bundle (dist/). */
+/**
+ * Where the build puts the worker: next to the running bundle (dist/); in the packaged app, the
+ * unpacked copy beside app.asar (electron-builder.yml unpacks it), so it loads as a plain file.
+ */
 export function defaultWorkerPath(): string | undefined {
   const dir = typeof __dirname === 'string' ? __dirname : undefined;
-  const file = dir && path.join(dir, 'proc-worker.cjs');
+  const file = dir && unpacked(path.join(dir, 'proc-worker.cjs'));
   return file && existsSync(file) ? file : undefined;
 }
 

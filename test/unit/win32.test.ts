@@ -146,6 +146,8 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     const grandchild = w.spawn({ exeFile: 'gc.exe', ppid: child.pid });
     // Created before `parent`: its PPID names a process that died and whose PID was reused.
     w.spawn({ exeFile: 'orphan.exe', ppid: parent.pid, creation: parent.creation - 1n });
+    // The console host of a console `child` created: it goes with the console, not on its own.
+    w.spawn({ exeFile: 'conhost.exe', ppid: child.pid });
     expect(platform.descendants(parent.pid)).toEqual([child.pid, grandchild.pid]);
     expect(w.openHandles()).toEqual([]);
   });

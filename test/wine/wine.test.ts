@@ -247,6 +247,25 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     expect((await r.childLog()).trim()).toBe('SIGINT');
   }, 120_000);
 
+  it('ends a console tree with --tree: each process its own ladder and result, waited on together', async () => {
+    const r = await run('console-shared', ['kill', '{pid}', '--tree', '--json', '--grace', '5000']);
+    const [kill] = r.commands;
+    expect(kill!.status, kill!.stderr).toBe(0);
+    const events = parseEvents(kill!.stdout);
+    // The console host its parent made is not a target: it goes with the console.
+    expect(events.filter((e) => e.type === 'plan').map((e) => e.pid)).toEqual([
+      r.target.pid,
+      r.target.childPid,
+    ]);
+    const results = events.filter((e) => e.type === 'result');
+    expect(results.map((e) => [e.pid, e.outcome, e.exitCode]).sort()).toEqual(
+      [
+        [r.target.pid, 'exited-gracefully', 7],
+        [r.target.childPid, 'exited-gracefully', 7],
+      ].sort(),
+    );
+  }, 120_000);
+
   it('terminates a console program that ignores Ctrl+C after the grace period, exit code 1', async () => {
     const r = await run('console-ignore', ['kill', '{pid}', '--json', '--grace', '1500']);
     const [kill] = r.commands;

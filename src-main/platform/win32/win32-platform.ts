@@ -77,7 +77,12 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       return facts;
     },
     descendants(pid) {
-      const entries = toolhelpProcesses(deps.k);
+      // conhost.exe is the window of a console its parent created, not a program of its own:
+      // it goes when the console's last program exits, and closing it early would end the
+      // others with CTRL_CLOSE_EVENT before their own polite request.
+      const entries = toolhelpProcesses(deps.k).filter(
+        (e) => e.exeFile.toLowerCase() !== 'conhost.exe',
+      );
       const created = new Map<number, bigint | undefined>();
       const creationOf = (p: number) => {
         if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);

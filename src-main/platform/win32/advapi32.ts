@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import { koffi as loadKoffi } from '../koffi';
 import type { Advapi32 } from './api';
 
 const TOKEN_QUERY = 0x0008;
@@ -11,6 +11,7 @@ let cached: Advapi32 | undefined;
 /** advapi32's token and account functions through koffi, loaded once (Windows only). */
 export function advapi32(): Advapi32 {
   if (cached) return cached;
+  const koffi = loadKoffi();
   const a = koffi.load('advapi32.dll');
   const OpenProcessToken = a.func(
     'bool __stdcall OpenProcessToken(void *h, uint32_t access, _Out_ void **token)',

@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import { koffi as loadKoffi } from '../koffi';
 import type { ConsoleApi } from './api';
 
 const MAX_CONSOLE_PIDS = 1024;
@@ -8,6 +8,7 @@ let cached: ConsoleApi | undefined;
 /** kernel32's console functions through koffi: the console helper's only bindings. */
 export function consoleApi(): ConsoleApi {
   if (cached) return cached;
+  const koffi = loadKoffi();
   const k = koffi.load('kernel32.dll');
   const FreeConsole = k.func('bool __stdcall FreeConsole()');
   const AttachConsole = k.func('bool __stdcall AttachConsole(uint32_t pid)');

@@ -1,4 +1,5 @@
-import koffi, { type LibraryHandle } from 'koffi';
+import type { LibraryHandle } from 'koffi';
+import { koffi as loadKoffi } from '../koffi';
 import type { Handle, Kernel32, ProcessTimes, ToolhelpEntry } from './api';
 import { win32Types } from './koffi-types';
 
@@ -12,6 +13,7 @@ let cached: Kernel32 | undefined;
 /** kernel32's process and wait functions through koffi, loaded once on first use (Windows only). */
 export function kernel32(): Kernel32 {
   if (cached) return cached;
+  const koffi = loadKoffi();
   const k = koffi.load('kernel32.dll');
   const { PROCESSENTRY32W, PROCESS_MEMORY_COUNTERS } = win32Types();
 

@@ -1,4 +1,5 @@
-import koffi, { type TypeObject } from 'koffi';
+import type { TypeObject } from 'koffi';
+import { koffi as loadKoffi } from '../koffi';
 
 export interface Win32Types {
   PROCESSENTRY32W: TypeObject;
@@ -15,6 +16,7 @@ let types: Win32Types | undefined;
  */
 export function win32Types(): Win32Types {
   if (types) return types;
+  const koffi = loadKoffi();
   koffi.pointer('HANDLE', koffi.opaque());
   koffi.pointer('HWND', koffi.opaque());
   const FILETIME = koffi.struct('FILETIME', {

@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import { koffi as loadKoffi } from '../koffi';
 import type { Hwnd, User32 } from './api';
 import { win32Types } from './koffi-types';
 
@@ -10,6 +10,7 @@ let cached: User32 | undefined;
 /** user32's window functions through koffi, loaded once on first use (Windows only). */
 export function user32(): User32 {
   if (cached) return cached;
+  const koffi = loadKoffi();
   const u = koffi.load('user32.dll');
   win32Types(); // HWND, EnumWindowsProc
   const EnumWindows = u.func('bool __stdcall EnumWindows(EnumWindowsProc *cb, intptr_t lParam)');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { SafeKillError } from '../../../src-shared/errors';
+import { consoleHelperPath } from '../../runtime-paths';
 import { parseHelperOutput, type HelperMode, type HelperReport } from './console-helper-main';
 
 /** Runs the console helper for one target; resolves with its report, or rejects with why not. */
@@ -9,10 +9,13 @@ export type ConsoleHelperRunner = (mode: HelperMode, pid: number) => Promise<Hel
 
 const HELPER_TIMEOUT_MS = 10_000;
 
-/** dist/console-helper.cjs, next to the running bundle (the CLI or the app's main). */
+/**
+ * dist/console-helper.cjs beside the running bundle (the CLI or the app's main); in the packaged
+ * app, its unpacked copy beside app.asar, so Electron-as-Node runs it as a plain file.
+ */
 export function defaultHelperPath(): string | undefined {
-  const here = typeof __dirname === 'string' ? __dirname : '';
-  const p = path.join(here, 'console-helper.cjs');
+  if (typeof __dirname !== 'string') return undefined;
+  const p = consoleHelperPath(__dirname);
   return fs.existsSync(p) ? p : undefined;
 }
 

@@ -205,6 +205,11 @@ describe('opening a Win32 target', () => {
     expect(err).toBeInstanceOf(SafeKillError);
     expect(err).toMatchObject({ code: 'permission-denied' });
     expect((err as Error).message).toMatch(/elevated\.exe.*run SafeKill as administrator/);
+    // A critical process that may not be opened is reported as protected, not as a rights issue.
+    const csrss = w.spawn({ exeFile: 'csrss.exe', denied: true });
+    expect(() => platform.open(csrss.pid)).toThrow(
+      /protected: csrss\.exe is a critical Windows process/,
+    );
     expect(w.openHandles()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import type { DeliveryResult } from '../../engine/escalation';
+import { protectionReason } from '../../engine/protection';
 import type { KillTarget } from '../../kill/target';
 import {
   PROCESS_QUERY_LIMITED_INFORMATION,
@@ -54,6 +55,15 @@ export function openWin32Target(
     // GetLastError is not trusted (Wine): the snapshot tells "gone" from "not allowed".
     const entry = toolhelpProcesses(k).find((e) => e.pid === pid);
     if (!entry) throw new SafeKillError('not-found', `no process with PID ${pid}`);
+    // The critical system processes cannot be opened without elevation either: say what they are.
+    const critical = protectionReason({
+      pid,
+      platform: 'win32',
+      name: entry.exeFile,
+      selfPid: process.pid,
+      parentPid: process.ppid,
+    });
+    if (critical) throw new SafeKillError('protected', `protected: ${critical}`);
     throw new SafeKillError(
       'permission-denied',
       deniedMessage(pid, entry.exeFile, 'SafeKill cannot open it'),

@@ -31,34 +31,41 @@ function line(label: string, xs: number[]) {
  * work) and to the painted frame that shows it (which includes waiting for the next frame).
  */
 async function keyToPaint(page: Page, key: string): Promise<[number, number]> {
-  const done = page.evaluate(
-    () =>
-      new Promise<[number, number]>((resolve) => {
-        const root = document.getElementById('root')!;
-        // Observe from the keydown on, so a table update just before it is not counted.
-        const onKey = () => {
-          const t0 = performance.now();
-          const obs = new MutationObserver(() => {
-            obs.disconnect();
-            const committed = performance.now() - t0;
-            // rAF runs just before the paint; a task posted from it runs after that paint.
-            requestAnimationFrame(() =>
-              setTimeout(() => resolve([committed, performance.now() - t0])),
-            );
-          });
-          obs.observe(root, {
-            subtree: true,
-            childList: true,
-            characterData: true,
-            attributes: true,
-          });
-        };
-        window.addEventListener('keydown', onKey, { capture: true, once: true });
-      }),
-  );
-  await page.waitForTimeout(30);
+  // Arm the measurement first (awaited, so the listener is surely in place), then press.
+  await page.evaluate(() => {
+    const w = window as unknown as { __skMeasure?: Promise<[number, number]> };
+    w.__skMeasure = new Promise<[number, number]>((resolve) => {
+      const root = document.getElementById('root')!;
+      // Nothing changed on screen within 2 s: reported as NaN and left out of the figures.
+      const timeout = setTimeout(() => resolve([NaN, NaN]), 2000);
+      // Observe from the keydown on, so a table update just before it is not counted.
+      const onKey = () => {
+        const t0 = performance.now();
+        const obs = new MutationObserver(() => {
+          obs.disconnect();
+          const committed = performance.now() - t0;
+          // rAF runs just before the paint; a task posted from it runs after that paint.
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              clearTimeout(timeout);
+              resolve([committed, performance.now() - t0]);
+            }),
+          );
+        });
+        obs.observe(root, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+          attributes: true,
+        });
+      };
+      window.addEventListener('keydown', onKey, { capture: true, once: true });
+    });
+  });
   await page.keyboard.press(key);
-  return done;
+  return page.evaluate(
+    () => (window as unknown as { __skMeasure: Promise<[number, number]> }).__skMeasure,
+  );
 }
 
 /** Paints one plain DOM table of the same rows, the non-virtualized alternative. */
@@ -101,6 +108,7 @@ export async function run(_args: string[]): Promise<void> {
       `Benchmark data: ${ROWS} synthetic rows served by browser mode, not real processes.`,
     );
     const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+    page.on('crash', () => console.log('the page crashed'));
     // tsx compiles the functions passed to page.evaluate with esbuild's keepNames helper.
     await page.addInitScript('globalThis.__name = (f) => f');
     await page.goto(server.url);
@@ -114,15 +122,19 @@ export async function run(_args: string[]): Promise<void> {
       for (const k of ['n', 'o', 'd', 'e', '-', '1']) samples.push(await keyToPaint(page, k));
       for (let i = 0; i < 6; i++) samples.push(await keyToPaint(page, 'Backspace'));
     }
-    const typed = samples.map((x) => x[1]);
-    const work = samples.map((x) => x[0]);
+    const measured = samples.filter((x) => !Number.isNaN(x[1]));
+    if (measured.length < samples.length)
+      console.log(`${samples.length - measured.length} keystrokes changed nothing on screen`);
+    const typed = measured.map((x) => x[1]);
+    const work = measured.map((x) => x[0]);
 
     // Table updates: the synthetic source changes 500 rows and replaces 3 every second.
     await page.evaluate(() => {
-      window.__safekillPerf = { refreshPaintMs: [] };
+      window.__safekillPerf = { refreshCommitMs: [], refreshPaintMs: [] };
     });
     await page.waitForTimeout(15_000);
     const refresh = await page.evaluate(() => window.__safekillPerf?.refreshPaintMs ?? []);
+    const refreshWork = await page.evaluate(() => window.__safekillPerf?.refreshCommitMs ?? []);
 
     const plain: number[] = [];
     for (let i = 0; i < 5; i++) plain.push(await plainTablePaint(page));
@@ -131,6 +143,7 @@ export async function run(_args: string[]): Promise<void> {
       console.log('keystroke samples:', typed.map((x) => x.toFixed(1)).join(' '));
     line('filter keystroke -> committed', work);
     const k = line('filter keystroke -> painted', typed);
+    line('table update (diff) -> committed', refreshWork);
     const r = line('table update (diff) -> painted', refresh);
     const p = stats(plain);
     console.log(

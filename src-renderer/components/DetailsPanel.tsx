@@ -79,21 +79,10 @@ export function DetailsPanel(props: DetailsPanelProps) {
             ))}
           </select>
         </label>
-        <label>
-          Grace period (seconds){' '}
-          <input
-            type="number"
-            min={0}
-            max={86400}
-            step={0.5}
-            value={graceS}
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              if (Number.isFinite(v) && v >= 0 && v <= 86400)
-                onOverrides({ ...overrides, graceMs: Math.round(v * 1000) });
-            }}
-          />
-        </label>
+        <GraceInput
+          seconds={graceS}
+          onChange={(s) => onOverrides({ ...overrides, graceMs: Math.round(s * 1000) })}
+        />
       </div>
       <h3>Plan</h3>
       {!current && <p className="hint">Working out the plan…</p>}
@@ -126,5 +115,38 @@ export function DetailsPanel(props: DetailsPanelProps) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** Seconds, typed freely ("1." on the way to "1.5"); only a valid number reaches the plan. */
+function GraceInput({ seconds, onChange }: { seconds: number; onChange(s: number): void }) {
+  const [text, setText] = useState(String(seconds));
+  const [shown, setShown] = useState(seconds);
+  if (shown !== seconds) {
+    // The value changed from outside (not by typing here): show it.
+    setShown(seconds);
+    if (Number(text) !== seconds) setText(String(seconds));
+  }
+  const valid = (v: string) =>
+    v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 86400;
+  return (
+    <label>
+      Grace period (seconds){' '}
+      <input
+        type="number"
+        min={0}
+        max={86400}
+        step={0.5}
+        value={text}
+        aria-invalid={!valid(text)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (valid(e.target.value)) {
+            setShown(Number(e.target.value));
+            onChange(Number(e.target.value));
+          }
+        }}
+      />
+    </label>
   );
 }

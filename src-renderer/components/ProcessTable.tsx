@@ -104,7 +104,7 @@ export function ProcessTable(props: ProcessTableProps) {
                 sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
               }
             >
-              <button type="button" onClick={() => props.onSort(c.key)} tabIndex={-1}>
+              <button type="button" onClick={() => props.onSort(c.key)}>
                 {c.label}
                 <span aria-hidden="true" className="sort-mark">
                   {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}

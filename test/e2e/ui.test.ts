@@ -76,7 +76,9 @@ async function findAndSelect(page: Page, tag: string, pid: number) {
 
 async function setGrace(page: Page, seconds: number) {
   const grace = page.getByRole('spinbutton', { name: 'Grace period (seconds)' });
-  await grace.fill(String(seconds));
+  // Typed key by key, as a person would ("1." on the way to "1.5" must not be lost).
+  await grace.fill('');
+  await grace.pressSequentially(String(seconds));
   await text(page.getByRole('list', { name: 'Plan steps' })).toContain(
     `wait ${seconds.toFixed(1)} s`,
   );
@@ -125,11 +127,11 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     pids.push(pid);
     const page = await openApp();
     await findAndSelect(page, tag, pid);
-    await setGrace(page, 2);
+    await setGrace(page, 1.5);
     await page.getByRole('button', { name: 'End', exact: true }).click();
     const countdown = page.getByRole('progressbar', { name: `Grace period for node (${pid})` });
     await visible(countdown);
-    expect(Number(await countdown.getAttribute('aria-valuemax'))).toBe(2);
+    expect(Number(await countdown.getAttribute('aria-valuemax'))).toBe(1.5);
     await visible(page.getByText(/Escalated from signal:SIGTERM to signal:SIGKILL/));
     await text(page.getByRole('status')).toContain(`node (${pid}): force-killed, signal SIGKILL`);
     expect(isRunning(pid)).toBe(false);

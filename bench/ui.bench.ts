@@ -122,6 +122,9 @@ async function plainTablePaint(page: Page): Promise<number> {
 
 export async function run(_args: string[]): Promise<void> {
   const server = await startWeb(['--synthetic-rows', String(ROWS)]);
+  // Even if this process dies mid-run, the server it started does not outlive it.
+  const orphanGuard = () => server.child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   const browser = await launchChromium();
   try {
     console.log(
@@ -183,5 +186,6 @@ export async function run(_args: string[]): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
+    process.off('exit', orphanGuard);
   }
 }

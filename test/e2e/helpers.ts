@@ -48,6 +48,8 @@ export function startWeb(
     env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Should the test runner die mid-run, the server does not outlive it.
+  process.once('exit', () => child.kill('SIGKILL'));
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {

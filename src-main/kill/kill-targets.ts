@@ -67,7 +67,12 @@ async function prepare(pid: number, req: KillRequest, platform: KillPlatform): P
   } catch (e) {
     target?.close();
     if (!isSafeKillError(e)) throw e;
-    const outcome = e.code === 'not-found' || e.code === 'pid-reused' ? 'not-found' : 'failed';
+    const outcome =
+      e.code === 'not-found' || e.code === 'pid-reused'
+        ? 'not-found'
+        : e.code === 'protected'
+          ? 'refused'
+          : 'failed';
     return {
       kind: 'done',
       result: { pid, outcome, code: e.code, elapsedMs: 0, reason: e.message },

@@ -40,14 +40,20 @@ export function App({ api }: { api: ApiClient }) {
   const askOnRefusal = useRef(new Map<string, PendingConfirm>());
 
   useEffect(() => {
+    // Names as the events come in (a result may follow its plan before React re-renders).
+    const names = new Map<string, string>();
+    const nameOf = (killId: string, pid: number) =>
+      names.get(`${killId}:${pid}`) ??
+      [...store.rows.values()].find((r) => r.pid === pid)?.name ??
+      '';
     const off = api.onPush((m) => {
       if (m.channel === 'processes:diff') store.apply(m.payload);
       else if (m.channel === 'kill:event') {
         setRuns((r) => applyKillEvent(r, m.payload));
         const e = m.payload.event;
+        if (e.type === 'plan') names.set(`${m.payload.killId}:${e.pid}`, e.plan.name);
         if (e.type === 'result') {
-          const run = runsRef.current.get(`${m.payload.killId}:${e.pid}`);
-          setStatus(describeResult(e, run?.name ?? ''));
+          setStatus(describeResult(e, nameOf(m.payload.killId, e.pid)));
           const ask = askOnRefusal.current.get(m.payload.killId);
           if (ask && e.outcome === 'refused' && e.code === 'protected') {
             askOnRefusal.current.delete(m.payload.killId);
@@ -65,9 +71,6 @@ export function App({ api }: { api: ApiClient }) {
     api.call('history:list', undefined).then(setHistory, () => undefined);
     return off;
   }, [api, store]);
-
-  const runsRef = useRef(runs);
-  runsRef.current = runs;
 
   // Sorting follows the data; typing in the filter only filters the sorted list.
   const sorted = useMemo(

@@ -242,6 +242,24 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     await page.close();
   });
 
+  it('follows a strategy chosen by the user', async () => {
+    const tag = uniqueTag('sigint');
+    // No SIGINT handler: the default action ends it, by that signal.
+    const pid = await spawnHeld(TARGET, ['--marker', `/tmp/${tag}`]);
+    pids.push(pid);
+    const page = await openApp();
+    await findAndSelect(page, tag, pid);
+    await page.getByRole('combobox', { name: 'Strategy' }).selectOption('signal:SIGINT');
+    await text(page.getByRole('list', { name: 'Plan steps' })).toMatch(
+      /^signal:SIGINT then wait 5\.0 s.*signal:SIGKILL/,
+    );
+    await page.getByRole('button', { name: 'End', exact: true }).click();
+    await text(page.getByRole('status')).toContain(
+      `node (${pid}): exited-gracefully, signal SIGINT`,
+    );
+    await page.close();
+  });
+
   it('Cancel stops the ladder and the target lives on', async () => {
     const tag = uniqueTag('cancel');
     const pid = await spawnHeld(TARGET, ['--on-term', 'ignore', '--marker', `/tmp/${tag}`]);

@@ -8,6 +8,7 @@ import { createService, type Service } from './service/service';
 import { hardenWindow } from './ipc/harden';
 import { forwardPushes, registerIpc } from './ipc/register-ipc';
 import { isAppUrl, rendererIndex, windowOptions } from './ipc/window-config';
+import { aboutPanelOptions } from './about';
 
 const distDir = __dirname;
 const appUrl = (url: string) => isAppUrl(url, distDir);
@@ -33,6 +34,7 @@ else {
     });
   });
   void app.whenReady().then(() => {
+    app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), distDir));
     service = createService({
       source: createProcessSource(),
       platform: currentPlatform(),

@@ -35,6 +35,8 @@ describe.skipIf(!fs.existsSync(MAIN))('Electron main (built)', () => {
     expect(seen.replies.bad).toMatchObject({ ok: false, error: { code: 'bad-input' } });
     expect(seen.replies.foreign).toMatchObject({ ok: false, error: { code: 'permission-denied' } });
     expect(seen.openHandler).toEqual({ action: 'deny' });
+    expect(seen.about).toMatchObject({ applicationName: 'SafeKill', applicationVersion: '0.1.0' });
+    expect(fs.existsSync(seen.about.iconPath)).toBe(true);
     expect(seen.navigationBlocked).toBe(true);
     expect(seen.permission).toEqual([false]);
     expect(seen.pushed).toEqual(['safekill:push processes:diff']);

@@ -51,6 +51,8 @@ const fake = {
     on: (e, l) => appEvents.on(e, l),
     whenReady: () => ready,
     getPath: () => process.env.FAKE_USER_DATA,
+    getVersion: () => '0.1.0',
+    setAboutPanelOptions: (o) => (seen.about = o),
     quit: () => {
       seen.quit = true;
       appEvents.emit('will-quit', { preventDefault: () => (seen.quitDeferred = true) });

@@ -88,7 +88,7 @@ describe('terminal countdown line', () => {
 
 describe('descendant order', () => {
   it('is breadth first: every parent before its children', async () => {
-    const { descendantsOf } = await import('../../src-main/platform/linux/proc-tree');
+    const { descendantsOf } = await import('../../src-main/engine/descendants');
     const children = new Map([
       [1, [2, 3]],
       [2, [4]],

@@ -6,7 +6,7 @@ import type { KillTarget } from '../../kill/target';
 import type { KillPlatform } from '../types';
 import { openLinuxTarget, type WindowCloser } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
-import { descendantsOf } from './proc-tree';
+import { descendantsOfPid } from './proc-tree';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -68,6 +68,6 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...windows,
       };
     },
-    descendants: (pid) => descendantsOf(pid),
+    descendants: (pid) => descendantsOfPid(pid),
   };
 }

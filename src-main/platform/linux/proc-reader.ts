@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ProcState } from './proc-stat';
+import { STATES, type ProcState } from './proc-stat';
 import { userName } from './users';
 
 /** One process as /proc shows it: raw facts, no CPU % (that needs two samples). */
@@ -228,18 +228,6 @@ export function newStatFields(): StatFields {
     rssPages: 0,
   };
 }
-
-const STATES: Record<string, ProcState> = {
-  R: 'running',
-  S: 'sleeping',
-  D: 'disk-sleep',
-  Z: 'zombie',
-  T: 'stopped',
-  t: 'stopped',
-  X: 'dead',
-  x: 'dead',
-  I: 'idle',
-};
 
 // Field numbers after the ") " that closes comm (0 is the state; see proc_pid_stat(5)).
 const F_PPID = 1;

@@ -26,7 +26,8 @@ export interface ProcStat {
 
 export const PF_KTHREAD = 0x00200000;
 
-const STATES: Record<string, ProcState> = {
+/** The state letter of /proc/PID/stat, in words. */
+export const STATES: Record<string, ProcState> = {
   R: 'running',
   S: 'sleeping',
   D: 'disk-sleep',

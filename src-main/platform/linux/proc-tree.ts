@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { descendantsOf } from '../../engine/descendants';
 import { readStat } from './proc-stat';
 
 /** Parent → children, from one pass over /proc. */
@@ -15,18 +16,7 @@ export function childrenMap(): Map<number, number[]> {
   return map;
 }
 
-/** Every descendant of `root`, breadth first: parents always come before their children. */
-export function descendantsOf(root: number, children = childrenMap()): number[] {
-  const out: number[] = [];
-  const queue = [root];
-  const seen = new Set([root]);
-  while (queue.length > 0) {
-    for (const c of children.get(queue.shift()!) ?? []) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
+/** Every descendant of `root`, breadth first, from one pass over /proc. */
+export function descendantsOfPid(root: number, children = childrenMap()): number[] {
+  return descendantsOf(root, children);
 }

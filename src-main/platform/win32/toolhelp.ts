@@ -1,3 +1,4 @@
+import { descendantsOf } from '../../engine/descendants';
 import type { Kernel32, ToolhelpEntry } from './api';
 
 /** Every process in one Toolhelp snapshot (PID, parent, image name); the snapshot is closed. */
@@ -32,16 +33,5 @@ export function descendantsFrom(
     list.push(e.pid);
     children.set(e.ppid, list);
   }
-  const out: number[] = [];
-  const seen = new Set([pid]);
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const c of children.get(queue.shift()!) ?? []) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
+  return descendantsOf(pid, children);
 }

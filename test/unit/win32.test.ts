@@ -243,7 +243,7 @@ describe('the Windows ladder against the recorded fake', () => {
     const { result, events } = await kill(s, 256, 1200);
     expect(
       events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.message),
-    ).toEqual(['the program is asking the user: "Notepad" (a window opened after WM_CLOSE)']);
+    ).toEqual(['the program is asking the user: "Notepad" (a new window opened after WM_CLOSE)']);
     expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate', exitCode: 1 });
     expect(s.w.openHandles()).toEqual([]);
   });

@@ -185,7 +185,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     const events = parseEvents(kill!.stdout);
     const notices = events.filter((e) => e.type === 'notice');
     expect(notices.map((n) => n.type === 'notice' && n.message)).toEqual([
-      'the program is asking the user: "Notepad" (a window opened after WM_CLOSE)',
+      'the program is asking the user: "Notepad" (a new window opened after WM_CLOSE)',
     ]);
     const order = events.filter((e) => e.type !== 'tick').map((e) => e.type);
     expect(order).toEqual(['plan', 'step', 'notice', 'escalated', 'step', 'result']);

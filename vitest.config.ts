@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests time real grace periods; two cores are shared by all files.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });

@@ -1,15 +1,5 @@
 import type { Channel, Envelope, PushMessage, ReplyOf, RequestOf } from '../../src-shared/api';
-import type { ErrorCode } from '../../src-shared/errors';
-
-/** An error answered by SafeKill, rebuilt on this side with its typed code. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
-}
+import { SafeKillError } from '../../src-shared/errors';
 
 /** What a transport moves: raw envelopes and pushed messages. */
 export interface Transport {
@@ -30,7 +20,8 @@ export function createClient(transport: Transport): ApiClient {
   return {
     async call(channel, payload) {
       const env = await transport.invoke(channel, payload ?? null);
-      if (!env.ok) throw new ApiError(env.error.code, env.error.message);
+      // The error SafeKill answered, rebuilt on this side with its typed code.
+      if (!env.ok) throw new SafeKillError(env.error.code, env.error.message);
       return env.result as ReplyOf<typeof channel>;
     },
     onPush: (cb) => transport.onPush(cb),

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client';
+import { SafeKillError } from '../../src-shared/errors';
 
 const PLAIN: Record<string, string> = {
   'not-found': 'That process has already exited.',
@@ -10,7 +10,7 @@ const PLAIN: Record<string, string> = {
 
 /** An error in plain words, with SafeKill's own explanation after it. */
 export function plainError(e: unknown): string {
-  if (e instanceof ApiError) {
+  if (e instanceof SafeKillError) {
     const lead = PLAIN[e.code];
     return lead ? `${lead} (${e.message})` : e.message;
   }

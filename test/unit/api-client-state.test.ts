@@ -1,7 +1,8 @@
 // The renderer's side of the contract: the client over a transport, and the pure state it keeps
 // (rows from snapshot + diffs, the view's filter/sort/tree, running kills from pushed events).
 import { describe, expect, it } from 'vitest';
-import { ApiError, createClient, type Transport } from '../../src-renderer/api/client';
+import { createClient, type Transport } from '../../src-renderer/api/client';
+import { SafeKillError } from '../../src-shared/errors';
 import { applyKillEvent, describeResult, type Runs } from '../../src-renderer/state/kills';
 import { RowStore } from '../../src-renderer/state/row-store';
 import { formatBytes, viewRows } from '../../src-renderer/state/table-model';
@@ -47,7 +48,7 @@ describe('client', () => {
     const api = createClient(transport);
     expect(await api.call('history:list', undefined)).toEqual([]);
     const err = await api.call('kill:cancel', { killId: '' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(SafeKillError);
     expect(err).toMatchObject({ code: 'bad-input', message: 'killId: too short' });
     expect(sent).toEqual([
       ['history:list', null],

@@ -5,7 +5,7 @@
  * types from here, so nobody restates them.
  */
 import { z } from 'zod';
-import type { ErrorCode, SafeKillErrorInfo } from './errors';
+import { ERROR_CODES, type SafeKillErrorInfo } from './errors';
 import {
   DEFAULT_GRACE_MS,
   FORCE_STRATEGIES,
@@ -145,18 +145,7 @@ export type PushMessage = {
 /** Every reply travels in this envelope; an error is rebuilt as a SafeKillError on the other side. */
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: SafeKillErrorInfo };
 
-const errorCodes = [
-  'bad-input',
-  'not-found',
-  'pid-reused',
-  'permission-denied',
-  'protected',
-  'unsupported',
-  'did-not-exit',
-  'internal',
-] as const satisfies readonly ErrorCode[];
-
-export const errorInfoSchema = z.object({ code: z.enum(errorCodes), message: z.string() });
+export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
 /** Turns a zod failure into one plain sentence naming the offending field. */
 export function describeIssues(error: z.ZodError): string {

@@ -2,15 +2,17 @@
  * Typed error codes shared by every face (CLI, IPC, bridge). The message is for people; the code
  * is for programs.
  */
-export type ErrorCode =
-  | 'bad-input'
-  | 'not-found'
-  | 'pid-reused'
-  | 'permission-denied'
-  | 'protected'
-  | 'unsupported'
-  | 'did-not-exit'
-  | 'internal';
+export const ERROR_CODES = [
+  'bad-input',
+  'not-found',
+  'pid-reused',
+  'permission-denied',
+  'protected',
+  'unsupported',
+  'did-not-exit',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface SafeKillErrorInfo {
   code: ErrorCode;

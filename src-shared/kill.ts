@@ -81,15 +81,6 @@ export interface KillPlan {
 export type Outcome =
   'exited-gracefully' | 'force-killed' | 'not-found' | 'refused' | 'failed' | 'cancelled';
 
-export const OUTCOMES: readonly Outcome[] = [
-  'exited-gracefully',
-  'force-killed',
-  'not-found',
-  'refused',
-  'failed',
-  'cancelled',
-];
-
 /** How the process ended, as far as the OS tells us. */
 export interface ExitInfo {
   exitCode?: number;

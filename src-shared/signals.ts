@@ -9,7 +9,6 @@ export const SIGNAL_NUMBERS = {
 
 export type SignalName = keyof typeof SIGNAL_NUMBERS;
 export type PoliteSignal = Exclude<SignalName, 'SIGKILL'>;
-export const POLITE_SIGNALS: readonly PoliteSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
 
 /** Name for a signal number, for reporting how a process died (e.g. "SIGSEGV"). */
 const ALL_SIGNAL_NAMES: Record<number, string> = {

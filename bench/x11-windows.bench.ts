@@ -7,6 +7,7 @@
 //   xprop per window           _NET_CLIENT_LIST then one xprop per window for _NET_WM_PID
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { startXvfb } from '../test/fixtures/xvfb';
 import { scanClients } from '../src-main/platform/linux/x11/discover';
 import { closeSession, openSession } from '../src-main/platform/linux/x11/session';
 import { x11WindowPids } from '../src-main/platform/linux/x11/x11-support';
@@ -37,13 +38,9 @@ export async function run(): Promise<void> {
   }
   const procs: ChildProcess[] = [];
   try {
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-noreset'], {
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    });
-    procs.push(xvfb);
-    const display = await new Promise<string>((resolve) =>
-      xvfb.stdio[3]!.once('data', (d: Buffer) => resolve(`:${d.toString().trim()}`)),
-    );
+    const xvfb = await startXvfb();
+    procs.push(xvfb.proc);
+    const { display } = xvfb;
     const env = { ...process.env, DISPLAY: display };
     procs.push(spawn('openbox', ['--sm-disable'], { env, stdio: 'ignore' }));
     for (let i = 0; i < N; i++) {
@@ -94,6 +91,9 @@ export async function run(): Promise<void> {
       `at a 1 Hz refresh x11WindowPids costs ${((full.p50 / 1000) * 100).toFixed(2)}% of one core`,
     );
   } finally {
-    for (const p of procs.reverse()) p.kill('SIGKILL');
+    // Clients first; Xvfb (first in the list) last, with SIGTERM so it removes its own lock file.
+    const [server, ...clients] = procs;
+    for (const p of clients.reverse()) p.kill('SIGKILL');
+    server?.kill('SIGTERM');
   }
 }

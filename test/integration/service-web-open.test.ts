@@ -7,10 +7,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRunning, ROOT } from '../helpers/processes';
 import { WEB } from '../e2e/helpers';
+import { startXvfb, stopXvfb, type Xvfb } from '../fixtures/xvfb';
 
 const started: ChildProcess[] = [];
+let xvfb: Xvfb | undefined;
 afterAll(() => {
   for (const c of started) c.kill('SIGKILL');
+  stopXvfb(xvfb);
 });
 
 /** PIDs whose process group is `pgid` (Chromium's zygotes and renderers share its group). */
@@ -27,19 +30,6 @@ function groupMembers(pgid: number): number[] {
     }
   }
   return out;
-}
-
-async function startXvfb(): Promise<string> {
-  for (let n = 140; n < 160; n++) {
-    if (fs.existsSync(`/tmp/.X11-unix/X${n}`) || fs.existsSync(`/tmp/.X${n}-lock`)) continue;
-    const x = spawn('Xvfb', [`:${n}`, '-nolisten', 'tcp', '-screen', '0', '1280x800x24'], {
-      stdio: 'ignore',
-    });
-    started.push(x);
-    await expect.poll(() => fs.existsSync(`/tmp/.X11-unix/X${n}`), { timeout: 10_000 }).toBe(true);
-    return `:${n}`;
-  }
-  throw new Error('no free X display number');
 }
 
 const hasTools =
@@ -73,7 +63,8 @@ describe.skipIf(!hasTools)('browser mode with a display', () => {
     'opens Chromium --app on the page and takes it down on SIGTERM',
     { timeout: 90_000 },
     async () => {
-      const display = await startXvfb();
+      xvfb = await startXvfb('1280x800x24');
+      const { display } = xvfb;
       const web = spawn(process.execPath, [WEB, '--port', '0'], {
         env: {
           ...process.env,

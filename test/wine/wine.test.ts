@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import type { ProcessRow } from '../../src-shared/process';
+import { startXvfb, stopXvfb, type Xvfb } from '../fixtures/xvfb';
 
 // The Windows path for real: the shipped dist/cli.cjs under Wine's node.exe (or natively on a
 // Windows runner), driven through a harness that starts a notepad or a console program and then
@@ -43,7 +44,7 @@ interface Run {
 describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi)', () => {
   let env: NodeJS.ProcessEnv = process.env;
   let nodeExe = process.execPath;
-  let xvfb: ChildProcess | undefined;
+  let xvfb: Xvfb | undefined;
   const outDirs: string[] = [];
 
   beforeAll(async () => {
@@ -59,14 +60,13 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     const vars: Record<string, string> = {};
     for (const m of out.matchAll(/^export (\w+)='([^']*)'$/gm)) vars[m[1]!] = m[2]!;
     nodeExe = vars.SAFEKILL_WINE_NODE!;
-    const display = await startXvfb();
-    xvfb = display.proc;
+    xvfb = await startXvfb('1024x768x24');
     env = {
       ...process.env,
       WINEPREFIX: vars.WINEPREFIX,
       WINEDEBUG: '-all',
       WINEDLLOVERRIDES: 'mscoree,mshtml=',
-      DISPLAY: display.name,
+      DISPLAY: xvfb.display,
     };
   }, 180_000);
 
@@ -78,7 +78,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
         // Nothing was running.
       }
     }
-    if (xvfb?.pid) xvfb.kill('SIGTERM');
+    stopXvfb(xvfb);
     for (const d of outDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -323,21 +323,4 @@ function readOr(file: string): string {
 /** A Unix path as Wine's Z: drive sees it. */
 function winPath(p: string): string {
   return 'Z:' + p.replace(/\//g, '\\');
-}
-
-/** Starts Xvfb on a free display number and waits for its socket. */
-async function startXvfb(): Promise<{ proc: ChildProcess; name: string }> {
-  for (let n = 90 + Math.floor(Math.random() * 100); ; n++) {
-    if (fs.existsSync(`/tmp/.X11-unix/X${n}`) || fs.existsSync(`/tmp/.X${n}-lock`)) continue;
-    const proc = spawn('Xvfb', [`:${n}`, '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100; i++) {
-      if (fs.existsSync(`/tmp/.X11-unix/X${n}`)) return { proc, name: `:${n}` };
-      if (proc.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    proc.kill('SIGKILL');
-    if (n > 400) throw new Error('no free X display for Xvfb');
-  }
 }

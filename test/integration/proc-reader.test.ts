@@ -203,9 +203,48 @@ describe('ProcReader on real processes', () => {
     const after = await waitFor('the exec', () =>
       reader.read().find((r) => r.pid === sh.pid && r.comm === 'sleep'),
     );
-    expect(after.cmdline).toBe('sleep 3600');
     expect(after.startTime).toBe(first.startTime);
+    // A read in the middle of the exec may see the new comm before the new argv; a later read must.
+    await waitFor('the new command line', () =>
+      reader.read().find((r) => r.pid === sh.pid && r.cmdline === 'sleep 3600'),
+    );
   });
+
+  it('never keeps the empty command line of a process read mid-exec', async () => {
+    // The kernel sets the new comm before the new argv is readable. Racing 600 execs against a
+    // tight read loop hits that window a few times per run; each must show its command line later.
+    let wrong = 0;
+    for (let round = 0; round < 30; round++) {
+      const shs = Array.from({ length: 20 }, () => {
+        const c = spawn('sh', ['-c', 'read x; exec sleep 3600'], {
+          stdio: ['pipe', 'ignore', 'inherit'],
+        });
+        children.push(c);
+        return c;
+      });
+      const pids = new Set(shs.map((c) => c.pid));
+      const reader = new ProcReader();
+      await waitFor('the shells', () => {
+        const mine = reader.read().filter((r) => pids.has(r.pid) && r.comm === 'sh');
+        return mine.length === shs.length || undefined;
+      });
+      for (const c of shs) c.stdin!.write('go\n');
+      for (let i = 0; i < 5000; i++) {
+        const mine = reader.read().filter((r) => pids.has(r.pid));
+        if (mine.every((r) => r.comm === 'sleep')) break;
+      }
+      // Give a slow exec time to finish; a stuck entry would stay wrong however long we wait.
+      let mine = reader.read().filter((r) => pids.has(r.pid));
+      for (let t = 0; t < 100 && mine.some((r) => r.cmdline !== 'sleep 3600'); t++) {
+        await new Promise((r) => setTimeout(r, 20));
+        mine = reader.read().filter((r) => pids.has(r.pid));
+      }
+      expect(mine).toHaveLength(shs.length);
+      wrong += mine.filter((r) => r.cmdline !== 'sleep 3600').length;
+      for (const c of shs) c.kill('SIGKILL');
+    }
+    expect(wrong).toBe(0);
+  }, 60_000);
 });
 
 describe('process source', () => {

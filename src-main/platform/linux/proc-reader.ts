@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { STATES, type ProcState } from './proc-stat';
+import { PF_KTHREAD, STATES, type ProcState } from './proc-stat';
 import { userName } from './users';
 
 /** One process as /proc shows it: raw facts, no CPU % (that needs two samples). */
@@ -69,6 +69,12 @@ interface Known {
   uid: number;
   user: string;
   startedAt: number;
+  /**
+   * False when a user process showed no command line: it is a zombie, or mid-exec (the kernel sets
+   * the new comm before the new argv is readable). Such an entry is read again next time instead
+   * of keeping `[comm]` for good.
+   */
+  settled: boolean;
 }
 
 export interface ProcReaderOptions {
@@ -114,8 +120,8 @@ export class ProcReader {
     const st = this.stat;
     if (!parseStatBytes(this.buf, n, st)) return undefined;
     let k = this.known.get(pid);
-    if (!k || k.startTime !== st.startTime || k.comm !== st.comm) {
-      k = this.describe(pid, st.comm, st.startTime);
+    if (!k || !k.settled || k.startTime !== st.startTime || k.comm !== st.comm) {
+      k = this.describe(pid, st.comm, st.startTime, (st.flags & PF_KTHREAD) !== 0);
       if (!k) return undefined;
     }
     seen.set(pid, k);
@@ -138,7 +144,12 @@ export class ProcReader {
   }
 
   /** The facts that change only with an exec: command line, owner, start. */
-  private describe(pid: number, comm: string, startTime: number): Known | undefined {
+  private describe(
+    pid: number,
+    comm: string,
+    startTime: number,
+    kernelThread: boolean,
+  ): Known | undefined {
     let uid: number;
     try {
       uid = fs.statSync(`/proc/${pid}`).uid;
@@ -161,6 +172,7 @@ export class ProcReader {
       uid,
       user: userName(uid),
       startedAt: Math.round(bootMs + (startTime * 1000) / clkTck),
+      settled: args !== '' || kernelThread,
     };
   }
 

@@ -13,8 +13,8 @@ export type DeliveryResult =
   | { kind: 'sent'; notice?: string }
   /** The step could not apply (e.g. the windows are gone): move on at once. */
   | { kind: 'skipped'; reason: string }
-  /** The process was already gone when we tried. */
-  | { kind: 'gone' }
+  /** The process was already gone when we tried; how it ended, where the platform still knows. */
+  | { kind: 'gone'; exit?: ExitInfo }
   | { kind: 'denied'; reason: string }
   | { kind: 'error'; code: ErrorCode; reason: string };
 
@@ -42,6 +42,8 @@ export interface MachineState {
   readonly deadline: number;
   /** A forced step has been delivered: any exit from now on is a forced one. */
   readonly forced: boolean;
+  /** The last step whose delivery landed: what an exit found at a later delivery followed. */
+  readonly lastSent?: Strategy;
   /** An exit seen while the forced step was still being delivered: its answer decides the outcome. */
   readonly pendingExit?: { exit: ExitInfo; at: number };
 }
@@ -124,7 +126,7 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       const r = input.result;
       if (state.pendingExit && r.kind !== 'sent') {
         // The forced end never landed: the process had already exited by itself.
-        return exited(state, state.pendingExit.at, state.pendingExit.exit, finish);
+        return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
       }
       switch (r.kind) {
         case 'sent': {
@@ -149,6 +151,7 @@ export function advance(state: MachineState, input: MachineInput): Transition {
               state.pendingExit.at,
               state.pendingExit.exit,
               finish,
+              current.strategy,
             );
           }
           if (r.notice)
@@ -156,7 +159,10 @@ export function advance(state: MachineState, input: MachineInput): Transition {
               type: 'emit',
               event: { type: 'notice', pid, message: r.notice, atMs: at(input.now) },
             });
-          return { state: { ...state, phase: 'waiting', deadline, forced }, effects };
+          return {
+            state: { ...state, phase: 'waiting', deadline, forced, lastSent: current.strategy },
+            effects,
+          };
         }
         case 'skipped':
           if (isLast)
@@ -168,7 +174,8 @@ export function advance(state: MachineState, input: MachineInput): Transition {
             });
           return escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
         case 'gone':
-          return exited(state, input.now, {}, finish);
+          // This step never reached it: the exit followed what was sent before, or nothing.
+          return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
         case 'denied':
           return finish(input.now, {
             outcome: 'failed',
@@ -194,7 +201,7 @@ export function advance(state: MachineState, input: MachineInput): Transition {
           effects: [],
         };
       }
-      return exited(state, input.now, input.exit, finish);
+      return exited(state, input.now, input.exit, finish, currentStrategy(state));
     case 'deadline': {
       if (state.phase !== 'waiting') return { state, effects: [] };
       if (input.now < state.deadline)
@@ -250,13 +257,22 @@ export function advance(state: MachineState, input: MachineInput): Transition {
   return { state, effects: [] };
 }
 
+/** The strategy of the step under way; none before the first. */
+function currentStrategy(state: MachineState): Strategy | undefined {
+  return state.phase === 'idle' ? undefined : state.plan.steps[state.index]!.strategy;
+}
+
+/**
+ * The result for a process that exited after `strategy`: the current step, or the last one that
+ * landed when the current one found the process gone (undefined: nothing was sent).
+ */
 function exited(
   state: MachineState,
   now: number,
   exit: ExitInfo,
   finish: (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition,
+  strategy: Strategy | undefined,
 ): Transition {
-  const strategy = state.phase === 'idle' ? undefined : state.plan.steps[state.index]!.strategy;
   if (state.forced && strategy) {
     const implied: ExitInfo = strategy === 'terminate' ? { exitCode: 1 } : { signal: 'SIGKILL' };
     const info = exit.exitCode === undefined && exit.signal === undefined ? implied : exit;
@@ -276,9 +292,11 @@ function exited(
   return finish(now, {
     outcome: 'exited-gracefully',
     ...exit,
-    reason: strategy
-      ? `${how} after ${strategy}, within the grace period`
-      : `${how} before anything was sent`,
+    reason: !strategy
+      ? `${how} before anything was sent`
+      : strategy === currentStrategy(state)
+        ? `${how} after ${strategy}, within the grace period`
+        : `${how} after ${strategy}, just after its grace period`,
     strategy,
   });
 }

@@ -200,12 +200,33 @@ describe('escalation machine (pure, time injected)', () => {
     expect(advance(r.state, { type: 'tick', now: 5 }).effects).toEqual([]);
   });
 
-  it('reports a process that was gone at the first delivery', () => {
+  it('reports a process that was gone at the first delivery: nothing was sent to it', () => {
     const { result } = run([
       { type: 'start', now: 0 },
-      { type: 'delivered', now: 1, index: 0, result: { kind: 'gone' } },
+      { type: 'delivered', now: 1, index: 0, result: { kind: 'gone', exit: { exitCode: 7 } } },
     ]);
-    expect(result).toMatchObject({ outcome: 'exited-gracefully' });
+    expect(result).toEqual({
+      pid: 42,
+      elapsedMs: 1,
+      outcome: 'exited-gracefully',
+      exitCode: 7,
+      reason: 'exited with code 7 before anything was sent',
+      strategy: undefined,
+    });
+  });
+
+  it('credits a process gone at a later step to the last step that landed', () => {
+    const { result } = run([
+      { type: 'start', now: 0 },
+      sent(0, 0),
+      { type: 'deadline', now: 1000 },
+      { type: 'delivered', now: 1001, index: 1, result: { kind: 'gone' } },
+    ]);
+    expect(result).toMatchObject({
+      outcome: 'exited-gracefully',
+      reason: 'exited after x11-close, just after its grace period',
+      strategy: 'x11-close',
+    });
   });
 
   it('reports TerminateProcess as exit code 1 on Windows', () => {
@@ -253,6 +274,12 @@ describe('escalation machine: an exit that races the forced end', () => {
       ],
       forcePlan,
     );
-    expect(result).toMatchObject({ outcome: 'exited-gracefully', exitCode: 0, elapsedMs: 1001 });
+    expect(result).toMatchObject({
+      outcome: 'exited-gracefully',
+      exitCode: 0,
+      elapsedMs: 1001,
+      reason: 'exited with code 0 after signal:SIGTERM, just after its grace period',
+      strategy: 'signal:SIGTERM',
+    });
   });
 });

@@ -103,12 +103,17 @@ class Win32Target implements KillTarget {
     private readonly deps: Win32TargetDeps,
   ) {}
 
+  /** Gone, with the exit code the pinned handle still holds. */
+  private gone(): DeliveryResult {
+    return { kind: 'gone', exit: this.exitInfo() };
+  }
+
   private exited(): boolean {
     return this.closed || this.deps.k.waitForSingleObject(this.handle, 0) === WAIT_OBJECT_0;
   }
 
   async deliver(strategy: Strategy): Promise<DeliveryResult> {
-    if (this.exited()) return { kind: 'gone' };
+    if (this.exited()) return this.gone();
     switch (strategy) {
       case 'wm-close':
         return this.closeWindows();
@@ -144,7 +149,7 @@ class Win32Target implements KillTarget {
       };
     }
     return this.exited()
-      ? { kind: 'gone' }
+      ? this.gone()
       : { kind: 'skipped', reason: 'its windows were gone before WM_CLOSE could be posted' };
   }
 
@@ -171,10 +176,9 @@ class Win32Target implements KillTarget {
     } catch (e) {
       return { kind: 'skipped', reason: e instanceof Error ? e.message : String(e) };
     }
-    // Sent, even if it has exited already: the exit watcher reports how it ended (a "gone"
-    // here would lose its exit code).
+    // Sent, even if it has exited already: the exit watcher reports how it ended.
     if (report.sent) return { kind: 'sent' };
-    if (this.exited()) return { kind: 'gone' };
+    if (this.exited()) return this.gone();
     if (!report.attached)
       return { kind: 'skipped', reason: 'it has no console to send it through' };
     return {
@@ -189,17 +193,17 @@ class Win32Target implements KillTarget {
     // reused, and the creation time proves this is the same process.
     const t = k.openProcess(PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, this.pid);
     if (!t) {
-      if (this.exited()) return { kind: 'gone' };
+      if (this.exited()) return this.gone();
       return {
         kind: 'denied',
         reason: deniedMessage(this.pid, undefined, 'it cannot be terminated'),
       };
     }
     try {
-      if (k.getProcessTimes(t)?.creation !== this.creation) return { kind: 'gone' };
+      if (k.getProcessTimes(t)?.creation !== this.creation) return this.gone();
       if (k.terminateProcess(t, TERMINATE_EXIT_CODE)) return { kind: 'sent' };
       // TerminateProcess fails on a process that is already exiting.
-      if (this.exited()) return { kind: 'gone' };
+      if (this.exited()) return this.gone();
       return {
         kind: 'denied',
         reason: deniedMessage(this.pid, undefined, 'TerminateProcess was refused'),

@@ -3,7 +3,10 @@ import { SafeKillError } from '../../src-shared/errors';
 import type { KillEvent } from '../../src-shared/kill';
 import { killTargets, planFor } from '../../src-main/kill/kill-targets';
 import { PROCESS_QUERY_LIMITED_INFORMATION, SYNCHRONIZE } from '../../src-main/platform/win32/api';
-import type { ConsoleHelperRunner } from '../../src-main/platform/win32/console-control';
+import {
+  createLane,
+  type ConsoleHelperRunner,
+} from '../../src-main/platform/win32/console-control';
 import {
   STATUS_CONTROL_C_EXIT,
   parseHelperArgs,
@@ -468,5 +471,37 @@ describe('console helper protocol', () => {
     expect(code).toBe(3);
     expect(lines).toEqual(['{"attached":false,"consolePids":[]}']);
     expect(w.calls.some((c) => c.startsWith('GenerateConsoleCtrlEvent'))).toBe(false);
+  });
+});
+
+describe('the console helper lane', () => {
+  it('runs one helper at a time, in order, and goes on after one fails', async () => {
+    const lane = createLane();
+    const log: string[] = [];
+    let running = 0;
+    const job = (name: string, ms: number, fail = false) =>
+      lane(async () => {
+        running++;
+        log.push(`start ${name} (${running} running)`);
+        await new Promise((r) => setTimeout(r, ms));
+        running--;
+        log.push(`end ${name}`);
+        if (fail) throw new Error(`${name} failed`);
+        return name;
+      });
+    const results = await Promise.allSettled([job('a', 30), job('b', 5, true), job('c', 1)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)))).toEqual([
+      'a',
+      'Error: b failed',
+      'c',
+    ]);
+    expect(log).toEqual([
+      'start a (1 running)',
+      'end a',
+      'start b (1 running)',
+      'end b',
+      'start c (1 running)',
+      'end c',
+    ]);
   });
 });

@@ -66,12 +66,9 @@ async function main(): Promise<void> {
     mode: 'browser',
   });
   const bridge = await startBridge({ service, rendererDir, port: args.port });
-  if (args.syntheticRows)
-    console.log(`Benchmark data: ${args.syntheticRows} synthetic rows, not real processes.`);
-  console.log(`SafeKill UI: ${bridge.url}`);
-  const browser = args.open ? openInChromium(bridge.url) : undefined;
-  if (browser) console.log('Opened it in Chromium.');
+  const opened: { browser?: OpenedBrowser } = {};
 
+  // Ready to stop before the address is printed: whoever reads it may signal at once.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -79,12 +76,18 @@ async function main(): Promise<void> {
     // Cancel first: no kill step is sent after this (targets not yet forced live on).
     await service.close();
     await bridge.close();
-    await browser?.close();
+    await opened.browser?.close();
     console.log('SafeKill UI stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+
+  if (args.syntheticRows)
+    console.log(`Benchmark data: ${args.syntheticRows} synthetic rows, not real processes.`);
+  console.log(`SafeKill UI: ${bridge.url}`);
+  opened.browser = args.open ? openInChromium(bridge.url) : undefined;
+  if (opened.browser) console.log('Opened it in Chromium.');
 }
 
 main().catch((e: unknown) => {

@@ -9,7 +9,7 @@ import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
-import { applyKillEvent, describeResult, type Runs } from './state/kills';
+import { applyKillEvent, cardId, describeResult, type Runs } from './state/kills';
 import { RowStore } from './state/row-store';
 import { filterSorted, sortRows, viewRows, type SortKey, type SortSpec } from './state/table-model';
 import { usePaintTimer } from './state/perf';
@@ -92,12 +92,21 @@ export function App({ api }: { api: ApiClient }) {
   const start = useCallback(
     async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
       try {
-        const { killId } = await api.call('kill:start', {
+        const { killId, alreadyEnding } = await api.call('kill:start', {
           targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
           overrides,
           tree: withTree,
           forceProtected,
         });
+        if (alreadyEnding?.length) {
+          // One ladder per process: point at the running one instead of starting another.
+          const first = alreadyEnding[0]!;
+          setStatus(
+            `${alreadyEnding.map((a) => a.pid).join(', ')} already being ended: nothing more was sent`,
+          );
+          document.getElementById(cardId(first.killId, first.pid))?.focus();
+          if (alreadyEnding.length === targets.length) return;
+        }
         if (!forceProtected)
           askOnRefusal.current.set(killId, { targets, tree: withTree, reason: '' });
       } catch (e) {

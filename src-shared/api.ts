@@ -55,7 +55,12 @@ export const killTargetSchema = z.strictObject({
   startTime: z.number().nonnegative().optional(),
 });
 
-export const planRequestSchema = z.strictObject({ pid, overrides: overridesSchema });
+export const planRequestSchema = z.strictObject({
+  pid,
+  overrides: overridesSchema,
+  /** The listed row's start time: a PID that now names another process is not planned for. */
+  startTime: z.number().nonnegative().optional(),
+});
 
 export const killRequestSchema = z.strictObject({
   targets: z.array(killTargetSchema).min(1).max(1000),
@@ -89,7 +94,11 @@ export interface PlanReply {
 }
 
 export interface KillStarted {
+  /** The run that ends the request's targets; when every target was already being ended, the
+   * run that is ending the first of them (the UI focuses its card). */
   killId: string;
+  /** Targets already being ended by a running kill: they join it and nothing is sent twice. */
+  alreadyEnding?: { pid: number; killId: string }[];
 }
 
 /** One finished target, as kept in the history file. */

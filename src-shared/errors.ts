@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'protected',
   'unsupported',
   'did-not-exit',
+  'already-ending',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

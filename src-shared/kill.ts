@@ -76,10 +76,41 @@ export interface KillPlan {
   mechanism: string;
   /** Other processes that the polite step reaches too (a shared console on Windows). */
   alsoReaches?: number[];
+  /** The pinned process's start time: `safekill kill PID@START` ends this process and no other. */
+  startTime?: number;
+  /** Linux: the signals the process has a handler for, when known (from /proc/PID/status). */
+  caughtSignals?: string[];
 }
 
+/**
+ * What happened, honestly: only `exited` means the program had its chance to clean up and took it.
+ * - `exited`: it exited after the polite step (by itself, or it caught the signal and then died of
+ *   it, which is how many programs end cleanly); or it was gone before anything was sent.
+ * - `terminated`: the polite signal's default action ended it: no handler ran, nothing was saved.
+ * - `ended-by-other`: it died of a signal SafeKill did not send (another tool, or a crash).
+ * - `force-killed`: SIGKILL / TerminateProcess ended it.
+ */
 export type Outcome =
-  'exited-gracefully' | 'force-killed' | 'not-found' | 'refused' | 'failed' | 'cancelled';
+  | 'exited'
+  | 'terminated'
+  | 'ended-by-other'
+  | 'force-killed'
+  | 'not-found'
+  | 'refused'
+  | 'failed'
+  | 'cancelled';
+
+/** Outcomes in words for people; the JSON keeps the identifiers. */
+export const OUTCOME_WORDS: Record<Outcome, string> = {
+  exited: 'Closed',
+  terminated: 'Ended without cleanup',
+  'ended-by-other': 'Ended from outside SafeKill',
+  'force-killed': 'Forced',
+  'not-found': 'Not found',
+  refused: 'Refused',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 /** How the process ended, as far as the OS tells us. */
 export interface ExitInfo {

@@ -19,6 +19,21 @@ export function parsePid(text: string): number {
   return pid;
 }
 
+/** `PID` or `PID@STARTTIME` (the `startTime` that `plan --json` and `list --json` print). */
+export function parseTarget(text: string): { pid: number; startTime?: number } {
+  const at = text.indexOf('@');
+  if (at < 0) return { pid: parsePid(text) };
+  return { pid: parsePid(text.slice(0, at)), startTime: parseStartTime(text.slice(at + 1)) };
+}
+
+export function parseStartTime(text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(
+      `bad start time "${text}": give the startTime that plan --json or list --json printed`,
+    );
+  return Number(text);
+}
+
 export function parseStrategy(text: string | undefined, platform: Platform): StrategyChoice {
   if (text === undefined || text === 'auto') return 'auto';
   const allowed = STRATEGIES_BY_PLATFORM[platform];

@@ -10,14 +10,18 @@ import type { CliIo } from './io';
 const USAGE = `Usage: safekill <command> [options]
 
 Commands:
-  plan <pid> [--strategy S] [--grace MS] [--json]
-      Print how SafeKill would end the process, and why. Changes nothing.
-  kill <pid>... [--strategy S] [--grace MS] [--tree] [--force-protected] [--json]
+  plan <pid>[@start] [--strategy S] [--grace MS] [--json]
+      Print how SafeKill would end the process, and why. Changes nothing. --json prints
+      its startTime: pass PID@STARTTIME to kill to end that process and no other.
+  kill <pid>[@start]... [--strategy S] [--grace MS] [--tree] [--force-protected]
+       [--expect-start-time T] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
                   signal:SIGQUIT, x11-close, signal:SIGKILL (Linux); wm-close, ctrl-c,
                   ctrl-break, terminate (Windows)
-      --tree      also end every descendant, each with its own outcome
+      --tree      also end every descendant, each with its own outcome; a tree whose root is
+                  protected is refused whole, and SafeKill and its ancestors are never part of one
+      PID@START   refuse (pid-reused) when the PID now names a process with another start time
       --json      one JSON event per line, ending with one "result" per target
   list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]
       The process table: CPU % over a short sample, memory, start, flags (W window,

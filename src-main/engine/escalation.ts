@@ -44,7 +44,9 @@ export interface MachineState {
   readonly forced: boolean;
   /** The last step whose delivery landed: what an exit found at a later delivery followed. */
   readonly lastSent?: Strategy;
-  /** An exit seen while the forced step was still being delivered: its answer decides the outcome. */
+  /** Every signal SafeKill has delivered: a death by any other signal is not ours to claim. */
+  readonly sentSignals?: readonly string[];
+  /** An exit seen while a step was still being delivered: the delivery's answer decides whose. */
   readonly pendingExit?: { exit: ExitInfo; at: number };
 }
 
@@ -147,7 +149,7 @@ export function advance(state: MachineState, input: MachineInput): Transition {
           ];
           if (state.pendingExit) {
             return exited(
-              { ...state, forced },
+              { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
               state.pendingExit.at,
               state.pendingExit.exit,
               finish,
@@ -160,7 +162,14 @@ export function advance(state: MachineState, input: MachineInput): Transition {
               event: { type: 'notice', pid, message: r.notice, atMs: at(input.now) },
             });
           return {
-            state: { ...state, phase: 'waiting', deadline, forced, lastSent: current.strategy },
+            state: {
+              ...state,
+              phase: 'waiting',
+              deadline,
+              forced,
+              lastSent: current.strategy,
+              sentSignals: withSignal(state.sentSignals, current.strategy),
+            },
             effects,
           };
         }
@@ -194,8 +203,9 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       break;
     }
     case 'exited':
-      // Did it die of the forced end, or just before it? The delivery's answer will tell.
-      if (state.phase === 'delivering' && isForceStrategy(current.strategy)) {
+      // Did it die of the step being delivered, or just before it? The delivery's answer tells
+      // (a death by a signal still on its way must not look like someone else's).
+      if (state.phase === 'delivering') {
         return {
           state: { ...state, pendingExit: { exit: input.exit, at: input.now } },
           effects: [],
@@ -262,9 +272,22 @@ function currentStrategy(state: MachineState): Strategy | undefined {
   return state.phase === 'idle' ? undefined : state.plan.steps[state.index]!.strategy;
 }
 
+/** The signals sent so far, plus the one a `signal:` strategy just delivered. */
+function withSignal(sent: readonly string[] | undefined, strategy: Strategy): readonly string[] {
+  const list = sent ?? [];
+  if (!strategy.startsWith('signal:')) return list;
+  const sig = strategy.slice('signal:'.length);
+  return list.includes(sig) ? list : [...list, sig];
+}
+
+/** Windows' exit code for a console program ended by the default Ctrl+C handler. */
+const STATUS_CONTROL_C_EXIT = [0xc000013a, 0xc000013a - 2 ** 32];
+
 /**
  * The result for a process that exited after `strategy`: the current step, or the last one that
- * landed when the current one found the process gone (undefined: nothing was sent).
+ * landed when the current one found the process gone (undefined: nothing was sent). Only a
+ * program that had the chance to clean up is `exited`: a death by a signal SafeKill never sent is
+ * someone else's, and one by the polite signal's default action ran no handler.
  */
 function exited(
   state: MachineState,
@@ -273,6 +296,15 @@ function exited(
   finish: (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition,
   strategy: Strategy | undefined,
 ): Transition {
+  const sent = state.sentSignals ?? [];
+  if (exit.signal !== undefined && !sent.includes(exit.signal)) {
+    return finish(now, {
+      outcome: 'ended-by-other',
+      ...exit,
+      reason: `ended by ${exit.signal} from outside SafeKill (another program sent it, or it crashed); SafeKill ${strategy ? `had sent ${strategy}` : 'had sent nothing yet'}`,
+      strategy,
+    });
+  }
   if (state.forced && strategy) {
     const implied: ExitInfo = strategy === 'terminate' ? { exitCode: 1 } : { signal: 'SIGKILL' };
     const info = exit.exitCode === undefined && exit.signal === undefined ? implied : exit;
@@ -283,20 +315,45 @@ function exited(
       strategy,
     });
   }
+  const when = !strategy
+    ? 'before anything was sent'
+    : strategy === currentStrategy(state)
+      ? `after ${strategy}, within the grace period`
+      : `after ${strategy}, just after its grace period`;
+  if (exit.signal !== undefined) {
+    const caught = state.plan.caughtSignals;
+    if (caught?.includes(exit.signal)) {
+      return finish(now, {
+        outcome: 'exited',
+        ...exit,
+        reason: `caught ${exit.signal}, cleaned up and ended by it, ${when}`,
+        strategy,
+      });
+    }
+    return finish(now, {
+      outcome: 'terminated',
+      ...exit,
+      reason: caught
+        ? `ended by ${exit.signal}'s default action, ${when}: it has no handler for it, so it did not clean up`
+        : `ended by ${exit.signal}, ${when}; whether it ran a handler first is unknown`,
+      strategy,
+    });
+  }
+  if (
+    exit.exitCode !== undefined &&
+    STATUS_CONTROL_C_EXIT.includes(exit.exitCode) &&
+    (strategy === 'ctrl-c' || strategy === 'ctrl-break')
+  ) {
+    return finish(now, {
+      outcome: 'terminated',
+      ...exit,
+      reason: `ended by the default ${strategy} handler (STATUS_CONTROL_C_EXIT), ${when}: it did not handle it`,
+      strategy,
+    });
+  }
   const how =
-    exit.signal !== undefined
-      ? `ended by ${exit.signal}`
-      : exit.exitCode !== undefined
-        ? `exited with code ${exit.exitCode}`
-        : 'exited';
-  return finish(now, {
-    outcome: 'exited-gracefully',
-    ...exit,
-    reason: !strategy
-      ? `${how} before anything was sent`
-      : strategy === currentStrategy(state)
-        ? `${how} after ${strategy}, within the grace period`
-        : `${how} after ${strategy}, just after its grace period`,
-    strategy,
-  });
+    exit.exitCode !== undefined
+      ? `exited with code ${exit.exitCode}`
+      : 'gone (its exit status was collected before SafeKill could read it)';
+  return finish(now, { outcome: 'exited', ...exit, reason: `${how} ${when}`, strategy });
 }

@@ -7,6 +7,8 @@ export interface ProtectionFacts {
   name: string;
   selfPid: number;
   parentPid: number;
+  /** SafeKill's PID and its ancestors (its terminal, session, service manager). */
+  lineage?: ReadonlySet<number>;
   isKernelThread?: boolean;
 }
 
@@ -28,6 +30,8 @@ export function protectionReason(f: ProtectionFacts): string | undefined {
   if (f.pid === 1) return 'PID 1 is the init system: ending it takes the whole system down';
   if (f.pid === f.selfPid) return 'this is SafeKill itself';
   if (f.pid === f.parentPid) return "this is SafeKill's parent (the shell or app that started it)";
+  if (f.lineage?.has(f.pid))
+    return 'an ancestor of SafeKill (the terminal, session or program it runs under): ending it could end SafeKill mid-run';
   if (f.isKernelThread) return 'a kernel thread: it belongs to the kernel and cannot be ended';
   if (f.platform === 'win32' && (f.pid === 4 || WINDOWS_CRITICAL.has(f.name.toLowerCase()))) {
     return `${f.name} is a critical Windows process: ending it crashes or logs off the session`;

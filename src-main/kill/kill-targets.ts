@@ -1,8 +1,15 @@
-import { isSafeKillError } from '../../src-shared/errors';
-import type { KillEvent, KillPlan, KillResult, PlanOverrides } from '../../src-shared/kill';
+import { isSafeKillError, type ErrorCode } from '../../src-shared/errors';
+import type {
+  KillEvent,
+  KillPlan,
+  KillResult,
+  Outcome,
+  PlanOverrides,
+} from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
-import type { KillPlatform } from '../platform/types';
+import type { ExpectedIdentity, KillPlatform } from '../platform/types';
+import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
 import { runLadder } from './run-ladder';
 import type { KillTarget } from './target';
@@ -12,7 +19,7 @@ export interface KillRequest {
   overrides: PlanOverrides;
   /** Also end every descendant, each with its own ladder and outcome. */
   tree?: boolean;
-  /** End protected processes too (PID 1, SafeKill itself or its parent...). */
+  /** End protected processes too (PID 1, SafeKill's parent...) when they are chosen as roots. */
   forceProtected?: boolean;
   /** Start times from the listed rows: a PID that now has another start time is not touched. */
   expectedStartTimes?: ReadonlyMap<number, number>;
@@ -24,6 +31,10 @@ export interface KillDeps {
   clock?: Clock;
   signal?: AbortSignal;
   tickMs?: number;
+  /** Who else is ending what: a process already being ended is answered, never signalled twice. */
+  claims?: EndingClaims;
+  /** This run's name in the claims. */
+  owner?: string;
 }
 
 export const PROTECTED_HINT =
@@ -34,35 +45,65 @@ type Prepared =
   | { kind: 'done'; result: KillResult };
 
 export const TREE_ORDER_REASON =
-  'parents first, so a supervisor can stop its own workers instead of restarting them; every process was pinned before anything was sent';
+  'parents first, so a supervisor can stop its own workers instead of restarting them; every process was pinned, and checked against the tree it was found in, before anything was sent';
 
-/** Expands --tree: each root, then its descendants breadth first, each PID once. */
-export function expandTargets(pids: number[], tree: boolean, platform: KillPlatform): number[][] {
-  const seen = new Set<number>();
-  return pids.map((pid) =>
-    (tree ? [pid, ...platform.descendants(pid)] : [pid]).filter((p) => !seen.has(p) && seen.add(p)),
-  );
+const done = (pid: number, outcome: Outcome, code: ErrorCode, reason: string): Prepared => ({
+  kind: 'done',
+  result: { pid, outcome, code, elapsedMs: 0, reason },
+});
+
+/** Why a member of a tree is left out; undefined when it may be ended with the tree. */
+function treeSkipReason(
+  facts: TargetFacts,
+  root: number,
+  lineage: ReadonlySet<number>,
+  forceProtected: boolean,
+): string | undefined {
+  if (lineage.has(facts.pid))
+    return `skipped: ${facts.protectedReason ?? 'SafeKill itself or one of its ancestors'} (found in the tree of ${root}; never ended with a tree)`;
+  if (facts.protectedReason && !forceProtected)
+    return `skipped: protected: ${facts.protectedReason} (found in the tree of ${root}); ${PROTECTED_HINT}`;
+  return undefined;
 }
 
-async function prepare(pid: number, req: KillRequest, platform: KillPlatform): Promise<Prepared> {
+/**
+ * Pins one process, checks it is the one meant, claims it, and plans its ladder. `expected` is
+ * what the list or the tree snapshot saw; a PID that no longer matches is never signalled.
+ */
+async function prepare(
+  pid: number,
+  expected: ExpectedIdentity | undefined,
+  req: KillRequest,
+  deps: KillDeps,
+  tree?: { root: number; lineage: ReadonlySet<number> },
+): Promise<Prepared> {
   let target: KillTarget | undefined;
   try {
-    target = platform.open(pid, req.expectedStartTimes?.get(pid));
-    const facts = await platform.describe(target);
-    if (facts.protectedReason && !req.forceProtected) {
+    target = deps.platform.open(pid, expected);
+    const facts = await deps.platform.describe(target);
+    const skip = tree
+      ? treeSkipReason(facts, tree.root, tree.lineage, req.forceProtected ?? false)
+      : facts.protectedReason && !req.forceProtected
+        ? `protected: ${facts.protectedReason}; ${PROTECTED_HINT}`
+        : undefined;
+    if (skip) {
       target.close();
-      return {
-        kind: 'done',
-        result: {
-          pid,
-          outcome: 'refused',
-          code: 'protected',
-          elapsedMs: 0,
-          reason: `protected: ${facts.protectedReason}; ${PROTECTED_HINT}`,
-        },
-      };
+      return done(pid, 'refused', 'protected', skip);
     }
-    const plan = choosePlan(facts, req.overrides, target.mechanism);
+    const holder = deps.claims?.claim(pid, target.startTime, deps.owner ?? 'safekill');
+    if (holder !== undefined) {
+      target.close();
+      return done(
+        pid,
+        'refused',
+        'already-ending',
+        `already being ended by ${holder}; nothing more was sent, so its ladder goes on undisturbed`,
+      );
+    }
+    const plan = {
+      ...choosePlan(facts, req.overrides, target.mechanism),
+      startTime: target.startTime,
+    };
     return { kind: 'ready', pid, target, facts, plan };
   } catch (e) {
     target?.close();
@@ -73,31 +114,69 @@ async function prepare(pid: number, req: KillRequest, platform: KillPlatform): P
         : e.code === 'protected'
           ? 'refused'
           : 'failed';
-    return {
-      kind: 'done',
-      result: { pid, outcome, code: e.code, elapsedMs: 0, reason: e.message },
-    };
+    return done(pid, outcome, e.code, e.message);
   }
 }
 
 /**
- * Ends processes: every target is pinned and planned before anything is sent (so a tree is ended
- * from one snapshot even as parents die and children are re-parented), then all ladders run at
- * once, started parents first so that a supervisor can stop its own workers (rather than restart
- * them) while it is asked to exit. Every target gets exactly one `result` event.
+ * Pins and plans a root and, with --tree, the family read after the root is pinned. A root that
+ * is refused (protected, reused, gone) is refused whole: nothing under it is touched.
+ */
+async function prepareGroup(
+  pid: number,
+  req: KillRequest,
+  deps: KillDeps,
+  seen: Set<number>,
+  lineage: () => ReadonlySet<number>,
+): Promise<Prepared[]> {
+  const expectedStart = req.expectedStartTimes?.get(pid);
+  const root = await prepare(
+    pid,
+    expectedStart === undefined ? undefined : { startTime: expectedStart },
+    req,
+    deps,
+  );
+  if (!req.tree) return [root];
+  if (root.kind === 'done') {
+    if (root.result.code === 'protected' || root.result.code === 'pid-reused') {
+      root.result.reason += '; nothing in its tree was touched';
+    }
+    return [root];
+  }
+  const members = deps.platform.descendants(pid).filter((m) => !seen.has(m.pid));
+  deps.onEvent({
+    type: 'tree',
+    pid,
+    order: [pid, ...members.map((m) => m.pid)],
+    reason: TREE_ORDER_REASON,
+  });
+  const out: Prepared[] = [root];
+  const family = { root: pid, lineage: lineage() };
+  for (const m of members) {
+    seen.add(m.pid);
+    out.push(await prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family));
+  }
+  return out;
+}
+
+/**
+ * Ends processes: every target is pinned, checked and planned before anything is sent (so a
+ * tree is ended from one snapshot even as parents die and children are re-parented), then all
+ * ladders run at once, started parents first so that a supervisor can stop its own workers
+ * (rather than restart them) while it is asked to exit. Every target gets exactly one `result`.
  */
 export async function killTargets(req: KillRequest, deps: KillDeps): Promise<KillResult[]> {
-  const groups = expandTargets(req.pids, req.tree ?? false, deps.platform);
-  if (req.tree) {
-    for (const order of groups) {
-      if (order.length > 0)
-        deps.onEvent({ type: 'tree', pid: order[0]!, order, reason: TREE_ORDER_REASON });
-    }
-  }
-  const pids = groups.flat();
+  const seen = new Set<number>();
+  let lineage: ReadonlySet<number> | undefined;
+  const selfLineage = () => (lineage ??= deps.platform.selfLineage());
   const prepared: Prepared[] = [];
-  for (const pid of pids) prepared.push(await prepare(pid, req, deps.platform));
+  for (const pid of req.pids) {
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    prepared.push(...(await prepareGroup(pid, req, deps, seen, selfLineage)));
+  }
 
+  const owner = deps.owner ?? 'safekill';
   const runs = prepared.map((p) => {
     if (p.kind === 'done') {
       deps.onEvent({ type: 'result', ...p.result });
@@ -111,7 +190,10 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       onEvent: deps.onEvent,
       signal: deps.signal,
       tickMs: deps.tickMs,
-    }).finally(() => p.target.close());
+    }).finally(() => {
+      deps.claims?.release(p.pid, p.target.startTime, owner);
+      p.target.close();
+    });
   });
   return Promise.all(runs);
 }
@@ -121,11 +203,16 @@ export async function planFor(
   pid: number,
   overrides: PlanOverrides,
   platform: KillPlatform,
+  expectedStartTime?: number,
 ): Promise<{ facts: TargetFacts; plan: KillPlan }> {
-  const target = platform.open(pid);
+  const target = platform.open(
+    pid,
+    expectedStartTime === undefined ? undefined : { startTime: expectedStartTime },
+  );
   try {
     const facts = await platform.describe(target);
-    return { facts, plan: choosePlan(facts, overrides, target.mechanism) };
+    const plan = choosePlan(facts, overrides, target.mechanism);
+    return { facts, plan: { ...plan, startTime: target.startTime } };
   } finally {
     target.close();
   }

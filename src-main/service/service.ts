@@ -10,6 +10,7 @@ import type {
 import { SafeKillError } from '../../src-shared/errors';
 import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../src-shared/kill';
 import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
+import { lockFileClaims, type EndingClaims } from '../kill/ending-claims';
 import { killTargets, planFor } from '../kill/kill-targets';
 import type { KillPlatform } from '../platform/types';
 import type { HistoryStore } from './history-store';
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   now?: () => number;
   refreshMs?: number;
   tickMs?: number;
+  /** Who is ending what, across SafeKills of this user (lock files by default). */
+  claims?: EndingClaims;
 }
 
 /** The one object every face (IPC, bridge) drives. It owns running kills and the history. */
@@ -58,6 +61,9 @@ export function createService(deps: ServiceDeps): Service {
   let unsubscribeSource: (() => void) | undefined;
   let closed = false;
   let nextId = 1;
+  const claims = deps.claims ?? lockFileClaims();
+  /** PID → the kill ending it, set the moment a request is taken: a second End joins it. */
+  const ending = new Map<number, string>();
 
   const push = (m: PushMessage) => {
     for (const l of listeners) l(m);
@@ -65,7 +71,11 @@ export function createService(deps: ServiceDeps): Service {
 
   const onEvent = (killId: string, names: Map<number, string>, finished: HistoryEntry[]) => {
     return (event: KillEvent) => {
-      if (event.type === 'plan') names.set(event.pid, event.plan.name);
+      if (event.type === 'plan') {
+        names.set(event.pid, event.plan.name);
+        if (!ending.has(event.pid)) ending.set(event.pid, killId);
+      }
+      if (event.type === 'result' && ending.get(event.pid) === killId) ending.delete(event.pid);
       push({ channel: 'kill:event', payload: { killId, at: now(), event } });
       if (event.type === 'result') {
         const { type: _type, ...result } = event;
@@ -102,10 +112,13 @@ export function createService(deps: ServiceDeps): Service {
           onEvent: onEvent(killId, names, finished),
           signal: abort.signal,
           tickMs: deps.tickMs ?? 1000,
+          claims,
+          owner: killId,
         },
       );
     } catch (e) {
       // Nothing may be left without an answer: every target not yet reported fails in words.
+      for (const [pid, id] of ending) if (id === killId) ending.delete(pid);
       const report = onEvent(killId, names, finished);
       for (const pid of pids) {
         if (finished.some((f) => f.pid === pid)) continue;
@@ -130,14 +143,22 @@ export function createService(deps: ServiceDeps): Service {
       historyPath: deps.history.path,
     }),
     snapshot: () => deps.source.snapshot(),
-    plan: (req) => planFor(req.pid, req.overrides, deps.platform),
+    plan: (req) => planFor(req.pid, req.overrides, deps.platform, req.startTime),
     kill(req) {
       if (closed) throw new SafeKillError('unsupported', 'SafeKill is shutting down');
+      // One ladder per process: a target already being ended joins its running kill.
+      const alreadyEnding = req.targets.flatMap((t) => {
+        const id = ending.get(t.pid);
+        return id === undefined ? [] : [{ pid: t.pid, killId: id }];
+      });
+      const targets = req.targets.filter((t) => !ending.has(t.pid));
+      if (targets.length === 0) return { killId: alreadyEnding[0]!.killId, alreadyEnding };
       const killId = `k${nextId++}-${now().toString(36)}`;
+      for (const t of targets) ending.set(t.pid, killId);
       const abort = new AbortController();
-      const done = run(killId, req, abort).finally(() => kills.delete(killId));
+      const done = run(killId, { ...req, targets }, abort).finally(() => kills.delete(killId));
       kills.set(killId, { abort, done });
-      return { killId };
+      return alreadyEnding.length > 0 ? { killId, alreadyEnding } : { killId };
     },
     cancel(killId) {
       const k = kills.get(killId);

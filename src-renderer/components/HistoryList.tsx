@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../../src-shared/api';
+import { OUTCOME_WORDS } from '../../src-shared/kill';
 
 /** Past ends, newest first (kept in the app's data folder across restarts). */
 export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
@@ -25,7 +26,7 @@ export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
                 <th scope="row">
                   {h.name || 'process'} ({h.pid})
                 </th>
-                <td className={`outcome-${h.outcome}`}>{h.outcome}</td>
+                <td className={`outcome-${h.outcome}`}>{OUTCOME_WORDS[h.outcome]}</td>
                 <td>{h.exitCode ?? h.signal ?? ''}</td>
                 <td>{(h.elapsedMs / 1000).toFixed(1)} s</td>
               </tr>

@@ -1,5 +1,5 @@
-import { isForceStrategy } from '../../src-shared/kill';
-import { describeResult, type Runs, type TargetRun } from '../state/kills';
+import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
+import { cardId, describeResult, type Runs, type TargetRun } from '../state/kills';
 import { Countdown, useFrameClock } from './Countdown';
 
 export interface RunningKillsProps {
@@ -41,11 +41,15 @@ function RunCard({
   const next = run.steps[run.stepIndex + 1];
   const forcing = step && isForceStrategy(step.strategy);
   return (
-    <li className={`card ${run.result ? `outcome-${run.result.outcome}` : 'live'}`}>
+    <li
+      id={cardId(run.killId, run.pid)}
+      tabIndex={-1}
+      className={`card ${run.result ? `outcome-${run.result.outcome}` : 'live'}`}
+    >
       <div className="card-head">
         <strong>{who}</strong>
         {run.result ? (
-          <span className="outcome">{run.result.outcome}</span>
+          <span className="outcome">{OUTCOME_WORDS[run.result.outcome]}</span>
         ) : (
           <button
             type="button"

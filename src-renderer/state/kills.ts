@@ -1,5 +1,5 @@
 import type { HistoryEntry, PushEvents } from '../../src-shared/api';
-import type { KillResult, PlanStep } from '../../src-shared/kill';
+import { OUTCOME_WORDS, type KillResult, type PlanStep } from '../../src-shared/kill';
 
 /** One target being ended (or just ended), as the running-kills panel shows it. */
 export interface TargetRun {
@@ -64,6 +64,11 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
   return out;
 }
 
+/** The DOM id of a target's card, so a second End on it can focus the running one. */
+export function cardId(killId: string, pid: number): string {
+  return `kill-${killId}-${pid}`;
+}
+
 export function describeResult(r: KillResult | HistoryEntry, name: string): string {
   const how =
     r.exitCode !== undefined
@@ -71,7 +76,7 @@ export function describeResult(r: KillResult | HistoryEntry, name: string): stri
       : r.signal
         ? `signal ${r.signal}`
         : undefined;
-  const parts = [`${name || 'process'} (${r.pid}): ${r.outcome}`];
+  const parts = [`${name || 'process'} (${r.pid}): ${OUTCOME_WORDS[r.outcome]}`];
   if (how) parts.push(how);
   parts.push(`after ${(r.elapsedMs / 1000).toFixed(1)} s`);
   return parts.join(', ');

@@ -86,7 +86,7 @@ async function setGrace(page: Page, seconds: number) {
 
 // Generous: real grace periods on a loaded two-core machine; outcomes are asserted exactly.
 describe('SafeKill in the browser', { timeout: 90_000 }, () => {
-  it('ends a target that cleans up on SIGTERM: countdown, then exited-gracefully', async () => {
+  it('ends a target that cleans up on SIGTERM: countdown, then exited', async () => {
     const tag = uniqueTag('graceful');
     const pid = await spawnHeld(SLOW, ['1500', tag]);
     pids.push(pid);
@@ -111,11 +111,11 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-countdown.png') });
     }
     const status = page.getByRole('status');
-    await text(status).toContain(`node (${pid}): exited-gracefully, exit code 0`);
+    await text(status).toContain(`node (${pid}): Closed, exit code 0`);
     expect(isRunning(pid)).toBe(false);
     const history = page.getByRole('table', { name: 'History' });
     await text(history.getByRole('row', { name: new RegExp(`node \\(${pid}\\)`) })).toContain(
-      'exited-gracefully',
+      'Closed',
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-graceful.png') });
     await page.close();
@@ -133,7 +133,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     await visible(countdown);
     expect(Number(await countdown.getAttribute('aria-valuemax'))).toBe(1.5);
     await visible(page.getByText(/Escalated from signal:SIGTERM to signal:SIGKILL/));
-    await text(page.getByRole('status')).toContain(`node (${pid}): force-killed, signal SIGKILL`);
+    await text(page.getByRole('status')).toContain(`node (${pid}): Forced, signal SIGKILL`);
     expect(isRunning(pid)).toBe(false);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-force-killed.png') });
     await page.close();
@@ -216,7 +216,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
         async () => (await page.getByRole('table', { name: 'History' }).textContent()) ?? '',
         WAIT,
       )
-      .toMatch(/(force-killed[\s\S]*){3}/);
+      .toMatch(/(Forced[\s\S]*){3}/);
     expect(isRunning(parent)).toBe(false);
     await page.close();
   });
@@ -244,7 +244,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
 
   it('follows a strategy chosen by the user', async () => {
     const tag = uniqueTag('sigint');
-    // No SIGINT handler: the default action ends it, by that signal.
+    // No SIGINT handler: the default action ends it, by that signal, with no cleanup.
     const pid = await spawnHeld(TARGET, ['--marker', `/tmp/${tag}`]);
     pids.push(pid);
     const page = await openApp();
@@ -255,7 +255,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     );
     await page.getByRole('button', { name: 'End', exact: true }).click();
     await text(page.getByRole('status')).toContain(
-      `node (${pid}): exited-gracefully, signal SIGINT`,
+      `node (${pid}): Ended without cleanup, signal SIGINT`,
     );
     await page.close();
   });
@@ -270,7 +270,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'End', exact: true }).click();
     await visible(page.getByRole('progressbar', { name: `Grace period for node (${pid})` }));
     await page.getByRole('button', { name: `Cancel ending node (${pid})` }).click();
-    await text(page.getByRole('status')).toContain(`node (${pid}): cancelled`);
+    await text(page.getByRole('status')).toContain(`node (${pid}): Cancelled`);
     // The polite signal was sent and ignored; nothing forced it after Cancel.
     await page.waitForTimeout(1000);
     expect(isRunning(pid)).toBe(true);
@@ -316,7 +316,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     try {
       await findAndSelect(page, tag, pid);
       await page.getByRole('button', { name: 'End', exact: true }).click();
-      await text(page.getByRole('status')).toContain(`node (${pid}): failed`);
+      await text(page.getByRole('status')).toContain(`node (${pid}): Failed`);
       await text(page.getByRole('region', { name: 'Ending' })).toMatch(
         /permission denied: PID \d+ runs as user root and SafeKill runs as nobody/,
       );

@@ -36,7 +36,7 @@ describe.runIf(enabled)('the Electron app (smoke)', () => {
       await page.getByRole('button', { name: 'End', exact: true }).click();
       await expect
         .poll(async () => (await page.getByRole('status').textContent()) ?? '', { timeout: 30_000 })
-        .toMatch(new RegExp(`\\(${pid}\\): exited-gracefully`));
+        .toMatch(new RegExp(`\\(${pid}\\): exited`));
     } finally {
       await app.close();
       target.kill();

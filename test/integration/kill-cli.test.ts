@@ -53,7 +53,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const [r] = results(run);
     expect(r).toMatchObject({
       pid: t.pids[0],
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'signal:SIGTERM',
       exitCode: 0,
     });
@@ -104,7 +104,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     ]);
     expect(run.code).toBe(0);
     expect(results(run)[0]).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'signal:SIGINT',
       exitCode: 0,
     });
@@ -115,9 +115,9 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const t = await target(['--on-term', 'ignore']);
     const run = await runCli(['kill', '--json', '--strategy', 'SIGHUP', String(t.pids[0])]);
     expect(run.code).toBe(0);
-    // Node's default SIGHUP action ends the process by the signal itself.
+    // Node's default SIGHUP action ends the process by the signal itself: no handler ran.
     expect(results(run)[0]).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGHUP',
       signal: 'SIGHUP',
     });
@@ -129,7 +129,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     expect(run.code).toBe(0);
     const [r] = results(run);
     expect(r).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 7,
       strategy: 'signal:SIGTERM',
     });
@@ -147,7 +147,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     expect(run.code).toBe(0);
     const rs = results(run);
     expect(rs.map((r) => r.pid).sort()).toEqual([...t.pids].sort());
-    for (const r of rs) expect(r.outcome).toBe('exited-gracefully');
+    for (const r of rs) expect(r.outcome).toBe('exited');
     const firstStep = run.events.find((e) => e.type === 'step');
     expect(firstStep?.pid).toBe(root);
     // The order is announced first: the root, then its children, then the grandchildren.
@@ -261,7 +261,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const t = await target([]);
     const run = await runCli(['kill', String(t.pids[0])]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`${t.pids[0]}: exited-gracefully`));
+    expect(run.stdout).toMatch(new RegExp(`${t.pids[0]}: exited`));
   });
 });
 

@@ -24,11 +24,22 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   it('refuses a PID whose start time differs from the listed one: it names another process', async () => {
     const [pid] = await targets(1);
     const st = readStat(pid!)!;
-    expect(() => openLinuxTarget(pid!, { expectedStartTime: st.startTime + 1 })).toThrow(
+    expect(() => openLinuxTarget(pid!, { expected: { startTime: st.startTime + 1 } })).toThrow(
       expect.objectContaining({ code: 'pid-reused' }),
     );
-    const t = openLinuxTarget(pid!, { expectedStartTime: st.startTime });
+    const t = openLinuxTarget(pid!, { expected: { startTime: st.startTime } });
     expect(t.startTime).toBe(st.startTime);
+    t.close();
+    expect(isRunning(pid!)).toBe(true);
+  });
+
+  it('refuses a PID whose parent differs from the tree it was found in', async () => {
+    const [pid] = await targets(1);
+    const st = readStat(pid!)!;
+    expect(() =>
+      openLinuxTarget(pid!, { expected: { startTime: st.startTime, ppid: st.ppid + 1 } }),
+    ).toThrow(expect.objectContaining({ code: 'pid-reused' }));
+    const t = openLinuxTarget(pid!, { expected: { startTime: st.startTime, ppid: st.ppid } });
     t.close();
     expect(isRunning(pid!)).toBe(true);
   });

@@ -68,12 +68,12 @@ describe('service', () => {
     ]);
     const at = events.map((e) => e.at);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
-    expect(events.at(-1)!.event).toMatchObject({ outcome: 'exited-gracefully', exitCode: 0 });
+    expect(events.at(-1)!.event).toMatchObject({ outcome: 'exited', exitCode: 0 });
     expect(isRunning(pid!)).toBe(false);
 
     const saved = JSON.parse(fs.readFileSync(historyPath, 'utf8')) as unknown[];
     expect(saved).toEqual([
-      expect.objectContaining({ killId, pid, name: 'node', outcome: 'exited-gracefully' }),
+      expect.objectContaining({ killId, pid, name: 'node', outcome: 'exited' }),
     ]);
     // A restart reads it back.
     expect(createHistoryStore(historyPath).list()).toEqual(service.history());
@@ -161,7 +161,7 @@ describe('service', () => {
     const results = killEvents().flatMap((e) => (e.event.type === 'result' ? [e.event] : []));
     expect(results.map((r) => [r.pid, r.outcome]).sort()).toEqual(
       [
-        [a.pids[0], 'exited-gracefully'],
+        [a.pids[0], 'exited'],
         [b.pids[0], 'force-killed'],
       ].sort(),
     );

@@ -76,7 +76,7 @@ for (const withWm of [false, true]) {
         expect(of(run, 'notice')[0]!.message).toBe('asked 1 window to close ("term-under-test")');
         expect(resultOf(run)).toMatchObject({
           pid,
-          outcome: 'exited-gracefully',
+          outcome: 'exited',
           strategy: 'x11-close',
         });
         await waitGone(pid);
@@ -91,7 +91,7 @@ for (const withWm of [false, true]) {
         expect(stepsOf(run)).toEqual(['x11-close']);
         expect(resultOf(run)).toMatchObject({
           pid,
-          outcome: 'exited-gracefully',
+          outcome: 'exited',
           strategy: 'x11-close',
           exitCode: 0,
         });
@@ -115,7 +115,7 @@ for (const withWm of [false, true]) {
         expect(planOf(run).steps[0]!.strategy).toBe('x11-close');
         expect(resultOf(run)).toMatchObject({
           pid,
-          outcome: 'exited-gracefully',
+          outcome: 'exited',
           strategy: 'x11-close',
         });
       });
@@ -133,7 +133,7 @@ for (const withWm of [false, true]) {
         });
         expect(resultOf(run)).toMatchObject({
           pid,
-          outcome: 'exited-gracefully',
+          outcome: 'terminated',
           strategy: 'signal:SIGTERM',
           signal: 'SIGTERM',
         });
@@ -165,7 +165,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     expect(asking).toBeLessThan(run.events.findIndex((e) => e.type === 'escalated'));
     expect(types.filter((t) => t === 'notice')).toHaveLength(2);
     expect(resultOf(run)).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGTERM',
     });
   });
@@ -181,7 +181,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     ]);
     expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGTERM']);
     expect(resultOf(run)).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGTERM',
     });
   });
@@ -195,7 +195,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     expect(plan.summary).toMatch(/^no window of it accepts a close request/);
     expect(resultOf(run)).toMatchObject({
       pid,
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGTERM',
       signal: 'SIGTERM',
     });
@@ -208,7 +208,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     const run = await kill(pid, x.env, '--grace', '5000');
     expect(planOf(run).summary).toMatch(/^no window of it accepts a close request/);
     expect(stepsOf(run)).toEqual(['signal:SIGTERM']);
-    expect(resultOf(run)).toMatchObject({ pid, outcome: 'exited-gracefully', signal: 'SIGTERM' });
+    expect(resultOf(run)).toMatchObject({ pid, outcome: 'terminated', signal: 'SIGTERM' });
   });
 
   it('refuses --strategy x11-close for a process without windows, with the reason', async () => {
@@ -238,7 +238,7 @@ describe.runIf(hasXvfb)('X11 close never reaches another program', () => {
     expect(mine.map((w) => w.pidSource)).toEqual(['XRes']);
     const run = await kill(victim, x.env, '--grace', '5000');
     expect(planOf(run).steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
-    expect(resultOf(run)).toMatchObject({ pid: victim, outcome: 'exited-gracefully' });
+    expect(resultOf(run)).toMatchObject({ pid: victim, outcome: 'terminated' });
     // No close request reached the liar's window.
     await new Promise((r) => setTimeout(r, 300));
     expect(isRunning(liar)).toBe(true);
@@ -327,7 +327,7 @@ describe.runIf(process.platform === 'linux')('X11 close without a usable display
       /^X11 display :987 cannot be used: no X server accepts connections there; signals are the polite way/,
     );
     expect(resultOf(run)).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGTERM',
     });
   });

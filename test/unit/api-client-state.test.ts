@@ -173,7 +173,7 @@ describe('running kills', () => {
     expect(run).toMatchObject({ name: 'app', stepIndex: 1, stepStartedAt: 2102, graceMs: 3000 });
     expect(run.log).toEqual(['Escalated from signal:SIGTERM to signal:SIGKILL: still running']);
     expect(describeResult(run.result!, run.name)).toBe(
-      'app (7): force-killed, signal SIGKILL, after 2.0 s',
+      'app (7): Forced, signal SIGKILL, after 2.0 s',
     );
   });
 });

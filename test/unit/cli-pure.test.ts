@@ -9,8 +9,8 @@ const r = (outcome: Outcome): KillResult => ({ pid: 1, outcome, elapsedMs: 0, re
 
 describe('exit status', () => {
   it.each([
-    [['exited-gracefully', 'force-killed'], 0],
-    [['exited-gracefully', 'not-found'], 1],
+    [['exited', 'force-killed'], 0],
+    [['exited', 'not-found'], 1],
     [['refused', 'failed'], 1],
     [['refused', 'force-killed'], 3],
     [['cancelled'], 130],

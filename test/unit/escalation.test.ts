@@ -86,14 +86,14 @@ describe('escalation machine (pure, time injected)', () => {
     });
   });
 
-  it('reports exited-gracefully with the exit code when the process exits during grace', () => {
+  it('reports exited with the exit code when the process exits during grace', () => {
     const { result } = run([
       { type: 'start', now: 0 },
       sent(0, 0),
       { type: 'exited', now: 250, exit: { exitCode: 3 } },
     ]);
     expect(result).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 3,
       elapsedMs: 250,
       strategy: 'x11-close',
@@ -102,7 +102,7 @@ describe('escalation machine (pure, time injected)', () => {
 
   it('treats an exit before the delivery has answered as graceful and ignores the late answer', () => {
     const r = run([{ type: 'start', now: 0 }, { type: 'exited', now: 1, exit: {} }, sent(0, 2)]);
-    expect(r.result).toMatchObject({ outcome: 'exited-gracefully' });
+    expect(r.result).toMatchObject({ outcome: 'exited' });
     expect(r.effects.filter((e) => e.type === 'finish')).toHaveLength(1);
   });
 
@@ -208,7 +208,7 @@ describe('escalation machine (pure, time injected)', () => {
     expect(result).toEqual({
       pid: 42,
       elapsedMs: 1,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 7,
       reason: 'exited with code 7 before anything was sent',
       strategy: undefined,
@@ -223,8 +223,9 @@ describe('escalation machine (pure, time injected)', () => {
       { type: 'delivered', now: 1001, index: 1, result: { kind: 'gone' } },
     ]);
     expect(result).toMatchObject({
-      outcome: 'exited-gracefully',
-      reason: 'exited after x11-close, just after its grace period',
+      outcome: 'exited',
+      reason:
+        'gone (its exit status was collected before SafeKill could read it) after x11-close, just after its grace period',
       strategy: 'x11-close',
     });
   });
@@ -275,7 +276,7 @@ describe('escalation machine: an exit that races the forced end', () => {
       forcePlan,
     );
     expect(result).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 0,
       elapsedMs: 1001,
       reason: 'exited with code 0 after signal:SIGTERM, just after its grace period',

@@ -82,7 +82,7 @@ describe('runLadder (driver, fake clock)', () => {
     await clock.advance(1234);
     target.exit({ exitCode: 0 });
     expect(await done).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 0,
       elapsedMs: 1234,
     });

@@ -16,7 +16,7 @@ const entry = (pid: number): HistoryEntry => ({
   killId: `k${pid}`,
   pid,
   name: `p${pid}`,
-  outcome: 'exited-gracefully',
+  outcome: 'exited',
   elapsedMs: 10,
   reason: 'test',
   exitCode: 0,

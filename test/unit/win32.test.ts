@@ -151,7 +151,7 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     w.spawn({ exeFile: 'orphan.exe', ppid: parent.pid, creation: parent.creation - 1n });
     // The console host of a console `child` created: it goes with the console, not on its own.
     w.spawn({ exeFile: 'conhost.exe', ppid: child.pid });
-    expect(platform.descendants(parent.pid)).toEqual([child.pid, grandchild.pid]);
+    expect(platform.descendants(parent.pid).map((m) => m.pid)).toEqual([child.pid, grandchild.pid]);
     expect(w.openHandles()).toEqual([]);
   });
 
@@ -176,7 +176,7 @@ describe('opening a Win32 target', () => {
   it('pins with SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION and checks the creation time', () => {
     const { w, platform } = setup();
     const p = w.spawn({ exeFile: 'app.exe' });
-    const t = platform.open(p.pid, Number(p.creation));
+    const t = platform.open(p.pid, { startTime: Number(p.creation) });
     expect(w.calls[0]).toBe(
       `OpenProcess(0x${(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION).toString(16)}, ${p.pid})`,
     );
@@ -189,7 +189,7 @@ describe('opening a Win32 target', () => {
   it('refuses a PID that now names another process, closing the handle', () => {
     const { w, platform } = setup();
     const p = w.spawn({ exeFile: 'app.exe' });
-    expect(() => platform.open(p.pid, Number(p.creation) + 10_000)).toThrow(
+    expect(() => platform.open(p.pid, { startTime: Number(p.creation) + 10_000 })).toThrow(
       expect.objectContaining({ code: 'pid-reused' }),
     );
     expect(w.openHandles()).toEqual([]);
@@ -224,7 +224,7 @@ describe('the Windows ladder against the recorded fake', () => {
     notepad.onClose = 0;
     const { result, events } = await kill(s, 256, 5000);
     expect(result).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'wm-close',
       exitCode: 0,
     });
@@ -287,7 +287,7 @@ describe('the Windows ladder against the recorded fake', () => {
     expect(plan.alsoReaches).toEqual([sibling.pid]);
     s.w.calls.length = 0;
     const { result } = await kill(s, app.pid, 5000);
-    expect(result).toMatchObject({ outcome: 'exited-gracefully', strategy: 'ctrl-c', exitCode: 7 });
+    expect(result).toMatchObject({ outcome: 'exited', strategy: 'ctrl-c', exitCode: 7 });
     const helperCalls = s.w.calls.filter((c) => /Console|GenerateConsoleCtrlEvent/.test(c));
     // describe() lists the console, then the Ctrl+C step sends.
     expect(helperCalls.slice(-6)).toEqual([
@@ -306,7 +306,7 @@ describe('the Windows ladder against the recorded fake', () => {
     s.w.handlerDelayMs = 0;
     const app = s.w.spawn({ exeFile: 'quick.exe', subsystem: 3, console: 4, onCtrlC: 3 });
     const { result } = await kill(s, app.pid, 5000);
-    expect(result).toMatchObject({ outcome: 'exited-gracefully', strategy: 'ctrl-c', exitCode: 3 });
+    expect(result).toMatchObject({ outcome: 'exited', strategy: 'ctrl-c', exitCode: 3 });
   });
 
   it('escalates to Ctrl+Break when Ctrl+C is ignored (a process cannot ignore Ctrl+Break)', async () => {
@@ -320,7 +320,7 @@ describe('the Windows ladder against the recorded fake', () => {
     });
     const { result, events } = await kill(s, app.pid, 300);
     expect(result).toMatchObject({
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'ctrl-break',
       exitCode: 8,
     });

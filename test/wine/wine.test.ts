@@ -172,7 +172,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     }
     expect(resultOf(events)).toMatchObject({
       pid: r.target.pid,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'wm-close',
       exitCode: 0,
     });
@@ -219,7 +219,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     expect(kill!.status, kill!.stderr).toBe(0);
     expect(resultOf(parseEvents(kill!.stdout))).toMatchObject({
       pid: r.target.pid,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'ctrl-c',
       exitCode: 7,
     });
@@ -241,7 +241,7 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     expect(kill!.status, kill!.stderr).toBe(0);
     expect(resultOf(parseEvents(kill!.stdout))).toMatchObject({
       pid: r.target.pid,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       exitCode: 7,
     });
     // As the plan said: the child on the same console got the Ctrl+C as well.
@@ -316,7 +316,7 @@ function expectOneConsoleCtrlC(events: KillEvent[], pids: number[]): void {
   const why = JSON.stringify(results, null, 1);
   expect(results.map((e) => e.pid).sort(), why).toEqual([...pids].sort());
   for (const e of results) {
-    expect(e, why).toMatchObject({ outcome: 'exited-gracefully', exitCode: 7 });
+    expect(e, why).toMatchObject({ outcome: 'exited', exitCode: 7 });
     if (e.strategy === undefined) {
       expect(e.reason).toBe('exited with code 7 before anything was sent');
     } else expect(e.strategy, why).toBe('ctrl-c');

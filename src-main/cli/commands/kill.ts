@@ -1,7 +1,15 @@
 import type { KillEvent } from '../../../src-shared/kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
-import { UsageError, parseGrace, parseOptions, parsePid, parseStrategy } from '../args';
+import { lockFileClaims } from '../../kill/ending-claims';
+import {
+  UsageError,
+  parseGrace,
+  parseOptions,
+  parseStartTime,
+  parseStrategy,
+  parseTarget,
+} from '../args';
 import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
 import type { CliIo } from '../io';
@@ -12,11 +20,18 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     grace: { type: 'string' },
     tree: { type: 'boolean' },
     'force-protected': { type: 'boolean' },
+    'expect-start-time': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length === 0)
     throw new UsageError('kill needs at least one PID, e.g. safekill kill 1234');
-  const pids = positionals.map(parsePid);
+  const targets = positionals.map(parseTarget);
+  if (values['expect-start-time'] !== undefined) {
+    if (targets.length !== 1 || targets[0]!.startTime !== undefined)
+      throw new UsageError('--expect-start-time goes with exactly one PID (or write PID@START)');
+    targets[0]!.startTime = parseStartTime(values['expect-start-time']);
+  }
+  const pids = targets.map((t) => t.pid);
   const platform = currentPlatform();
   const overrides = {
     strategy: parseStrategy(values.strategy, platform.platform),
@@ -46,8 +61,18 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         overrides,
         tree: values.tree === true,
         forceProtected: values['force-protected'] === true,
+        expectedStartTimes: new Map(
+          targets.flatMap((t) => (t.startTime === undefined ? [] : [[t.pid, t.startTime]])),
+        ),
       },
-      { platform, onEvent, signal: abort.signal, tickMs: json ? 1000 : 100 },
+      {
+        platform,
+        onEvent,
+        signal: abort.signal,
+        tickMs: json ? 1000 : 100,
+        claims: lockFileClaims(),
+        owner: `cli-${process.pid}`,
+      },
     );
     renderer?.finish();
     return exitStatus(results);

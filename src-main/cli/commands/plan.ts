@@ -1,6 +1,6 @@
 import { planFor } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
-import { UsageError, parseGrace, parseOptions, parsePid, parseStrategy } from '../args';
+import { UsageError, parseGrace, parseOptions, parseStrategy, parseTarget } from '../args';
 import type { CliIo } from '../io';
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
@@ -11,7 +11,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1)
     throw new UsageError('plan takes exactly one PID, e.g. safekill plan 1234');
-  const pid = parsePid(positionals[0]!);
+  const { pid, startTime } = parseTarget(positionals[0]!);
   const platform = currentPlatform();
   const { facts, plan } = await planFor(
     pid,
@@ -20,14 +20,20 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       graceMs: parseGrace(values.grace),
     },
     platform,
+    startTime,
   );
   if (values.json) {
-    io.stdout.write(
-      JSON.stringify({ type: 'plan', pid, plan, protectedReason: facts.protectedReason }) + '\n',
-    );
+    const line = {
+      type: 'plan',
+      pid,
+      startTime: plan.startTime,
+      plan,
+      protectedReason: facts.protectedReason,
+    };
+    io.stdout.write(JSON.stringify(line) + '\n');
     return 0;
   }
-  const lines = [`PID ${pid} (${plan.name}): ${plan.summary}`];
+  const lines = [`PID ${pid} (${plan.name}, started ${plan.startTime}): ${plan.summary}`];
   if (facts.protectedReason)
     lines.push(`  protected: ${facts.protectedReason} (needs --force-protected)`);
   plan.steps.forEach((s, i) => {

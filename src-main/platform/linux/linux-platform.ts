@@ -6,7 +6,7 @@ import type { KillTarget } from '../../kill/target';
 import type { KillPlatform } from '../types';
 import { openLinuxTarget, type WindowCloser } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
-import { descendantsOfPid } from './proc-tree';
+import { descendantsOfPid, lineageOf } from './proc-tree';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -30,9 +30,9 @@ function commandName(pid: number, comm: string): string {
 export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
   return {
     platform: 'linux',
-    open: (pid, expectedStartTime) =>
+    open: (pid, expected) =>
       openLinuxTarget(pid, {
-        expectedStartTime,
+        expected,
         noPidfd: opts.noPidfd,
         closeWindows: opts.closeWindows,
       }),
@@ -57,6 +57,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         name,
         selfPid: process.pid,
         parentPid: process.ppid,
+        lineage: lineageOf(process.pid),
         isKernelThread: (st.flags & PF_KTHREAD) !== 0,
       });
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
@@ -69,5 +70,6 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       };
     },
     descendants: (pid) => descendantsOfPid(pid),
+    selfLineage: () => lineageOf(process.pid),
   };
 }

@@ -3,6 +3,7 @@ import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared/signals';
 import type { DeliveryResult } from '../../engine/escalation';
 import type { KillTarget } from '../../kill/target';
+import type { ExpectedIdentity } from '../types';
 import { ERRNO, libc } from './libc';
 import { decodeWaitStatus, readStat } from './proc-stat';
 import { processUid, userName } from './users';
@@ -28,8 +29,8 @@ export interface CloseContext {
 export type WindowCloser = (pid: number, ctx: CloseContext) => Promise<DeliveryResult>;
 
 export interface OpenOptions {
-  /** Start time of the listed row: a different one means the PID now names another process. */
-  expectedStartTime?: number;
+  /** The listed row's start time (and, in a tree, parent): a different one is another process. */
+  expected?: ExpectedIdentity;
   /** Force the kill()+start-time fallback (tests, or kernels without pidfd). */
   noPidfd?: boolean;
   closeWindows?: WindowCloser;
@@ -44,7 +45,7 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     const fd = c.pidfdOpen(pid);
     if (fd >= 0) {
       try {
-        const startTime = checkedStartTime(pid, opts.expectedStartTime);
+        const startTime = checkedStartTime(pid, opts.expected);
         return new PidfdTarget(pid, fd, startTime, opts.closeWindows);
       } catch (e) {
         sharedPidfdWatcher().release(fd);
@@ -65,20 +66,27 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     }
     pidfdMissing = true;
   }
-  return new FallbackTarget(pid, checkedStartTime(pid, opts.expectedStartTime), opts.closeWindows);
+  return new FallbackTarget(pid, checkedStartTime(pid, opts.expected), opts.closeWindows);
 }
 
 function notFound(pid: number): SafeKillError {
   return new SafeKillError('not-found', `no process with PID ${pid}`);
 }
 
-function checkedStartTime(pid: number, expected: number | undefined): number {
+/** Read after pinning, so what it finds is the pinned process and cannot change under us. */
+function checkedStartTime(pid: number, expected: ExpectedIdentity | undefined): number {
   const st = readStat(pid);
   if (!st) throw notFound(pid);
-  if (expected !== undefined && st.startTime !== expected) {
+  if (expected?.startTime !== undefined && st.startTime !== expected.startTime) {
     throw new SafeKillError(
       'pid-reused',
       `PID ${pid} now belongs to another process (${st.comm}): the one you chose has already exited`,
+    );
+  }
+  if (expected?.ppid !== undefined && st.ppid !== expected.ppid) {
+    throw new SafeKillError(
+      'pid-reused',
+      `PID ${pid} (${st.comm}) is no longer the child of ${expected.ppid} that the tree was read with, so it was not touched`,
     );
   }
   return st.startTime;

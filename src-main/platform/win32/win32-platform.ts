@@ -36,9 +36,25 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
   const watcher = new HandleExitWatcher(deps.k);
   const subsystem = deps.subsystem ?? createSubsystemReader();
   const targetDeps = { k: deps.k, u: deps.u, watcher, consoleHelper: deps.consoleHelper };
+  /** SafeKill and its ancestors; a parent created after its child is a recycled PID: stop there. */
+  const lineage = (): Set<number> => {
+    const entries = toolhelpProcesses(deps.k);
+    const out = new Set<number>();
+    let pid = deps.selfPid ?? process.pid;
+    let created = readProcessInfo(deps.k, pid)?.creation;
+    while (pid > 0 && !out.has(pid)) {
+      out.add(pid);
+      const ppid = entries.find((e) => e.pid === pid)?.ppid;
+      if (ppid === undefined || ppid === pid) break;
+      const parentCreated = readProcessInfo(deps.k, ppid)?.creation;
+      if (parentCreated === undefined || (created !== undefined && parentCreated > created)) break;
+      [pid, created] = [ppid, parentCreated];
+    }
+    return out;
+  };
   return {
     platform: 'win32',
-    open: (pid, expectedStartTime) => openWin32Target(pid, expectedStartTime, targetDeps),
+    open: (pid, expected) => openWin32Target(pid, expected, targetDeps),
     async describe(target): Promise<TargetFacts> {
       const entry = toolhelpProcesses(deps.k).find((e) => e.pid === target.pid);
       const info = readProcessInfo(deps.k, target.pid);
@@ -55,6 +71,7 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         name,
         selfPid: deps.selfPid ?? process.pid,
         parentPid: deps.parentPid ?? process.ppid,
+        lineage: lineage(),
       });
       const windows = windowsOf(deps.u, target.pid).map((w) => ({ id: w.id, title: w.title }));
       const facts: TargetFacts = {
@@ -88,8 +105,15 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
         return created.get(p);
       };
-      return descendantsFrom(entries, pid, creationOf);
+      return descendantsFrom(entries, pid, creationOf).flatMap((p) => {
+        const ppid = entries.find((e) => e.pid === p)?.ppid;
+        const creation = creationOf(p);
+        return ppid === undefined || creation === undefined
+          ? []
+          : [{ pid: p, ppid, startTime: Number(creation) }];
+      });
     },
+    selfLineage: lineage,
     rowReader: (now = () => performance.now()) =>
       createWin32RowReader({
         k: deps.k,

@@ -3,6 +3,7 @@ import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import type { DeliveryResult } from '../../engine/escalation';
 import { protectionReason } from '../../engine/protection';
 import type { KillTarget } from '../../kill/target';
+import type { ExpectedIdentity } from '../types';
 import {
   PROCESS_QUERY_LIMITED_INFORMATION,
   PROCESS_TERMINATE,
@@ -46,7 +47,7 @@ function deniedMessage(pid: number, name: string | undefined, what: string): str
  */
 export function openWin32Target(
   pid: number,
-  expectedStartTime: number | undefined,
+  expected: ExpectedIdentity | undefined,
   deps: Win32TargetDeps,
 ): KillTarget {
   const { k } = deps;
@@ -75,12 +76,22 @@ export function openWin32Target(
     if (k.waitForSingleObject(h, 0) === WAIT_OBJECT_0) {
       throw new SafeKillError('not-found', `PID ${pid} has already exited`);
     }
+    // The handle pins the process: what is read from here on is the pinned one.
     const startTime = Number(times.creation);
-    if (expectedStartTime !== undefined && expectedStartTime !== startTime) {
+    if (expected?.startTime !== undefined && expected.startTime !== startTime) {
       throw new SafeKillError(
         'pid-reused',
         `PID ${pid} now belongs to another process: the one you chose has already exited`,
       );
+    }
+    if (expected?.ppid !== undefined) {
+      const entry = toolhelpProcesses(k).find((e) => e.pid === pid);
+      if (entry?.ppid !== expected.ppid) {
+        throw new SafeKillError(
+          'pid-reused',
+          `PID ${pid} is no longer the child of ${expected.ppid} that the tree was read with, so it was not touched`,
+        );
+      }
     }
     return new Win32Target(pid, startTime, h, times.creation, deps);
   } catch (e) {

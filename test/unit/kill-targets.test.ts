@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { KillEvent, KillResult } from '../../src-shared/kill';
+import { memoryClaims } from '../../src-main/kill/ending-claims';
+import { killTargets } from '../../src-main/kill/kill-targets';
+import { fakePlatform } from '../helpers/fake-platform';
+
+const overrides = { strategy: 'auto' as const, graceMs: 1000 };
+
+async function run(
+  platform: ReturnType<typeof fakePlatform>,
+  pids: number[],
+  opts: { tree?: boolean; forceProtected?: boolean } = {},
+) {
+  const events: KillEvent[] = [];
+  const results = await killTargets(
+    { pids, overrides, ...opts },
+    { platform, onEvent: (e) => events.push(e), tickMs: 0 },
+  );
+  return {
+    events,
+    results,
+    byPid: new Map(results.map((r) => [r.pid, r] as [number, KillResult])),
+  };
+}
+
+describe('killTargets with a tree', () => {
+  it('refuses a tree whose root is protected whole: nothing under it is opened or sent', async () => {
+    const p = fakePlatform([
+      { pid: 1, ppid: 0, startTime: 1, protectedReason: 'PID 1 is the init system' },
+      { pid: 10, ppid: 1, startTime: 5 },
+      { pid: 11, ppid: 10, startTime: 6 },
+    ]);
+    const { results } = await run(p, [1], { tree: true });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ pid: 1, outcome: 'refused', code: 'protected' });
+    expect(p.sent).toEqual([]);
+    expect(p.opened).toEqual([1]);
+  });
+
+  it('skips SafeKill and its ancestors inside a tree even when forced; ends the rest', async () => {
+    const p = fakePlatform(
+      [
+        { pid: 1, ppid: 0, startTime: 1, protectedReason: 'PID 1 is the init system' },
+        { pid: 20, ppid: 1, startTime: 5, protectedReason: "SafeKill's parent" },
+        { pid: 21, ppid: 20, startTime: 6, protectedReason: 'SafeKill itself' },
+        { pid: 30, ppid: 1, startTime: 7 },
+      ],
+      [21, 20, 1],
+    );
+    const { byPid } = await run(p, [1], { tree: true, forceProtected: true });
+    expect(byPid.get(20)).toMatchObject({ outcome: 'refused', code: 'protected' });
+    expect(byPid.get(21)?.reason).toContain('never ended with a tree');
+    expect(byPid.get(30)).toMatchObject({ outcome: 'terminated' });
+    expect(p.sent.map((s) => s.pid).sort()).toEqual([1, 30]);
+  });
+
+  it('never signals a descendant whose PID was reused between the snapshot and the pin', async () => {
+    const p = fakePlatform([
+      { pid: 100, ppid: 1, startTime: 50 },
+      { pid: 101, ppid: 100, startTime: 51 },
+      { pid: 102, ppid: 100, startTime: 52 },
+    ]);
+    p.afterSnapshot = () => {
+      // 101 exits and a stranger gets its PID (same parent PID by chance, a new start time);
+      // 102 exits and a stranger with another parent gets its PID and the same start tick.
+      p.procs.set(101, { pid: 101, ppid: 100, startTime: 99 });
+      p.procs.set(102, { pid: 102, ppid: 7, startTime: 52 });
+    };
+    const { byPid } = await run(p, [100], { tree: true });
+    expect(byPid.get(101)).toMatchObject({ outcome: 'not-found', code: 'pid-reused' });
+    expect(byPid.get(102)).toMatchObject({ outcome: 'not-found', code: 'pid-reused' });
+    expect(p.sent.map((s) => s.pid)).toEqual([100]);
+  });
+
+  it('answers already-ending for a process another run holds, and sends it nothing', async () => {
+    const p = fakePlatform([{ pid: 5, ppid: 1, startTime: 3, on: { 'signal:SIGTERM': 'ignore' } }]);
+    const claims = memoryClaims();
+    expect(claims.claim(5, 3, 'other-run')).toBeUndefined();
+    const events: KillEvent[] = [];
+    const [r] = await killTargets(
+      { pids: [5], overrides },
+      { platform: p, onEvent: (e) => events.push(e), claims, owner: 'mine', tickMs: 0 },
+    );
+    expect(r).toMatchObject({ outcome: 'refused', code: 'already-ending' });
+    expect(p.sent).toEqual([]);
+  });
+});

@@ -15,8 +15,8 @@ Commands:
   kill <pid>... [--strategy S] [--grace MS] [--tree] [--force-protected] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
-                  signal:SIGQUIT, x11-close, signal:SIGKILL (Linux); wm-close, ctrl-c,
-                  ctrl-break, terminate (Windows)
+                  signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
+                  wm-close, ctrl-c, ctrl-break, terminate (Windows)
       --tree      also end every descendant, each with its own outcome
       --json      one JSON event per line, ending with one "result" per target
   list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]

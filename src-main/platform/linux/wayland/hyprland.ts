@@ -30,12 +30,23 @@ export function hyprRequest(
       () => done(new CompositorError(`${socket} did not answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    sock.once('connect', () => sock.write(command));
+    let connected = false;
+    sock.once('connect', () => {
+      connected = true;
+      sock.write(command);
+    });
     sock.on('data', (d: Buffer) => chunks.push(d));
     sock.once('end', () => done(undefined, Buffer.concat(chunks).toString('utf8')));
-    sock.once('error', (e: NodeJS.ErrnoException) =>
-      done(new CompositorError(`cannot connect to ${socket}: ${e.code ?? e.message}`)),
-    );
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      const code = e.code ?? e.message;
+      done(
+        new CompositorError(
+          connected
+            ? `${socket} dropped the connection (${code})`
+            : `cannot connect to ${socket}: ${code}`,
+        ),
+      );
+    });
     sock.once('close', () => done(undefined, Buffer.concat(chunks).toString('utf8')));
   });
 }

@@ -58,7 +58,11 @@ export function i3Request(
       () => done(new CompositorError(`${socket} did not answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    sock.once('connect', () => sock.write(encodeMessage(type, payload)));
+    let connected = false;
+    sock.once('connect', () => {
+      connected = true;
+      sock.write(encodeMessage(type, payload));
+    });
     sock.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
       try {
@@ -72,9 +76,16 @@ export function i3Request(
         done(e instanceof CompositorError ? e : new CompositorError(`bad reply: ${String(e)}`));
       }
     });
-    sock.once('error', (e: NodeJS.ErrnoException) =>
-      done(new CompositorError(`cannot connect to ${socket}: ${e.code ?? e.message}`)),
-    );
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      const code = e.code ?? e.message;
+      done(
+        new CompositorError(
+          connected
+            ? `${socket} dropped the connection (${code})`
+            : `cannot connect to ${socket}: ${code}`,
+        ),
+      );
+    });
     sock.once('close', () => done(new CompositorError(`${socket} closed before it answered`)));
   });
 }

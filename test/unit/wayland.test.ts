@@ -27,7 +27,11 @@ import {
 import { kwinCompositor, runKWinScript } from '../../src-main/platform/linux/wayland/kwin';
 import { kwinScript } from '../../src-main/platform/linux/wayland/kwin-script';
 import { closeCommand, viewsInTree } from '../../src-main/platform/linux/wayland/sway';
-import { merge } from '../../src-main/platform/linux/wayland/wayland-support';
+import {
+  merge,
+  waylandCloseWindows,
+  waylandWindowFacts,
+} from '../../src-main/platform/linux/wayland/wayland-support';
 import { observe, startWatch } from '../../src-main/platform/linux/wayland/window-watch';
 import type { TargetFacts } from '../../src-shared/process';
 
@@ -456,6 +460,21 @@ describe('the plan on Wayland', () => {
       'm',
     );
     expect(p.steps.map((s) => s.strategy)).toEqual(['wayland-close', 'signal:SIGKILL']);
+  });
+});
+
+describe("SafeKill's own windows", () => {
+  it('are never asked to close, nor offered to the plan', async () => {
+    const env = { WAYLAND_DISPLAY: 'wayland-1', SWAYSOCK: '/nonexistent/sway.sock' };
+    let x11Asked = false;
+    const ctx = { alive: () => true, notify: () => {}, onClose: () => {} };
+    const r = await waylandCloseWindows(process.pid, ctx, env, async () => {
+      x11Asked = true;
+      return { kind: 'skipped', reason: 'no display' };
+    });
+    expect(r).toEqual({ kind: 'skipped', reason: "these are SafeKill's own windows" });
+    expect(x11Asked).toBe(false);
+    expect((await waylandWindowFacts(process.pid, env)).wayland?.windows).toEqual([]);
   });
 });
 

@@ -22,6 +22,8 @@ export interface Compositor {
   readonly detail: string;
   /** Its close also reaches XWayland windows (KWin): the X11 path then stays out of the way. */
   readonly closesXwayland?: boolean;
+  /** How often the window watch may ask for views (a KWin script per look is not free). */
+  readonly watchIntervalMs?: number;
   /** Every view the compositor shows (all processes). */
   views(): Promise<View[]>;
   /** Asks the compositor to close these native views of `pid` the way the close button does. */

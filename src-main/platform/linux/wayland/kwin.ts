@@ -133,6 +133,7 @@ export function kwinCompositor(connect: () => Promise<DBusLink>, timeoutMs?: num
     detail:
       'KWin on the session bus (a script loaded through org.kde.KWin /Scripting calls closeWindow())',
     closesXwayland: true,
+    watchIntervalMs: 1000,
     views: () => withLink(async (l) => (await runKWinScript(l, 0, [], timeoutMs)).map(toView)),
     close: (pid, views) =>
       withLink(async (l): Promise<CloseReply> => {

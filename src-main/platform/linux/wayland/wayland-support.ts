@@ -6,7 +6,7 @@ import type { Env } from './detect';
 import { reachCompositor } from './session';
 import { observe, startWatch } from './window-watch';
 
-/** How often the views are looked at after a close request. */
+/** How often the views are looked at after a close request (unless the compositor says). */
 export const WATCH_INTERVAL_MS = 250;
 
 const describe = (vs: View[]) =>
@@ -55,6 +55,7 @@ export async function waylandCloseWindows(
   env: Env = process.env,
   x11?: WindowCloser,
 ): Promise<DeliveryResult> {
+  if (isOwn(pid)) return { kind: 'skipped', reason: "these are SafeKill's own windows" };
   const own = await compositorClose(pid, ctx, env);
   if (own.kind === 'gone' || !x11 || own.closesXwayland) return own.result;
   return merge(own.result, await x11(pid, ctx));
@@ -70,7 +71,6 @@ async function compositorClose(
     result,
     closesXwayland,
   });
-  if (isOwn(pid)) return done({ kind: 'skipped', reason: "these are SafeKill's own windows" });
   const r = await reachCompositor(env);
   if (!r.ok) return done({ kind: 'skipped', reason: r.detail });
   const c = r.compositor;
@@ -137,7 +137,7 @@ function watchViews(c: Compositor, pid: number, initial: View[], ctx: CloseConte
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => void tick(), WATCH_INTERVAL_MS);
+    timer = setTimeout(() => void tick(), c.watchIntervalMs ?? WATCH_INTERVAL_MS);
     timer.unref();
   };
   ctx.onClose(() => {

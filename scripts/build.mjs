@@ -9,7 +9,9 @@ const common = {
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
-  external: ['koffi', 'electron'],
+  // x11: dbus-next's optional lookup of a bus address through an X display; SafeKill always
+  // passes DBUS_SESSION_BUS_ADDRESS, so it is never required.
+  external: ['koffi', 'electron', 'x11'],
   logLevel: 'warning',
   // import.meta.url only serves ES module runs (see src-main/platform/koffi.ts).
   logOverride: { 'empty-import-meta': 'silent' },

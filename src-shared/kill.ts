@@ -4,11 +4,12 @@ export type Platform = 'linux' | 'win32';
 
 /**
  * One way of asking (or forcing) a process to end. Strings so they read well in JSON and on the
- * command line: `signal:SIGTERM`, `x11-close`, `wm-close`, `ctrl-c`, `ctrl-break`, and the two
- * forced ends `signal:SIGKILL` (Linux) and `terminate` (Windows TerminateProcess).
+ * command line: `signal:SIGTERM`, `x11-close`, `wayland-close` (through the Wayland compositor),
+ * `wm-close`, `ctrl-c`, `ctrl-break`, and the two forced ends `signal:SIGKILL` (Linux) and
+ * `terminate` (Windows TerminateProcess).
  */
 export type PoliteStrategy =
-  `signal:${PoliteSignal}` | 'x11-close' | 'wm-close' | 'ctrl-c' | 'ctrl-break';
+  `signal:${PoliteSignal}` | 'x11-close' | 'wayland-close' | 'wm-close' | 'ctrl-c' | 'ctrl-break';
 export type ForceStrategy = 'signal:SIGKILL' | 'terminate';
 export type Strategy = PoliteStrategy | ForceStrategy;
 
@@ -18,6 +19,7 @@ export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
   'signal:SIGHUP',
   'signal:SIGQUIT',
   'x11-close',
+  'wayland-close',
   'wm-close',
   'ctrl-c',
   'ctrl-break',
@@ -36,6 +38,7 @@ export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
     'signal:SIGHUP',
     'signal:SIGQUIT',
     'x11-close',
+    'wayland-close',
     'signal:SIGKILL',
   ],
   win32: ['wm-close', 'ctrl-c', 'ctrl-break', 'terminate'],

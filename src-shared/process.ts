@@ -9,6 +9,12 @@ export interface TargetFacts {
   protectedReason?: string;
   /** Linux: how windows could be found ("x11" when a display answered). */
   display?: { kind: 'x11' | 'wayland-only' | 'none'; detail: string };
+  /**
+   * Linux, when WAYLAND_DISPLAY is set: the compositor that can ask windows to close ("sway",
+   * "Hyprland", "KWin"; absent when none can, e.g. GNOME Shell), in words, and the windows of
+   * the process it would ask (native Wayland ones; XWayland ones are in closableWindows).
+   */
+  wayland?: { compositor?: string; detail: string; windows: { id: string; title: string }[] };
   /** Top-level windows that accept a polite close (X11 WM_DELETE_WINDOW, Win32 visible unowned). */
   closableWindows?: { id: string; title: string }[];
   /** Windows: the target is a console program. */

@@ -17,8 +17,8 @@ Commands:
        [--expect-start-time T] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
-                  signal:SIGQUIT, x11-close, signal:SIGKILL (Linux); wm-close, ctrl-c,
-                  ctrl-break, terminate (Windows)
+                  signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
+                  wm-close, ctrl-c, ctrl-break, terminate (Windows)
       --tree      also end every descendant, each with its own outcome; a tree whose root is
                   protected is refused whole, and SafeKill and its ancestors are never part of one
       PID@START   refuse (pid-reused) when the PID now names a process with another start time

@@ -22,6 +22,8 @@ const REASONS: Record<Strategy, string> = {
   'signal:SIGQUIT': 'SIGQUIT asks the program to quit, and by default leaves a core dump',
   'x11-close':
     'a WM_DELETE_WINDOW request is what the window close button sends: the program can ask to save',
+  'wayland-close':
+    'the compositor asks the window to close the way its close button does: the program can ask to save',
   'wm-close':
     'WM_CLOSE is what the window close button sends: the program can ask to save, then exit',
   'ctrl-c': 'Ctrl+C through its console: console programs treat it as "stop now, tidily"',
@@ -91,6 +93,13 @@ export function choosePlan(
         `${s} needs a window, and PID ${facts.pid} has none that accepts a close request`,
       );
     }
+    if (s === 'wayland-close' && (facts.wayland?.windows.length ?? 0) === 0) {
+      const why = facts.wayland ? ` (${facts.wayland.detail})` : ' (not a Wayland session)';
+      throw new SafeKillError(
+        'unsupported',
+        `${s} needs a window on a Wayland compositor SafeKill can ask, and PID ${facts.pid} has none${why}`,
+      );
+    }
     if ((s === 'ctrl-c' || s === 'ctrl-break') && !facts.isConsole) {
       throw new SafeKillError(
         'unsupported',
@@ -106,6 +115,31 @@ export function choosePlan(
   }
 
   if (facts.platform === 'linux') {
+    const wl = facts.wayland;
+    if (wl?.compositor && wl.windows.length > 0) {
+      const titles = wl.windows.map((w) => JSON.stringify(w.title)).join(', ');
+      const x11 =
+        windows.length > 0
+          ? `; its ${plural(windows.length, 'XWayland window')} (${windows.map((w) => JSON.stringify(w.title)).join(', ')}) get WM_DELETE_WINDOW at the same time`
+          : '';
+      return {
+        ...base,
+        steps: [
+          step(
+            'wayland-close',
+            grace,
+            `${plural(wl.windows.length, 'window')} on ${wl.compositor} (${titles})${x11}: ${wl.compositor} asks ${wl.windows.length === 1 ? 'it' : 'each'} to close the way its close button does, so the program can ask to save`,
+          ),
+          step(
+            'signal:SIGTERM',
+            grace,
+            `if it is still running (windows closed but process stayed, or the request was ignored): ${REASONS['signal:SIGTERM']}`,
+          ),
+          step(force, FORCE_WAIT_MS),
+        ],
+        summary: `close its windows through ${wl.compositor}, then SIGTERM, then SIGKILL`,
+      };
+    }
     if (windows.length > 0) {
       const titles = windows.map((w) => JSON.stringify(w.title)).join(', ');
       return {
@@ -126,11 +160,15 @@ export function choosePlan(
         summary: `close its windows, then SIGTERM, then SIGKILL`,
       };
     }
-    const noWindows = facts.display
-      ? facts.display.kind === 'x11'
-        ? 'no window of it accepts a close request, so a signal is the polite way'
-        : `${facts.display.detail}; signals are the polite way`
-      : 'a signal is the polite way';
+    const noWindows = wl
+      ? wl.compositor
+        ? `no window of it on ${wl.compositor}${facts.display?.kind === 'x11' ? ' or X11' : ''} accepts a close request, so a signal is the polite way`
+        : `${wl.detail}; signals are the polite way`
+      : facts.display
+        ? facts.display.kind === 'x11'
+          ? 'no window of it accepts a close request, so a signal is the polite way'
+          : `${facts.display.detail}; signals are the polite way`
+        : 'a signal is the polite way';
     return {
       ...base,
       steps: [step('signal:SIGTERM', grace), step(force, FORCE_WAIT_MS)],

@@ -2,17 +2,26 @@ import { SafeKillError } from '../../src-shared/errors';
 import { linuxPlatform } from './linux/linux-platform';
 import { win32Platform } from './win32/win32-platform';
 import { x11CloseWindows, x11WindowFacts } from './linux/x11/x11-support';
+import { waylandCloseWindows, waylandWindowFacts } from './linux/wayland/wayland-support';
+import type { CloseContext } from './linux/linux-target';
 import type { KillPlatform } from './types';
 
 /** The platform implementation for the OS SafeKill runs on. */
 export function currentPlatform(): KillPlatform {
   if (process.platform === 'linux') {
     // SAFEKILL_NO_PIDFD=1 forces the kill()+start-time fallback (for tests and comparisons).
-    // X11 support reads DISPLAY at each use; without one, plans say so and use signals.
+    // X11 and Wayland support read DISPLAY, WAYLAND_DISPLAY (and the compositor's variables) at
+    // each use; without either, plans say so and use signals.
+    const x11Close = (pid: number, ctx: CloseContext) => x11CloseWindows(pid, ctx);
     return linuxPlatform({
       noPidfd: process.env.SAFEKILL_NO_PIDFD === '1',
-      closeWindows: (pid, ctx) => x11CloseWindows(pid, ctx),
-      windowFacts: (pid) => x11WindowFacts(pid),
+      closeWindows: x11Close,
+      // The same step also sends WM_DELETE_WINDOW to the process's XWayland windows.
+      closeWaylandWindows: (pid, ctx) => waylandCloseWindows(pid, ctx, process.env, x11Close),
+      windowFacts: async (pid) => {
+        const [x, w] = await Promise.all([x11WindowFacts(pid), waylandWindowFacts(pid)]);
+        return { ...x, ...w };
+      },
     });
   }
   if (process.platform === 'win32') return win32Platform();

@@ -1,4 +1,5 @@
 import { x11WindowPids } from '../platform/linux/x11/x11-support';
+import { waylandWindowPids } from '../platform/linux/wayland/wayland-support';
 import { SafeKillError } from '../../src-shared/errors';
 import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { applyDiff, diffRows, type RowChanges } from './diff';
@@ -65,6 +66,11 @@ function pickTable(opts: ProcessSourceOptions): ProcessTable {
   return workerTable(workerPath);
 }
 
+async function linuxWindowPids(): Promise<Set<number>> {
+  const [x, w] = await Promise.all([x11WindowPids(), waylandWindowPids()]);
+  return new Set([...x, ...w]);
+}
+
 export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSourceHandle {
   const table = pickTable(opts);
   const rows = new Map<string, ProcessRow>();
@@ -78,10 +84,11 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   let lastDue: number | undefined;
   let closed = false;
 
-  // On Linux, "has a window" means an X11 client window on $DISPLAY (none without a display).
+  // On Linux, "has a window" means an X11 client window on $DISPLAY or a view on the Wayland
+  // compositor (none without either).
   const windowPidsOf =
     opts.windowPids ??
-    (process.platform === 'linux' && table.kind !== 'ps-list' ? () => x11WindowPids() : undefined);
+    (process.platform === 'linux' && table.kind !== 'ps-list' ? linuxWindowPids : undefined);
   const windowPids = async (): Promise<number[] | undefined> => {
     if (!windowPidsOf) return undefined;
     try {

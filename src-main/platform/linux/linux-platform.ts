@@ -11,8 +11,12 @@ import { descendantsOfPid, lineageOf } from './proc-tree';
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
   closeWindows?: WindowCloser;
-  /** Adds window facts (X11) to a description; absent where no display support is built in. */
-  windowFacts?: (pid: number) => Promise<Pick<TargetFacts, 'display' | 'closableWindows'>>;
+  /** Closes windows through the Wayland compositor (wayland-close). */
+  closeWaylandWindows?: WindowCloser;
+  /** Adds window facts (X11, Wayland) to a description; absent where no display support is built in. */
+  windowFacts?: (
+    pid: number,
+  ) => Promise<Pick<TargetFacts, 'display' | 'closableWindows' | 'wayland'>>;
 }
 
 function commandName(pid: number, comm: string): string {
@@ -35,6 +39,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         expected,
         noPidfd: opts.noPidfd,
         closeWindows: opts.closeWindows,
+        closeWaylandWindows: opts.closeWaylandWindows,
       }),
     async describe(target: KillTarget): Promise<TargetFacts> {
       const st = readStat(target.pid);

@@ -25,8 +25,19 @@ export interface CloseContext {
   onClose(stop: () => void): void;
 }
 
-/** Closes a window politely (X11); provided by the X11 module when a display is reachable. */
+/** Closes a window politely (X11, or through the Wayland compositor). */
 export type WindowCloser = (pid: number, ctx: CloseContext) => Promise<DeliveryResult>;
+
+/** The window closers, by the strategy each delivers. */
+export interface Closers {
+  'x11-close'?: WindowCloser;
+  'wayland-close'?: WindowCloser;
+}
+
+const NO_CLOSER: Record<keyof Closers, string> = {
+  'x11-close': 'no X11 display is reachable',
+  'wayland-close': 'no Wayland compositor is reachable',
+};
 
 export interface OpenOptions {
   /** The listed row's start time (and, in a tree, parent): a different one is another process. */
@@ -34,6 +45,7 @@ export interface OpenOptions {
   /** Force the kill()+start-time fallback (tests, or kernels without pidfd). */
   noPidfd?: boolean;
   closeWindows?: WindowCloser;
+  closeWaylandWindows?: WindowCloser;
 }
 
 let pidfdMissing = false;
@@ -46,7 +58,7 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     if (fd >= 0) {
       try {
         const startTime = checkedStartTime(pid, opts.expected);
-        return new PidfdTarget(pid, fd, startTime, opts.closeWindows);
+        return new PidfdTarget(pid, fd, startTime, closersOf(opts));
       } catch (e) {
         sharedPidfdWatcher().release(fd);
         throw e;
@@ -66,7 +78,11 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     }
     pidfdMissing = true;
   }
-  return new FallbackTarget(pid, checkedStartTime(pid, opts.expected), opts.closeWindows);
+  return new FallbackTarget(pid, checkedStartTime(pid, opts.expected), closersOf(opts));
+}
+
+function closersOf(opts: OpenOptions): Closers {
+  return { 'x11-close': opts.closeWindows, 'wayland-close': opts.closeWaylandWindows };
 }
 
 function notFound(pid: number): SafeKillError {
@@ -120,14 +136,15 @@ abstract class LinuxTarget implements KillTarget {
   constructor(
     readonly pid: number,
     readonly startTime: number,
-    private readonly closeWindows: WindowCloser | undefined,
+    private readonly closers: Closers,
   ) {}
 
   async deliver(strategy: Strategy): Promise<DeliveryResult> {
-    if (strategy === 'x11-close') {
-      if (!this.closeWindows) return { kind: 'skipped', reason: 'no X11 display is reachable' };
+    if (strategy === 'x11-close' || strategy === 'wayland-close') {
+      const close = this.closers[strategy];
+      if (!close) return { kind: 'skipped', reason: NO_CLOSER[strategy] };
       if (!this.stillRunning()) return { kind: 'gone' };
-      return this.closeWindows(this.pid, {
+      return close(this.pid, {
         alive: () => this.stillRunning(),
         notify: (m) => this.noticeListeners.forEach((cb) => cb(m)),
         onClose: (stop) => this.onCloseWork.push(stop),
@@ -175,9 +192,9 @@ class PidfdTarget extends LinuxTarget {
     pid: number,
     private readonly fd: number,
     startTime: number,
-    closeWindows: WindowCloser | undefined,
+    closers: Closers,
   ) {
-    super(pid, startTime, closeWindows);
+    super(pid, startTime, closers);
   }
 
   protected signal(sig: number) {

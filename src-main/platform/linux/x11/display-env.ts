@@ -10,7 +10,7 @@ export function chooseDisplay(env: Record<string, string | undefined>): DisplayC
   const name = env.DISPLAY?.trim();
   if (name) return { kind: 'connect', name };
   if (env.WAYLAND_DISPLAY?.trim()) {
-    const detail = `a Wayland session without X11 (WAYLAND_DISPLAY=${env.WAYLAND_DISPLAY.trim()}, DISPLAY is not set): Wayland lets no program close another's windows`;
+    const detail = `a Wayland session without X11 (WAYLAND_DISPLAY=${env.WAYLAND_DISPLAY.trim()}, DISPLAY is not set), so no X11 window can be asked to close`;
     return { kind: 'unavailable', display: { kind: 'wayland-only', detail } };
   }
   const detail = 'no display (DISPLAY is not set), so no window can be asked to close';

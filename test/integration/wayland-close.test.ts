@@ -62,7 +62,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     expect(of(run, 'notice')[0]!.message).toBe('asked sway to close 1 window ("foot-under-test")');
     expect(resultOf(run)).toMatchObject({
       pid,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'wayland-close',
     });
     await waitFor('foot to be gone', () => (isRunning(pid) ? undefined : true));
@@ -114,7 +114,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     expect(stepsOf(run)).toEqual(['wayland-close']);
     expect(resultOf(run)).toMatchObject({
       pid,
-      outcome: 'exited-gracefully',
+      outcome: 'exited',
       strategy: 'wayland-close',
       exitCode: 0,
     });
@@ -134,7 +134,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     });
     expect(resultOf(run)).toMatchObject({
       pid,
-      outcome: 'exited-gracefully',
+      outcome: 'terminated',
       strategy: 'signal:SIGTERM',
       signal: 'SIGTERM',
     });
@@ -147,7 +147,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     const run = await kill(pid, '--grace', '5000');
     expect(planOf(run).summary).toMatch(/^no window of it on sway accepts a close request/);
     expect(stepsOf(run)).toEqual(['signal:SIGTERM']);
-    expect(resultOf(run)).toMatchObject({ pid, outcome: 'exited-gracefully', signal: 'SIGTERM' });
+    expect(resultOf(run)).toMatchObject({ pid, outcome: 'terminated', signal: 'SIGTERM' });
     expect(isRunning(bystander)).toBe(true);
     await kill(bystander, '--grace', '15000');
   });

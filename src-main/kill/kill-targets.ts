@@ -2,10 +2,9 @@ import { isSafeKillError } from '../../src-shared/errors';
 import type { KillEvent, KillPlan, KillResult, PlanOverrides } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
-import type { KillPlatform } from '../platform/types';
+import type { KillPlatform, KillTarget } from '../platform/types';
 import { realClock, type Clock } from './clock';
 import { runLadder } from './run-ladder';
-import type { KillTarget } from './target';
 
 export interface KillRequest {
   pids: number[];

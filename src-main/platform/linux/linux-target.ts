@@ -2,7 +2,7 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared/signals';
 import type { DeliveryResult } from '../../engine/escalation';
-import type { KillTarget } from '../../kill/target';
+import type { KillTarget } from '../types';
 import { ERRNO, libc } from './libc';
 import { decodeWaitStatus, readStat } from './proc-stat';
 import { processUid, userName } from './users';

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -78,5 +81,45 @@ describe('the layer rules', () => {
       const [result] = await eslint.lintText(code!, { filePath: path.join(ROOT, file!) });
       expect(result!.messages.map((m) => m.message)).toEqual([]);
     }
+  });
+});
+
+/** Type errors of `code` checked alone under one runtime's tsconfig (written to a temp dir). */
+function typeErrors(tsconfig: string, code: string): string[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'safekill-layer-probe-'));
+  try {
+    const file = path.join(dir, 'probe.ts');
+    writeFileSync(file, code);
+    const { config } = ts.readConfigFile(path.join(ROOT, tsconfig), (f) => ts.sys.readFile(f));
+    const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+    const program = ts.createProgram([file], options);
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('one tsconfig per runtime', () => {
+  it.each([
+    ['tsconfig.renderer.json', 'process.env.HOME', /Cannot find name 'process'/],
+    ['tsconfig.shared.json', 'process.pid', /Cannot find name 'process'/],
+    ['tsconfig.shared.json', 'document.title', /Cannot find name 'document'/],
+    ['tsconfig.main.json', 'document.title', /Cannot find name 'document'/],
+  ])('%s refuses %s', (tsconfig, expr, error) => {
+    const errors = typeErrors(tsconfig, `export const probe = ${expr};\n`);
+    expect(
+      errors.some((e) => error.test(e)),
+      errors.join('\n'),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['tsconfig.renderer.json', 'document.title'],
+    ['tsconfig.main.json', 'process.pid'],
+    ['tsconfig.shared.json', '[1, 2].at(-1)'],
+  ])('%s accepts %s', (tsconfig, expr) => {
+    expect(typeErrors(tsconfig, `export const probe = ${expr};\n`)).toEqual([]);
   });
 });

@@ -8,7 +8,6 @@ import { win32Table } from './win32-table';
 import type { ProcessTable } from './table';
 import { defaultWorkerPath, workerTable } from './worker-table';
 
-export { buildTree, walkTree, type TreeNode } from './tree';
 export { diffSnapshots } from './diff';
 
 export interface ProcessSource {

@@ -8,8 +8,6 @@ import { win32Table } from './win32-table';
 import type { ProcessTable } from './table';
 import { defaultWorkerPath, workerTable } from './worker-table';
 
-export { diffSnapshots } from './diff';
-
 export interface ProcessSource {
   /** Latest snapshot (takes one if none was taken yet). */
   snapshot(): Promise<ProcessSnapshot>;

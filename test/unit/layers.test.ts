@@ -58,6 +58,18 @@ const PROBES: { rule: string; file: string; code: string; error: RegExp }[] = [
     code: "import type { Service } from '../service/service';\nexport type Probe = Service;\n",
     error: /type "service" are not allowed in elements of type "platform"/,
   },
+  {
+    rule: 'only the Electron face imports electron',
+    file: 'src-main/service/probe.ts',
+    code: "import { app } from 'electron';\nexport const probe = app;\n",
+    error: /module source "electron"/,
+  },
+  {
+    rule: 'nothing in src-main imports the renderer',
+    file: 'src-main/bridge/probe.ts',
+    code: "import { viewRows } from '../../src-renderer/state/table-model';\nexport const probe = viewRows;\n",
+    error: /type "renderer" are not allowed in elements of type "bridge"/,
+  },
 ];
 
 describe('the layer rules', () => {

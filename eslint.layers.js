@@ -6,7 +6,7 @@ const element = (type) => ({ element: { type } });
 const file = (category) => ({ file: { categories: category } });
 const anyOf = (types) => ({ element: { types: { anyOf: types } } });
 const core = { module: { origin: 'core' } };
-const external = (source) => ({ module: { origin: 'external', source } });
+const external = (source) => ({ module: { origin: 'external', ...(source && { source }) } });
 const ours = { module: { origin: 'local' } };
 
 /** The faces: each translates between its users and the service, and nothing else. */
@@ -33,7 +33,7 @@ export const layers = [
     plugins: { boundaries },
     settings: {
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.json'] } },
-      // First match wins; every file under the three source roots belongs to one element.
+      // Each folder is one element (first match wins).
       'boundaries/elements': [
         { type: 'shared', pattern: 'src-shared', partialMatch: false },
         { type: 'engine', pattern: 'src-main/engine', partialMatch: false },
@@ -61,12 +61,13 @@ export const layers = [
           checkAllOrigins: true, // Node built-ins and packages too, not only our files.
           checkUnknownLocals: true, // The loose files in src-main have no element, only a category.
           policies: [
-            // The contract: data and types only; nothing else of ours, no Node.
+            // The contract: data and types only; nothing else of ours, no Node, no package but zod.
             ...onlyShared('shared'),
-            never(element('shared'), core),
-            // The engine is pure: the contract and itself, no Node built-ins.
+            never(element('shared'), [core, external()]),
+            { from: element('shared'), allow: { to: external('zod') } },
+            // The engine is pure: the contract and itself, no Node built-ins, no native code.
             ...onlyShared('engine'),
-            never(element('engine'), core),
+            never(element('engine'), [core, external('koffi')]),
             // A platform never reaches up to the service or a face.
             never(element('platform'), [element('service'), ...allFaces]),
             // Each face is thin and talks to the service, never to another face.
@@ -76,7 +77,7 @@ export const layers = [
             never(element('renderer'), core),
             // Nothing in src-main imports the renderer; only the Electron face imports Electron.
             never(element('!renderer'), element('renderer')),
-            never(element('!ipc'), external('electron')),
+            never([element('!ipc'), file('paths')], external('electron')),
           ],
         },
       ],

@@ -53,6 +53,12 @@ const PROBES: { rule: string; file: string; code: string; error: RegExp }[] = [
     error: /not allowed in elements of type "shared"/,
   },
   {
+    rule: 'src-shared imports no package but zod',
+    file: 'src-shared/probe.ts',
+    code: "import { useState } from 'react';\nexport const probe = useState;\n",
+    error: /origin "external" are not allowed in elements of type "shared"/,
+  },
+  {
     rule: 'a platform imports no service',
     file: 'src-main/platform/probe.ts',
     code: "import type { Service } from '../service/service';\nexport type Probe = Service;\n",
@@ -88,6 +94,7 @@ describe('the layer rules', () => {
     const ok = [
       ['src-main/engine/probe.ts', "export type { Strategy } from '../../src-shared/kill';\n"],
       ['src-main/cli/probe.ts', "export type { Service } from '../service/service';\n"],
+      ['src-shared/probe.ts', "export { z } from 'zod';\n"],
     ];
     for (const [file, code] of ok) {
       const [result] = await eslint.lintText(code!, { filePath: path.join(ROOT, file!) });

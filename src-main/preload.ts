@@ -5,7 +5,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_PREFIX, IPC_PUSH, type Envelope, type PushMessage } from '../src-shared/api';
 
 const api = {
-  invoke(channel: string, payload: unknown): Promise<Envelope<unknown>> {
+  invoke(channel: unknown, payload: unknown): Promise<Envelope<unknown>> {
     return ipcRenderer.invoke(IPC_PREFIX + String(channel), payload) as Promise<Envelope<unknown>>;
   },
   onPush(cb: (m: PushMessage) => void): () => void {

@@ -97,12 +97,12 @@ export function filterRows(
   text: string,
   withAncestors: boolean,
 ): ProcessRow[] {
-  const keep = new Set(rows.filter((r) => rowMatches(r, text)));
-  if (withAncestors) {
-    const byPid = new Map(rows.map((r) => [r.pid, r]));
-    for (const r of [...keep]) {
-      for (let p = parentOf(r, byPid); p && !keep.has(p); p = parentOf(p, byPid)) keep.add(p);
-    }
+  const matching = rows.filter((r) => rowMatches(r, text));
+  if (!withAncestors) return matching;
+  const keep = new Set(matching);
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  for (const r of matching) {
+    for (let p = parentOf(r, byPid); p && !keep.has(p); p = parentOf(p, byPid)) keep.add(p);
   }
   return rows.filter((r) => keep.has(r));
 }

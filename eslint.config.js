@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { layers } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'test-results/'] },
@@ -23,52 +24,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // src-shared is the contract: it must stay free of Node, DOM and Electron.
-    files: ['src-shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            'node:*',
-            'electron',
-            'fs',
-            'path',
-            'child_process',
-            'react',
-            '../src-main/*',
-            '../src-renderer/*',
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/main.ts', 'src-main/preload.ts', 'src-main/ipc/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['electron'] }],
-    },
-  },
-  {
-    // The engine is pure: no platform, no Node, no Electron.
-    files: ['src-main/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['node:*', 'electron', 'koffi', '../platform/*', '../platform/**'] },
-      ],
-    },
-  },
-  {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      // The renderer reaches the service only through its client, never src-main.
-      'no-restricted-imports': ['error', { patterns: ['**/src-main/**', 'electron', 'node:*'] }],
     },
   },
+  ...layers,
 );

@@ -11,7 +11,8 @@ import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
 import { applyKillEvent, cardId, describeResult, type Runs } from './state/kills';
 import { RowStore } from './state/row-store';
-import { filterSorted, sortRows, viewRows, type SortKey, type SortSpec } from './state/table-model';
+import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
+import { filterSorted, viewRows } from './state/table-model';
 import { usePaintTimer } from './state/perf';
 
 interface PendingConfirm {

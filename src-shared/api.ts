@@ -5,7 +5,7 @@
  * types from here, so nobody restates them.
  */
 import { z } from 'zod';
-import { ERROR_CODES, type SafeKillErrorInfo } from './errors';
+import type { SafeKillErrorInfo } from './errors';
 import {
   DEFAULT_GRACE_MS,
   FORCE_STRATEGIES,
@@ -71,7 +71,8 @@ export const killRequestSchema = z.strictObject({
 
 export const cancelRequestSchema = z.strictObject({ killId: z.string().min(1).max(100) });
 
-const noPayload = z.union([z.undefined(), z.null(), z.strictObject({})]);
+// A request without a payload accepts nothing, `null` or `{}`, and hands the service nothing.
+const noPayload = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
 
 export type PlanRequest = z.infer<typeof planRequestSchema>;
 export type KillRequestPayload = z.infer<typeof killRequestSchema>;
@@ -122,8 +123,8 @@ export type Channel = keyof Channels;
 export type RequestOf<C extends Channel> = Channels[C]['request'];
 export type ReplyOf<C extends Channel> = Channels[C]['reply'];
 
-/** The validator for each channel's payload (a void request accepts nothing, `null` or `{}`). */
-export const requestSchemas: Record<Channel, z.ZodType> = {
+/** The validator for each channel's payload; each yields exactly that channel's request type. */
+export const requestSchemas: { [C in Channel]: z.ZodType<RequestOf<C>> } = {
   'app:info': noPayload,
   'processes:snapshot': noPayload,
   'kill:plan': planRequestSchema,
@@ -133,6 +134,7 @@ export const requestSchemas: Record<Channel, z.ZodType> = {
 };
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];
 
+/** The one channel check, made where a request arrives (service/dispatch.ts). */
 export function isChannel(x: unknown): x is Channel {
   return typeof x === 'string' && Object.hasOwn(requestSchemas, x);
 }
@@ -154,8 +156,6 @@ export type PushMessage = {
 /** Every reply travels in this envelope; an error is rebuilt as a SafeKillError on the other side. */
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: SafeKillErrorInfo };
 
-export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
-
 /** Turns a zod failure into one plain sentence naming the offending field. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -174,7 +174,6 @@ export const bridgeRequestSchema = z.strictObject({
   channel: z.string().max(100),
   payload: z.unknown().optional(),
 });
-export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 export type BridgeMessage =
   { kind: 'reply'; id: number; reply: Envelope<unknown> } | ({ kind: 'push' } & PushMessage);
 

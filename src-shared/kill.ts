@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors';
 import type { PoliteSignal } from './signals';
 
 export type Platform = 'linux' | 'win32';
@@ -130,7 +131,7 @@ export interface KillResult extends ExitInfo {
   /** The step in effect when the process ended, if any. */
   strategy?: Strategy;
   /** A typed code when the outcome is refused, failed or not-found. */
-  code?: string;
+  code?: ErrorCode;
 }
 
 /** What SafeKill reports while ending a process; the CLI's `--json` prints one per line. */

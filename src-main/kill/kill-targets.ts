@@ -8,11 +8,10 @@ import type {
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
-import type { ExpectedIdentity, KillPlatform } from '../platform/types';
+import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
 import { runLadder } from './run-ladder';
-import type { KillTarget } from './target';
 
 export interface KillRequest {
   pids: number[];

@@ -7,7 +7,7 @@ import {
   type MachineState,
 } from '../engine/escalation';
 import type { Clock } from './clock';
-import type { KillTarget } from './target';
+import type { KillTarget } from '../platform/types';
 
 export interface RunLadderOptions {
   plan: KillPlan;

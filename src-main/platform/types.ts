@@ -1,6 +1,24 @@
-import type { Platform } from '../../src-shared/kill';
+import type { ExitInfo, Platform, Strategy } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
-import type { KillTarget } from '../kill/target';
+import type { DeliveryResult } from '../engine/escalation';
+
+/**
+ * One opened target: the PID is pinned (pidfd on Linux, a process handle on Windows) from the
+ * moment it is opened, so nothing sent through it can reach a recycled PID.
+ */
+export interface KillTarget {
+  readonly pid: number;
+  /** Platform start time, compared with the listed row to rule out PID reuse. */
+  readonly startTime: number;
+  /** How the PID is pinned and exit is noticed, in words (e.g. "pidfd"). */
+  readonly mechanism: string;
+  deliver(strategy: Strategy): Promise<DeliveryResult>;
+  /** Calls `cb` once, as soon as the process has exited. Returns an unsubscribe function. */
+  onExit(cb: (exit: ExitInfo) => void): () => void;
+  /** Optional: things worth telling the user while waiting (a "Save changes?" dialog). */
+  onNotice?(cb: (message: string) => void): () => void;
+  close(): void;
+}
 
 /** A process found under a tree's root, as the snapshot saw it: who it was and whose child. */
 export interface TreeMember {
@@ -30,3 +48,9 @@ export interface KillPlatform {
   /** SafeKill's own PID and every ancestor of it: never ended as part of a tree. */
   selfLineage(): ReadonlySet<number>;
 }
+
+/**
+ * Where process rows come from: /proc in a worker, /proc in this thread, Win32 (Toolhelp), or
+ * ps-list (the fallback elsewhere).
+ */
+export type RowBackend = 'worker' | 'inline' | 'ps-list' | 'win32';

@@ -1,16 +1,12 @@
-import { x11WindowPids } from '../platform/linux/x11/x11-support';
-import { waylandWindowPids } from '../platform/linux/wayland/wayland-support';
 import { SafeKillError } from '../../src-shared/errors';
 import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
+import { currentWindowPids, rowBackend } from '../platform/current';
 import { applyDiff, diffRows, type RowChanges } from './diff';
 import { inlineTable } from './linux-table';
 import { psListTable } from './ps-list-table';
-import { win32Table } from '../platform/win32/win32-table';
+import { win32Table } from './win32-table';
 import type { ProcessTable } from './table';
 import { defaultWorkerPath, workerTable } from './worker-table';
-
-export { buildTree, walkTree, type TreeNode } from './tree';
-export { diffSnapshots } from './diff';
 
 export interface ProcessSource {
   /** Latest snapshot (takes one if none was taken yet). */
@@ -47,28 +43,13 @@ const MIN_INTERVAL_MS = 100;
 
 function pickTable(opts: ProcessSourceOptions): ProcessTable {
   const workerPath = opts.workerPath ?? defaultWorkerPath();
-  const backend =
-    opts.backend ??
-    (process.platform === 'win32'
-      ? 'win32'
-      : process.platform !== 'linux'
-        ? 'ps-list'
-        : workerPath !== undefined
-          ? 'worker'
-          : 'inline');
+  const backend = rowBackend(opts.backend, workerPath !== undefined);
   if (backend === 'ps-list') return psListTable(opts.now);
   if (backend === 'win32') return win32Table(opts.now);
-  if (process.platform !== 'linux')
-    throw new SafeKillError('unsupported', `the /proc reader needs Linux, not ${process.platform}`);
   if (backend === 'inline') return inlineTable({ now: opts.now });
   if (!workerPath)
     throw new SafeKillError('internal', 'the /proc worker (proc-worker.cjs) was not built');
   return workerTable(workerPath);
-}
-
-async function linuxWindowPids(): Promise<Set<number>> {
-  const [x, w] = await Promise.all([x11WindowPids(), waylandWindowPids()]);
-  return new Set([...x, ...w]);
 }
 
 export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSourceHandle {
@@ -84,11 +65,7 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   let lastDue: number | undefined;
   let closed = false;
 
-  // On Linux, "has a window" means an X11 client window on $DISPLAY or a view on the Wayland
-  // compositor (none without either).
-  const windowPidsOf =
-    opts.windowPids ??
-    (process.platform === 'linux' && table.kind !== 'ps-list' ? linuxWindowPids : undefined);
+  const windowPidsOf = opts.windowPids ?? currentWindowPids(table.kind);
   const windowPids = async (): Promise<number[] | undefined> => {
     if (!windowPidsOf) return undefined;
     try {

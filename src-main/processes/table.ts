@@ -1,3 +1,4 @@
+import type { RowBackend } from '../platform/types';
 import type { RowChanges } from './diff';
 
 /** One read of the whole table, as changes against the previous read by the same table. */
@@ -9,7 +10,7 @@ export interface TableRead extends RowChanges {
 
 /** Where rows come from: /proc in a worker, /proc in this thread, Win32 (Toolhelp), or ps-list. */
 export interface ProcessTable {
-  readonly kind: 'worker' | 'inline' | 'ps-list' | 'win32';
+  readonly kind: RowBackend;
   /** `windowPids`: PIDs that own a visible top-level window, from the window module. */
   read(windowPids?: number[]): Promise<TableRead>;
   close(): Promise<void>;

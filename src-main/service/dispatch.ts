@@ -4,12 +4,16 @@ import {
   requestSchemas,
   type Channel,
   type Envelope,
+  type ReplyOf,
   type RequestOf,
 } from '../../src-shared/api';
 import { isSafeKillError } from '../../src-shared/errors';
 import type { Service } from './service';
 
-type Handlers = { [C in Channel]: (service: Service, payload: RequestOf<C>) => unknown };
+/** Each channel's handler answers that channel's reply type (tsc holds them to the contract). */
+export type Handlers = {
+  [C in Channel]: (service: Service, payload: RequestOf<C>) => ReplyOf<C> | Promise<ReplyOf<C>>;
+};
 
 const handlers: Handlers = {
   'app:info': (s) => s.info(),
@@ -36,6 +40,14 @@ export async function dispatch(
       error: { code: 'bad-input', message: `unknown channel ${JSON.stringify(channel)}` },
     };
   }
+  return answer(service, channel, payload);
+}
+
+async function answer<C extends Channel>(
+  service: Service,
+  channel: C,
+  payload: unknown,
+): Promise<Envelope<ReplyOf<C>>> {
   const parsed = requestSchemas[channel].safeParse(payload);
   if (!parsed.success) {
     return {
@@ -47,7 +59,7 @@ export async function dispatch(
     };
   }
   try {
-    const handler = handlers[channel] as (s: Service, p: unknown) => unknown;
+    const handler: Handlers[C] = handlers[channel];
     return { ok: true, result: await handler(service, parsed.data) };
   } catch (e) {
     if (isSafeKillError(e)) return { ok: false, error: e.toJSON() };

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
-import { formatBytes, type SortKey, type SortSpec, type ViewRow } from '../state/table-model';
+import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
+import { formatBytes } from '../state/table-model';
 
 const ROW_HEIGHT = 28;
 const COLUMNS: { key: SortKey; label: string }[] = [

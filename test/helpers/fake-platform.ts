@@ -6,7 +6,7 @@
 import { SafeKillError } from '../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../src-shared/kill';
 import type { DeliveryResult } from '../../src-main/engine/escalation';
-import type { KillTarget } from '../../src-main/kill/target';
+import type { KillTarget } from '../../src-main/platform/types';
 import type { ExpectedIdentity, KillPlatform, TreeMember } from '../../src-main/platform/types';
 
 export interface FakeProcess {

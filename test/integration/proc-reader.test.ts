@@ -11,7 +11,7 @@ import {
 } from '../../src-main/platform/linux/proc-reader';
 import { parseStat } from '../../src-main/platform/linux/proc-stat';
 import { createProcessSource } from '../../src-main/processes/process-source';
-import { buildTree } from '../../src-main/processes/tree';
+import { buildTree } from '../../src-shared/rows';
 import type { ProcessDiff, ProcessRow } from '../../src-shared/process';
 import {
   ROOT,

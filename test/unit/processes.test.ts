@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow } from '../../src-shared/process';
-import { flags, formatBytes, formatTable } from '../../src-main/cli/commands/list';
+import { SORT_KEYS, flags, formatBytes, formatTable } from '../../src-main/cli/commands/list';
 import {
   displayName,
   newStatFields,
@@ -11,8 +11,7 @@ import { PF_KTHREAD, parseStat } from '../../src-main/platform/linux/proc-stat';
 import { cpuPercent } from '../../src-main/processes/cpu';
 import { DiffTracker, applyDiff, diffRows, diffSnapshots } from '../../src-main/processes/diff';
 import { LinuxRowBuilder } from '../../src-main/processes/linux-rows';
-import { compareRows, filterRows, rowMatches } from '../../src-main/processes/query';
-import { buildTree, walkTree } from '../../src-main/processes/tree';
+import { buildTree, compareRows, filterRows, rowMatches, walkTree } from '../../src-shared/rows';
 
 function row(pid: number, over: Partial<ProcessRow> = {}): ProcessRow {
   const startTime = over.startTime ?? 1000 + pid;
@@ -282,7 +281,7 @@ describe('filter and sort', () => {
 
   it('sorts cpu and mem busiest first, name and pid ascending, ties by PID', () => {
     const by = (k: 'cpu' | 'mem' | 'pid' | 'name') =>
-      [...rows].sort(compareRows(k)).map((r) => r.pid);
+      [...rows].sort(compareRows(SORT_KEYS[k])).map((r) => r.pid);
     expect(by('cpu')).toEqual([11, 10, 12]);
     expect(by('mem')).toEqual([10, 11, 12]);
     expect(by('name')).toEqual([11, 10, 12]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryResult } from '../../src-main/engine/escalation';
 import { runLadder } from '../../src-main/kill/run-ladder';
-import type { KillTarget } from '../../src-main/kill/target';
+import type { KillTarget } from '../../src-main/platform/types';
 import type { ExitInfo, KillEvent, KillPlan, Strategy } from '../../src-shared/kill';
 import { FakeClock, flush } from '../helpers/fake-clock';
 

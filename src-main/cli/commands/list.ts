@@ -1,13 +1,41 @@
 import type { ProcessRow } from '../../../src-shared/process';
+import {
+  buildTree,
+  filterRows,
+  sortRows,
+  walkTree,
+  type SortSpec,
+  type TreeNode,
+} from '../../../src-shared/rows';
 import { createProcessSource } from '../../processes/process-source';
-import { SORT_KEYS, compareRows, filterRows, type SortKey } from '../../processes/query';
-import { buildTree, walkTree, type TreeNode } from '../../processes/tree';
 import { UsageError, parseOptions } from '../args';
 import { EXIT } from '../exit-status';
 import type { CliIo } from '../io';
 
 /** CPU % is use over an interval: a one-shot list waits this long between its two reads. */
 const CPU_SAMPLE_MS = 300;
+
+/** `--sort` keys: cpu and mem busiest first, pid and name ascending. */
+export const SORT_KEYS = {
+  cpu: { key: 'cpu', dir: 'desc' },
+  mem: { key: 'memory', dir: 'desc' },
+  pid: { key: 'pid', dir: 'asc' },
+  name: { key: 'name', dir: 'asc' },
+} as const satisfies Record<string, SortSpec>;
+export type SortKey = keyof typeof SORT_KEYS;
+
+/**
+ * What `list` shows, by the query the app's table uses too: the matching rows in order, and with
+ * `tree` the forest they form (for the indented table and the nested JSON). Pure, for tests.
+ */
+export function listView(
+  rows: readonly ProcessRow[],
+  opts: { filter?: string; sort: SortKey; tree: boolean },
+): { rows: ProcessRow[]; tree?: TreeNode[] } {
+  const sorted = sortRows(rows, SORT_KEYS[opts.sort]);
+  const shown = opts.filter !== undefined ? filterRows(sorted, opts.filter, opts.tree) : sorted;
+  return opts.tree ? { rows: shown, tree: buildTree(shown) } : { rows: shown };
+}
 
 export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
@@ -19,8 +47,10 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError(`list takes no PIDs (got "${positionals[0]}"); use --filter TEXT`);
   const sort = values.sort ?? 'pid';
-  if (!(SORT_KEYS as readonly string[]).includes(sort))
-    throw new UsageError(`unknown sort "${sort}"; choose one of: ${SORT_KEYS.join(', ')}`);
+  if (!Object.hasOwn(SORT_KEYS, sort))
+    throw new UsageError(
+      `unknown sort "${sort}"; choose one of: ${Object.keys(SORT_KEYS).join(', ')}`,
+    );
   if (values.filter !== undefined && values.filter.trim() === '')
     throw new UsageError('--filter needs some text, e.g. --filter firefox');
 
@@ -28,22 +58,24 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   const source = createProcessSource({
     backend: process.platform === 'linux' ? 'inline' : undefined,
   });
-  let rows: ProcessRow[];
+  let all: ProcessRow[];
   try {
     await source.snapshot();
     if (source.backend !== 'ps-list') {
       await new Promise((r) => setTimeout(r, CPU_SAMPLE_MS));
       await source.refresh();
     }
-    rows = [...(await source.snapshot()).rows];
+    all = (await source.snapshot()).rows;
   } finally {
     await source.close();
   }
 
   const filter = values.filter?.trim();
-  if (filter !== undefined) rows = filterRows(rows, filter, values.tree === true);
-  rows.sort(compareRows(sort as SortKey));
-  const tree = values.tree ? buildTree(rows) : undefined;
+  const { rows, tree } = listView(all, {
+    filter,
+    sort: sort as SortKey,
+    tree: values.tree === true,
+  });
 
   if (values.json) {
     io.stdout.write(JSON.stringify(tree ? tree.map(nested) : rows) + '\n');

@@ -1,5 +1,5 @@
 import { SafeKillError } from '../../../src-shared/errors';
-import type { ProcessRow, TargetFacts } from '../../../src-shared/process';
+import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
 import type { KillPlatform } from '../types';
 import { advapi32 } from './advapi32';
@@ -139,9 +139,4 @@ export function win32Platform(): Win32Platform {
     consoleHelper: spawnConsoleHelper(),
   });
   return real;
-}
-
-/** The process table on Windows (one read; CPU % needs a reader kept across reads). */
-export function listWin32Rows(): ProcessRow[] {
-  return win32Platform().rowReader().read();
 }

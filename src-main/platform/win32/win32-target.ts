@@ -2,8 +2,7 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import type { DeliveryResult } from '../../engine/escalation';
 import { protectionReason } from '../../engine/protection';
-import type { KillTarget } from '../../kill/target';
-import type { ExpectedIdentity } from '../types';
+import type { ExpectedIdentity, KillTarget } from '../types';
 import {
   PROCESS_QUERY_LIMITED_INFORMATION,
   PROCESS_TERMINATE,

@@ -1,6 +1,6 @@
-import { DiffTracker } from '../../processes/diff';
-import type { ProcessTable } from '../../processes/table';
-import { win32Platform } from './win32-platform';
+import { win32Platform } from '../platform/win32/win32-platform';
+import { DiffTracker } from './diff';
+import type { ProcessTable } from './table';
 
 /**
  * The process source's table on Windows: Toolhelp plus one limited handle per process, read in

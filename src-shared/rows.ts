@@ -1,0 +1,156 @@
+import type { ProcessRow } from './process';
+
+/**
+ * The one row query (filter, sort, tree) behind `safekill list` and the app's table, so both show
+ * the same rows in the same order.
+ */
+
+export type SortKey = 'name' | 'pid' | 'cpu' | 'memory' | 'user' | 'start';
+export interface SortSpec {
+  key: SortKey;
+  dir: 'asc' | 'desc';
+}
+
+export interface RowQuery {
+  /** Empty or absent: every row. */
+  filter?: string;
+  sort: SortSpec;
+  /** Each process under its parent, siblings sorted; a match keeps its ancestors. */
+  tree: boolean;
+}
+
+export interface TreeNode {
+  row: ProcessRow;
+  children: TreeNode[];
+}
+
+export interface ViewRow {
+  row: ProcessRow;
+  /** Nesting level in the tree (0 in a flat list). */
+  depth: number;
+}
+
+// Lower-cased "name, command line, user", computed once per row object (rows are replaced, not
+// mutated), so filtering thousands of rows stays cheap while the user types.
+const haystacks = new WeakMap<ProcessRow, string>();
+function haystack(r: ProcessRow): string {
+  let h = haystacks.get(r);
+  if (h === undefined) {
+    h = `${r.name}\n${r.cmdline}\n${r.user}`.toLowerCase();
+    haystacks.set(r, h);
+  }
+  return h;
+}
+
+/**
+ * A number matches the PID exactly (123 is not 1234); other text matches name, command line or
+ * user, ignoring case. Blank text matches every row.
+ */
+export function rowMatches(row: ProcessRow, text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  if (/^\d+$/.test(t)) return row.pid === Number(t);
+  return haystack(row).includes(t.toLowerCase());
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+function primary(a: ProcessRow, b: ProcessRow, key: SortKey): number {
+  switch (key) {
+    case 'name':
+      return collator.compare(a.name, b.name);
+    case 'pid':
+      return a.pid - b.pid;
+    case 'cpu':
+      return a.cpuPercent - b.cpuPercent;
+    case 'memory':
+      return a.rssBytes - b.rssBytes;
+    case 'user':
+      return collator.compare(a.user, b.user);
+    case 'start':
+      return a.startedAt - b.startedAt;
+  }
+}
+
+/** Orders by the chosen column; ties always by ascending PID, so the order is stable. */
+export function compareRows(sort: SortSpec): (a: ProcessRow, b: ProcessRow) => number {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return (a, b) => sign * primary(a, b, sort.key) || a.pid - b.pid;
+}
+
+export function sortRows(rows: Iterable<ProcessRow>, sort: SortSpec): ProcessRow[] {
+  return [...rows].sort(compareRows(sort));
+}
+
+/**
+ * The row's parent in the tree: absent when the parent is gone, is the row itself, or started
+ * after it (the PID was reused by a younger process, a stranger to this one).
+ */
+function parentOf(row: ProcessRow, byPid: ReadonlyMap<number, ProcessRow>): ProcessRow | undefined {
+  const parent = row.ppid !== row.pid ? byPid.get(row.ppid) : undefined;
+  return parent && parent.startTime <= row.startTime ? parent : undefined;
+}
+
+/** The rows that match, in order, plus (for a tree) every ancestor of one, so it keeps its place. */
+export function filterRows(
+  rows: readonly ProcessRow[],
+  text: string,
+  withAncestors: boolean,
+): ProcessRow[] {
+  const matching = rows.filter((r) => rowMatches(r, text));
+  if (!withAncestors) return matching;
+  const keep = new Set(matching);
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  for (const r of matching) {
+    for (let p = parentOf(r, byPid); p && !keep.has(p); p = parentOf(p, byPid)) keep.add(p);
+  }
+  return rows.filter((r) => keep.has(r));
+}
+
+/**
+ * Parent/child forest from one snapshot (see `parentOf` for who is a root), every row exactly
+ * once. Children keep the order of `rows`.
+ */
+export function buildTree(rows: readonly ProcessRow[]): TreeNode[] {
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  const nodes = new Map<number, TreeNode>();
+  for (const row of rows) nodes.set(row.pid, { row, children: [] });
+  const roots: TreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = parentOf(node.row, byPid);
+    const parentNode = parent && nodes.get(parent.pid);
+    if (parentNode && !isAncestor(node.row, parentNode.row, byPid)) parentNode.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** Guards against a cycle (only possible with equal start times and reused PIDs). */
+function isAncestor(row: ProcessRow, of: ProcessRow, byPid: ReadonlyMap<number, ProcessRow>) {
+  if (row.startTime !== of.startTime) return false;
+  const seen = new Set<ProcessRow>();
+  for (let cur: ProcessRow | undefined = of; cur && !seen.has(cur); cur = parentOf(cur, byPid)) {
+    if (cur === row) return true;
+    seen.add(cur);
+  }
+  return false;
+}
+
+/** Depth-first walk, parents before children, with each node's depth. */
+export function* walkTree(
+  roots: readonly TreeNode[],
+  depth = 0,
+): Generator<{ node: TreeNode; depth: number }> {
+  for (const node of roots) {
+    yield { node, depth };
+    yield* walkTree(node.children, depth + 1);
+  }
+}
+
+/** The query in full: filtered, sorted and (for a tree) nested, as rows to show in order. */
+export function queryRows(rows: Iterable<ProcessRow>, query: RowQuery): ViewRow[] {
+  const sorted = sortRows(rows, query.sort);
+  const shown = query.filter ? filterRows(sorted, query.filter, query.tree) : sorted;
+  if (!query.tree) return shown.map((row) => ({ row, depth: 0 }));
+  return [...walkTree(buildTree(shown))].map(({ node, depth }) => ({ row: node.row, depth }));
+}

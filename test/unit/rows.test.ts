@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { SORT_KEYS, listView, type SortKey } from '../../src-main/cli/commands/list';
+import { viewRows } from '../../src-renderer/state/table-model';
+import type { ProcessRow } from '../../src-shared/process';
+import { walkTree } from '../../src-shared/rows';
+
+function row(pid: number, ppid: number, over: Partial<ProcessRow> = {}): ProcessRow {
+  const startTime = over.startTime ?? 1000 + pid;
+  return {
+    key: `${pid}@${startTime}`,
+    pid,
+    ppid,
+    name: `p${pid}`,
+    cmdline: `/usr/bin/p${pid} --flag`,
+    user: 'alice',
+    startTime,
+    startedAt: 1_700_000_000_000 + pid,
+    state: 'sleeping',
+    cpuPercent: pid % 7,
+    rssBytes: (pid % 5) * 4096,
+    hasWindow: false,
+    hasConsole: false,
+    ...over,
+  };
+}
+
+// A small table with each case the two faces used to disagree on.
+const ROWS = [
+  row(1, 0, { name: 'init', startTime: 1 }),
+  row(123, 1, { name: 'editor' }),
+  row(1234, 123, { name: 'helper' }),
+  row(200, 1, { name: 'shell', user: 'bob' }),
+  row(201, 200, { name: 'Compiler', cmdline: 'cc -o out main.c' }),
+  // An orphan whose parent's PID was reused by a younger process: a root, not under 300.
+  row(300, 1, { name: 'stranger', startTime: 5000 }),
+  row(301, 300, { name: 'orphan', startTime: 4000 }),
+];
+
+/** What `safekill list` shows, as "depth:pid" lines. */
+function cli(filter: string | undefined, sort: SortKey, tree: boolean): string[] {
+  const view = listView(ROWS, { filter, sort, tree });
+  return view.tree
+    ? [...walkTree(view.tree)].map(({ node, depth }) => `${depth}:${node.row.pid}`)
+    : view.rows.map((r) => `0:${r.pid}`);
+}
+
+/** What the app's table shows, as "depth:pid" lines. */
+function ui(filter: string | undefined, sort: SortKey, tree: boolean): string[] {
+  return viewRows(ROWS, filter ?? '', SORT_KEYS[sort], tree).map((v) => `${v.depth}:${v.row.pid}`);
+}
+
+describe('one row query for the CLI and the app', () => {
+  const cases: [filter: string | undefined, sort: SortKey, tree: boolean, pids: number[]][] = [
+    [undefined, 'pid', false, [1, 123, 200, 201, 300, 301, 1234]],
+    ['123', 'pid', false, [123]], // a PID matches exactly: not 1234
+    ['bob', 'pid', false, [200]], // the user matches
+    ['COMPILER', 'name', false, [201]], // name, ignoring case
+    ['main.c', 'pid', false, [201]], // the command line
+    [undefined, 'cpu', false, [300, 201, 123, 200, 1234, 1, 301]],
+    [undefined, 'mem', false, [1234, 123, 1, 201, 301, 200, 300]],
+    [undefined, 'name', false, [201, 123, 1234, 1, 301, 200, 300]],
+    [undefined, 'pid', true, [1, 123, 1234, 200, 201, 300, 301]],
+    ['orphan', 'pid', true, [301]], // the stranger is not its ancestor
+    ['1234', 'pid', true, [1, 123, 1234]], // ancestors kept for a tree
+    ['compiler', 'name', true, [1, 200, 201]],
+  ];
+
+  it.each(cases)('filter %s, sort %s, tree %s', (filter, sort, tree, pids) => {
+    const shown = cli(filter, sort, tree);
+    expect(ui(filter, sort, tree)).toEqual(shown);
+    expect(shown.map((l) => Number(l.split(':')[1]))).toEqual(pids);
+  });
+
+  it('makes a root of an orphan whose parent PID was reused, in both', () => {
+    const lines = cli(undefined, 'pid', true);
+    expect(lines).toContain('0:301');
+    expect(ui(undefined, 'pid', true)).toEqual(lines);
+  });
+});

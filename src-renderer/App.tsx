@@ -53,6 +53,11 @@ export function App({ api }: { api: ApiClient }) {
         setRuns((r) => applyKillEvent(r, m.payload));
         const e = m.payload.event;
         if (e.type === 'plan') names.set(`${m.payload.killId}:${e.pid}`, e.plan.name);
+        if (e.type === 'waiting') {
+          const who = `${nameOf(m.payload.killId, e.pid) || 'process'} (${e.pid})`;
+          setStatus(`${who} is asking you ${JSON.stringify(e.question)}: paused until you answer`);
+          notify(`${who} is asking you`, e.question);
+        }
         if (e.type === 'result') {
           setStatus(describeResult(e, nameOf(m.payload.killId, e.pid)));
           const ask = askOnRefusal.current.get(m.payload.killId);
@@ -93,6 +98,7 @@ export function App({ api }: { api: ApiClient }) {
   const start = useCallback(
     async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
       try {
+        askNotificationPermission();
         const { killId, alreadyEnding } = await api.call('kill:start', {
           targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
           overrides,
@@ -209,6 +215,17 @@ export function App({ api }: { api: ApiClient }) {
           />
           <RunningKills
             runs={runs}
+            onAnswer={(run, answer) => {
+              const req = { killId: run.killId, pid: run.pid };
+              const call =
+                answer === 'show'
+                  ? api.call('kill:show-dialog', req).then((r) => {
+                      if (!r.shown)
+                        setStatus('Its dialog could not be raised: look for it yourself');
+                    })
+                  : api.call('kill:end-anyway', req).then(() => undefined);
+              call.catch((e: unknown) => setStatus(plainError(e)));
+            }}
             onCancel={(killId) => {
               api.call('kill:cancel', { killId }).catch((e: unknown) => setStatus(plainError(e)));
             }}
@@ -240,4 +257,16 @@ export function App({ api }: { api: ApiClient }) {
       )}
     </div>
   );
+}
+
+/** A desktop notification, where the user allowed them (Electron and browsers alike). */
+function notify(title: string, body: string): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  new Notification(title, { body });
+}
+
+/** Asked once, from a click (browsers allow the request only from a user's gesture). */
+function askNotificationPermission(): void {
+  if (typeof Notification !== 'undefined' && Notification.permission === 'default')
+    void Notification.requestPermission().catch(() => undefined);
 }

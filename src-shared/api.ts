@@ -71,12 +71,16 @@ export const killRequestSchema = z.strictObject({
 
 export const cancelRequestSchema = z.strictObject({ killId: z.string().min(1).max(100) });
 
+/** One target of a running kill: the user's answer while it asks a question. */
+export const ladderRequestSchema = z.strictObject({ killId: z.string().min(1).max(100), pid });
+
 // A request without a payload accepts nothing, `null` or `{}`, and hands the service nothing.
 const noPayload = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined);
 
 export type PlanRequest = z.infer<typeof planRequestSchema>;
 export type KillRequestPayload = z.infer<typeof killRequestSchema>;
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
+export type LadderRequest = z.infer<typeof ladderRequestSchema>;
 
 export interface AppInfo {
   platform: Platform;
@@ -117,6 +121,10 @@ export interface Channels {
   'kill:plan': { request: PlanRequest; reply: PlanReply };
   'kill:start': { request: KillRequestPayload; reply: KillStarted };
   'kill:cancel': { request: CancelRequest; reply: { cancelled: boolean } };
+  /** "End anyway": the target's ladder goes on to its next step now. */
+  'kill:end-anyway': { request: LadderRequest; reply: { ended: boolean } };
+  /** "Show it": raise and focus the dialog the program is asking with. */
+  'kill:show-dialog': { request: LadderRequest; reply: { shown: boolean } };
   'history:list': { request: void; reply: HistoryEntry[] };
 }
 export type Channel = keyof Channels;
@@ -130,6 +138,8 @@ export const requestSchemas: { [C in Channel]: z.ZodType<RequestOf<C>> } = {
   'kill:plan': planRequestSchema,
   'kill:start': killRequestSchema,
   'kill:cancel': cancelRequestSchema,
+  'kill:end-anyway': ladderRequestSchema,
+  'kill:show-dialog': ladderRequestSchema,
   'history:list': noPayload,
 };
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

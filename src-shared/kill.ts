@@ -55,6 +55,16 @@ export interface PlanOverrides {
 }
 
 export const DEFAULT_GRACE_MS = 5000;
+
+/**
+ * What to do while the program asks the user (a dialog opened after the close request): the
+ * countdown pauses; `timeoutMs` bounds the wait (none: wait for the user), after which the target
+ * is left running unless `forceThrough`.
+ */
+export interface DialogPolicy {
+  timeoutMs?: number;
+  forceThrough?: boolean;
+}
 /** How long to wait for the process to disappear after the forced end before calling it failed. */
 export const FORCE_WAIT_MS = 3000;
 export const MAX_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -93,12 +103,16 @@ export interface KillPlan {
  * - `terminated`: the polite signal's default action ended it: no handler ran, nothing was saved.
  * - `ended-by-other`: it died of a signal SafeKill did not send (another tool, or a crash).
  * - `force-killed`: SIGKILL / TerminateProcess ended it.
+ * - `forced-while-asking`: it was asking the user (a "Save changes?" dialog) and was ended anyway.
+ * - `left-running`: it was still asking when the dialog wait ran out; nothing more was sent.
  */
 export type Outcome =
   | 'exited'
   | 'terminated'
   | 'ended-by-other'
   | 'force-killed'
+  | 'forced-while-asking'
+  | 'left-running'
   | 'not-found'
   | 'refused'
   | 'failed'
@@ -110,6 +124,8 @@ export const OUTCOME_WORDS: Record<Outcome, string> = {
   terminated: 'Ended without cleanup',
   'ended-by-other': 'Ended from outside SafeKill',
   'force-killed': 'Forced',
+  'forced-while-asking': 'Forced while it was asking you',
+  'left-running': 'Left running: it is asking you',
   'not-found': 'Not found',
   refused: 'Refused',
   failed: 'Failed',
@@ -157,6 +173,10 @@ export type KillEvent =
       atMs: number;
     }
   | { type: 'notice'; pid: number; message: string; atMs: number }
+  /** The program is asking the user: the countdown is paused until the question is answered. */
+  | { type: 'waiting'; pid: number; question: string; since: number }
+  /** The question was answered and the process still runs: the step's grace starts over. */
+  | { type: 'resumed'; pid: number; index: number; graceMs: number; atMs: number }
   /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */
   | { type: 'tree'; pid: number; order: number[]; reason: string }
   | ({ type: 'result' } & KillResult);

@@ -1,6 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SafeKillError } from '../../src-shared/errors';
-import { STRATEGIES_BY_PLATFORM, type Platform, type StrategyChoice } from '../../src-shared/kill';
+import {
+  MAX_GRACE_MS,
+  STRATEGIES_BY_PLATFORM,
+  type Platform,
+  type StrategyChoice,
+} from '../../src-shared/kill';
 import { validateGrace } from '../engine/choose-plan';
 
 /** A mistake in how the command was called: exit status 2. */
@@ -55,6 +60,14 @@ export function parseGrace(text: string | undefined): number | undefined {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+/** Whole milliseconds for an option such as --dialog-timeout; undefined when not given. */
+export function parseDuration(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > MAX_GRACE_MS)
+    throw new UsageError(`bad ${option} "${text}": give whole milliseconds, e.g. ${option} 60000`);
+  return Number(text);
 }
 
 /** node:util parseArgs, with its errors turned into one-line usage errors. */

@@ -14,7 +14,7 @@ Commands:
       Print how SafeKill would end the process, and why. Changes nothing. --json prints
       its startTime: pass PID@STARTTIME to kill to end that process and no other.
   kill <pid>[@start]... [--strategy S] [--grace MS] [--tree] [--force-protected]
-       [--expect-start-time T] [--json]
+       [--expect-start-time T] [--dialog-timeout MS] [--force-through-dialogs] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
                   signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
@@ -23,6 +23,9 @@ Commands:
                   protected is refused whole, and SafeKill and its ancestors are never part of one
       PID@START   refuse (pid-reused) when the PID now names a process with another start time
       --json      one JSON event per line, ending with one "result" per target
+      A program that asks the user (a "Save changes?" dialog after the close request)
+      pauses the countdown until it is answered; --dialog-timeout MS bounds the wait,
+      after which it is left running (exit 4) unless --force-through-dialogs.
   list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]
       The process table: CPU % over a short sample, memory, start, flags (W window,
       T terminal, P protected). --filter matches a PID, name, command line or user;
@@ -32,7 +35,7 @@ Commands:
       Show what this installation uses: koffi, the console helper, pidfd or its fallback.
 
 Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused,
-130 cancelled (Ctrl+C).
+4 left running or forced while asking the user, 130 cancelled (Ctrl+C).
 `;
 
 export type Command = (argv: string[], io: CliIo) => Promise<number>;

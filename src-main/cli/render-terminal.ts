@@ -7,6 +7,8 @@ interface Row {
   graceMs: number;
   remainingMs: number;
   notice?: string;
+  /** The question it is asking the user: the countdown is paused. */
+  asking?: string;
   result?: KillResult;
 }
 
@@ -27,6 +29,8 @@ export function formatRow(row: Row): string {
   const head = `${String(row.pid).padStart(7)} ${row.name.slice(0, 16).padEnd(16)}`;
   if (row.result) return `${head} ${describeResult(row.result)}`;
   if (!row.strategy) return `${head} preparing…`;
+  if (row.asking)
+    return `${head} ${row.strategy.padEnd(15)} paused: it is asking ${JSON.stringify(row.asking)}; answer it (Ctrl+C leaves it running)`;
   const frac = row.graceMs > 0 ? Math.min(1, Math.max(0, row.remainingMs / row.graceMs)) : 0;
   const filled = Math.round(frac * BAR);
   const bar = '█'.repeat(filled) + '░'.repeat(BAR - filled);
@@ -57,13 +61,20 @@ export class TerminalRenderer {
       case 'step':
         row.strategy = e.strategy;
         row.graceMs = row.remainingMs = e.graceMs;
-        row.notice = undefined;
+        row.notice = row.asking = undefined;
         break;
       case 'tick':
         row.remainingMs = e.remainingMs;
         break;
       case 'notice':
         row.notice = e.message;
+        break;
+      case 'waiting':
+        row.asking = e.question;
+        break;
+      case 'resumed':
+        row.asking = undefined;
+        row.graceMs = row.remainingMs = e.graceMs;
         break;
       case 'result':
         row.result = e;
@@ -101,6 +112,10 @@ export function plainLine(e: KillEvent): string | undefined {
       return `${e.pid}: ${e.from} → ${e.to}: ${e.reason}`;
     case 'notice':
       return `${e.pid}: ${e.message}`;
+    case 'waiting':
+      return `${e.pid}: paused: it is asking the user ${JSON.stringify(e.question)}; waiting for an answer`;
+    case 'resumed':
+      return `${e.pid}: the question was answered; waiting up to ${e.graceMs} ms again`;
     case 'result':
       return `${e.pid}: ${describeResult(e)}`;
     case 'tree':

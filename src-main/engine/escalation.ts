@@ -1,5 +1,6 @@
 import {
   isForceStrategy,
+  type DialogPolicy,
   type ExitInfo,
   type KillEvent,
   type KillPlan,
@@ -25,18 +26,30 @@ export type MachineInput =
   | { type: 'deadline'; now: number }
   | { type: 'tick'; now: number }
   | { type: 'notice'; now: number; message: string }
+  | { type: 'asking'; now: number; question: string }
+  | { type: 'answered'; now: number }
+  /** The user chose "End anyway": go on to the next step now. */
+  | { type: 'end-anyway'; now: number }
   | { type: 'cancel'; now: number };
 
 export type Effect =
   | { type: 'deliver'; index: number; strategy: Strategy }
   /** Wake the machine with a `deadline` input at this time (replaces any earlier wake-up). */
   | { type: 'wake-at'; at: number }
+  /** No wake-up until further notice (waiting for the user). */
+  | { type: 'clear-wake' }
   | { type: 'emit'; event: KillEvent }
   | { type: 'finish'; result: KillResult };
 
 export interface MachineState {
   readonly plan: KillPlan;
-  readonly phase: 'idle' | 'delivering' | 'waiting' | 'done';
+  readonly phase: 'idle' | 'delivering' | 'waiting' | 'paused' | 'done';
+  readonly dialog: DialogPolicy;
+  /** While paused: the question, and since when it has been asked. */
+  readonly question?: string;
+  readonly askedAt?: number;
+  /** A later step was sent while the program was asking: its end is not graceful. */
+  readonly forcedWhileAsking?: boolean;
   readonly index: number;
   readonly startedAt: number;
   readonly deadline: number;
@@ -50,9 +63,9 @@ export interface MachineState {
   readonly pendingExit?: { exit: ExitInfo; at: number };
 }
 
-export function initialState(plan: KillPlan): MachineState {
+export function initialState(plan: KillPlan, dialog: DialogPolicy = {}): MachineState {
   if (plan.steps.length === 0) throw new Error('a plan needs at least one step');
-  return { plan, phase: 'idle', index: 0, startedAt: 0, deadline: 0, forced: false };
+  return { plan, dialog, phase: 'idle', index: 0, startedAt: 0, deadline: 0, forced: false };
 }
 
 type Transition = { state: MachineState; effects: Effect[] };
@@ -100,11 +113,11 @@ export function advance(state: MachineState, input: MachineInput): Transition {
     };
   };
 
-  const escalate = (now: number, reason: string): Transition => {
+  const escalate = (now: number, reason: string, from_: MachineState = state): Transition => {
     const next = state.index + 1;
     const from = plan.steps[state.index]!.strategy;
     const to = plan.steps[next]!.strategy;
-    const t = beginStep(state, next, now);
+    const t = beginStep(from_, next, now);
     return {
       state: t.state,
       effects: [
@@ -213,6 +226,23 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       }
       return exited(state, input.now, input.exit, finish, currentStrategy(state));
     case 'deadline': {
+      if (state.phase === 'paused') {
+        const timeout = state.dialog.timeoutMs;
+        if (timeout === undefined) return { state, effects: [] };
+        const until = (state.askedAt ?? input.now) + timeout;
+        if (input.now < until) return { state, effects: [{ type: 'wake-at', at: until }] };
+        const what = `still asking ${JSON.stringify(state.question)} after ${timeout} ms`;
+        if (state.dialog.forceThrough && !isLast)
+          return escalate(input.now, `${what} (forced through the dialog)`, {
+            ...state,
+            forcedWhileAsking: true,
+          });
+        return finish(input.now, {
+          outcome: 'left-running',
+          reason: `left running: ${what}; nothing more was sent (answer it, or use --force-through-dialogs)`,
+          strategy: current.strategy,
+        });
+      }
       if (state.phase !== 'waiting') return { state, effects: [] };
       if (input.now < state.deadline)
         return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
@@ -251,6 +281,69 @@ export function advance(state: MachineState, input: MachineInput): Transition {
           },
         ],
       };
+    case 'asking': {
+      // A question to the user holds the countdown: no signal while it is open.
+      if ((state.phase !== 'waiting' && state.phase !== 'paused') || state.forced)
+        return { state, effects: [] };
+      const askedAt = state.askedAt ?? input.now;
+      const timeout = state.dialog.timeoutMs;
+      return {
+        state: { ...state, phase: 'paused', question: input.question, askedAt },
+        effects: [
+          timeout === undefined
+            ? { type: 'clear-wake' }
+            : { type: 'wake-at', at: askedAt + timeout },
+          {
+            type: 'emit',
+            event: { type: 'waiting', pid, question: input.question, since: at(askedAt) },
+          },
+        ],
+      };
+    }
+    case 'answered': {
+      if (state.phase !== 'paused') return { state, effects: [] };
+      // Answered and still running: the step gets a fresh grace period.
+      const deadline = input.now + current.graceMs;
+      const { question: _q, askedAt: _a, ...rest } = state;
+      return {
+        state: { ...rest, phase: 'waiting', deadline },
+        effects: [
+          { type: 'wake-at', at: deadline },
+          {
+            type: 'emit',
+            event: {
+              type: 'resumed',
+              pid,
+              index: state.index,
+              graceMs: current.graceMs,
+              atMs: at(input.now),
+            },
+          },
+          {
+            type: 'emit',
+            event: {
+              type: 'tick',
+              pid,
+              index: state.index,
+              remainingMs: current.graceMs,
+              graceMs: current.graceMs,
+            },
+          },
+        ],
+      };
+    }
+    case 'end-anyway': {
+      if ((state.phase !== 'waiting' && state.phase !== 'paused') || isLast)
+        return { state, effects: [] };
+      const asking = state.phase === 'paused';
+      return escalate(
+        input.now,
+        asking
+          ? `the user chose End anyway while it was asking ${JSON.stringify(state.question)}`
+          : 'the user chose End anyway',
+        asking ? { ...state, forcedWhileAsking: true } : state,
+      );
+    }
     case 'cancel': {
       // Once the forced end is on its way it cannot be called back; let it finish.
       if (state.forced) return { state, effects: [] };
@@ -302,6 +395,14 @@ function exited(
       outcome: 'ended-by-other',
       ...exit,
       reason: `ended by ${exit.signal} from outside SafeKill (another program sent it, or it crashed); SafeKill ${strategy ? `had sent ${strategy}` : 'had sent nothing yet'}`,
+      strategy,
+    });
+  }
+  if (state.forcedWhileAsking && strategy) {
+    return finish(now, {
+      outcome: 'forced-while-asking',
+      ...exit,
+      reason: `ended after ${strategy}, sent while it was asking the user: its unsaved work may be lost`,
       strategy,
     });
   }

@@ -12,7 +12,19 @@ export interface WatchState<Id> {
   /** When the process was first seen with no window left. */
   readonly goneSince?: number;
   readonly reportedGone: boolean;
+  /** New windows taken for a question to the user, still open. */
+  readonly asking?: ReadonlySet<Id>;
+  /** When the request went out, and whether "still open, maybe asking inside" was said. */
+  readonly since?: number;
+  readonly reportedInside?: boolean;
 }
+
+/**
+ * The program started or stopped asking the user something: the countdown pauses while a
+ * question is open, and starts over when it is answered.
+ */
+export type DialogChange =
+  { kind: 'asking'; question: string; windowId: string } | { kind: 'answered' };
 
 export interface WatchOptions<Id> {
   /** How the request reads in a sentence: "the close request", "WM_CLOSE". */
@@ -25,9 +37,16 @@ export interface WatchOptions<Id> {
 
 /** Windows vanish just before a closing program exits; only report "still running" after this. */
 export const GONE_REPORT_MS = 1500;
+/** A window still open this long after the request, with no new one, may be asking inside. */
+export const INSIDE_REPORT_MS = 1500;
 
-export function startWatch<Id>(initial: readonly { id: Id }[]): WatchState<Id> {
-  return { known: new Set(initial.map((w) => w.id)), untitled: new Map(), reportedGone: false };
+export function startWatch<Id>(initial: readonly { id: Id }[], now?: number): WatchState<Id> {
+  return {
+    known: new Set(initial.map((w) => w.id)),
+    untitled: new Map(),
+    reportedGone: false,
+    ...(now !== undefined ? { since: now } : {}),
+  };
 }
 
 export function observe<Id>(
@@ -35,10 +54,22 @@ export function observe<Id>(
   windows: readonly { id: Id; title: string }[],
   now: number,
   opts: WatchOptions<Id>,
-): { state: WatchState<Id>; notices: string[] } {
+): { state: WatchState<Id>; notices: string[]; dialog?: DialogChange } {
   const notices: string[] = [];
   const known = new Set(state.known);
   const untitled = new Map<Id, number>();
+  const open = new Set(windows.map((w) => w.id));
+  const asking = new Set([...(state.asking ?? [])].filter((id) => open.has(id)));
+  let dialog: DialogChange | undefined;
+  if ((state.asking?.size ?? 0) > 0 && asking.size === 0) {
+    dialog = { kind: 'answered' };
+    notices.push('the question was answered (its window closed)');
+  }
+  const ask = (id: Id, question: string) => {
+    asking.add(id);
+    known.add(id);
+    dialog = { kind: 'asking', question, windowId: opts.describeId(id) };
+  };
   for (const w of windows) {
     if (known.has(w.id)) continue;
     const first = state.untitled.get(w.id) ?? now;
@@ -46,13 +77,28 @@ export function observe<Id>(
       notices.push(
         `the program is asking the user: ${JSON.stringify(w.title)} (a new window opened after ${opts.request})`,
       );
-      known.add(w.id);
+      ask(w.id, w.title);
     } else if (now - first >= opts.titleWaitMs) {
       notices.push(
         `the program opened a new window (untitled, ${opts.describeId(w.id)}) after ${opts.request}: it may be asking the user`,
       );
-      known.add(w.id);
+      ask(w.id, `an untitled window (${opts.describeId(w.id)})`);
     } else untitled.set(w.id, first);
+  }
+  let reportedInside = state.reportedInside ?? false;
+  const initialOpen = windows.some((w) => state.known.has(w.id) && !state.asking?.has(w.id));
+  if (
+    !reportedInside &&
+    state.since !== undefined &&
+    now - state.since >= INSIDE_REPORT_MS &&
+    asking.size === 0 &&
+    initialOpen &&
+    known.size === state.known.size
+  ) {
+    notices.push(
+      `its window is still open after ${opts.request} and it opened no dialog: it may be asking inside its window`,
+    );
+    reportedInside = true;
   }
   let { goneSince, reportedGone } = state;
   if (windows.length > 0) goneSince = undefined;
@@ -66,7 +112,16 @@ export function observe<Id>(
     }
   }
   return {
-    state: { known, untitled, reportedGone, ...(goneSince !== undefined ? { goneSince } : {}) },
+    state: {
+      known,
+      untitled,
+      reportedGone,
+      asking,
+      reportedInside,
+      ...(state.since !== undefined ? { since: state.since } : {}),
+      ...(goneSince !== undefined ? { goneSince } : {}),
+    },
     notices,
+    ...(dialog ? { dialog } : {}),
   };
 }

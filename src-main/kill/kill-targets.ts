@@ -1,5 +1,6 @@
 import { isSafeKillError, type ErrorCode } from '../../src-shared/errors';
 import type {
+  DialogPolicy,
   KillEvent,
   KillPlan,
   KillResult,
@@ -11,7 +12,7 @@ import { choosePlan } from '../engine/choose-plan';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
-import { runLadder } from './run-ladder';
+import { runLadder, type LadderControl } from './run-ladder';
 
 export interface KillRequest {
   pids: number[];
@@ -22,6 +23,8 @@ export interface KillRequest {
   forceProtected?: boolean;
   /** Start times from the listed rows: a PID that now has another start time is not touched. */
   expectedStartTimes?: ReadonlyMap<number, number>;
+  /** While a program asks the user: how long to wait, and whether to force through. */
+  dialog?: DialogPolicy;
 }
 
 export interface KillDeps {
@@ -34,6 +37,8 @@ export interface KillDeps {
   claims?: EndingClaims;
   /** This run's name in the claims. */
   owner?: string;
+  /** Each running ladder's handles (End anyway, Show it), by PID. */
+  onLadder?: (pid: number, control: LadderControl) => void;
 }
 
 export const PROTECTED_HINT =
@@ -189,6 +194,8 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       onEvent: deps.onEvent,
       signal: deps.signal,
       tickMs: deps.tickMs,
+      dialog: req.dialog,
+      control: deps.onLadder && ((c) => deps.onLadder!(p.pid, c)),
     }).finally(() => {
       deps.claims?.release(p.pid, p.target.startTime, owner);
       p.target.close();

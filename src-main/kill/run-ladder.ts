@@ -1,4 +1,4 @@
-import type { KillEvent, KillPlan, KillResult } from '../../src-shared/kill';
+import type { DialogPolicy, KillEvent, KillPlan, KillResult } from '../../src-shared/kill';
 import {
   advance,
   initialState,
@@ -17,6 +17,18 @@ export interface RunLadderOptions {
   signal?: AbortSignal;
   /** How often to emit countdown ticks while waiting (0 = never). */
   tickMs?: number;
+  /** While the program asks the user: how long to wait, and whether to force through. */
+  dialog?: DialogPolicy;
+  /** Receives the ladder's handles for the user's answers (End anyway, Show it). */
+  control?: (c: LadderControl) => void;
+}
+
+/** What a face may do to a running ladder besides cancelling it. */
+export interface LadderControl {
+  /** Go on to the next step now (the user chose "End anyway"). */
+  endAnyway(): void;
+  /** Raise the dialog the program is asking with; false when there is none. */
+  showDialog(): Promise<boolean>;
 }
 
 /**
@@ -26,7 +38,7 @@ export interface RunLadderOptions {
 export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
   const { plan, target, clock, onEvent, signal } = opts;
   const tickMs = opts.tickMs ?? 100;
-  let state: MachineState = initialState(plan);
+  let state: MachineState = initialState(plan, opts.dialog);
   let cancelWake: (() => void) | undefined;
   let cancelTick: (() => void) | undefined;
   const cleanups: (() => void)[] = [];
@@ -61,6 +73,10 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
             cancelWake = undefined;
             dispatch({ type: 'deadline', now: clock.now() });
           }, e.at - clock.now());
+          break;
+        case 'clear-wake':
+          cancelWake?.();
+          cancelWake = undefined;
           break;
         case 'deliver':
           cancelWake?.();
@@ -103,6 +119,21 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
         target.onNotice((message) => dispatch({ type: 'notice', now: clock.now(), message })),
       );
     }
+    if (target.onDialog) {
+      cleanups.push(
+        target.onDialog((d) =>
+          dispatch(
+            d.kind === 'asking'
+              ? { type: 'asking', now: clock.now(), question: d.question }
+              : { type: 'answered', now: clock.now() },
+          ),
+        ),
+      );
+    }
+    opts.control?.({
+      endAnyway: () => dispatch({ type: 'end-anyway', now: clock.now() }),
+      showDialog: () => target.showDialog?.() ?? Promise.resolve(false),
+    });
     dispatch({ type: 'start', now: clock.now() });
   });
 }

@@ -1,7 +1,12 @@
 import { SafeKillError } from '../../src-shared/errors';
 import { linuxPlatform } from './linux/linux-platform';
 import { win32Platform } from './win32/win32-platform';
-import { x11CloseWindows, x11WindowFacts, x11WindowPids } from './linux/x11/x11-support';
+import {
+  x11CloseWindows,
+  x11RaiseWindow,
+  x11WindowFacts,
+  x11WindowPids,
+} from './linux/x11/x11-support';
 import {
   waylandCloseWindows,
   waylandWindowFacts,
@@ -22,6 +27,9 @@ export function currentPlatform(): KillPlatform {
       closeWindows: x11Close,
       // The same step also sends WM_DELETE_WINDOW to the process's XWayland windows.
       closeWaylandWindows: (pid, ctx) => waylandCloseWindows(pid, ctx, process.env, x11Close),
+      // X11 (and XWayland) dialogs can be raised; a native Wayland view's focus is the compositor's.
+      raiseWindow: (pid, _strategy, id) =>
+        id.startsWith('0x') ? x11RaiseWindow(pid, id) : Promise.resolve(false),
       windowFacts: async (pid) => {
         const [x, w] = await Promise.all([x11WindowFacts(pid), waylandWindowFacts(pid)]);
         return { ...x, ...w };

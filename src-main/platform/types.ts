@@ -1,6 +1,7 @@
 import type { ExitInfo, Platform, Strategy } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import type { DeliveryResult } from '../engine/escalation';
+import type { DialogChange } from '../engine/window-watch';
 
 /**
  * One opened target: the PID is pinned (pidfd on Linux, a process handle on Windows) from the
@@ -17,6 +18,10 @@ export interface KillTarget {
   onExit(cb: (exit: ExitInfo) => void): () => void;
   /** Optional: things worth telling the user while waiting (a "Save changes?" dialog). */
   onNotice?(cb: (message: string) => void): () => void;
+  /** Optional: the program started or stopped asking the user (a dialog after a close request). */
+  onDialog?(cb: (change: DialogChange) => void): () => void;
+  /** Optional: raise and focus the dialog it is asking with; false when there is none. */
+  showDialog?(): Promise<boolean>;
   close(): void;
 }
 

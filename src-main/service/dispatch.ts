@@ -21,6 +21,8 @@ const handlers: Handlers = {
   'kill:plan': (s, p) => s.plan(p),
   'kill:start': (s, p) => s.kill(p),
   'kill:cancel': (s, p) => s.cancel(p.killId),
+  'kill:end-anyway': (s, p) => s.endAnyway(p.killId, p.pid),
+  'kill:show-dialog': (s, p) => s.showDialog(p.killId, p.pid),
   'history:list': (s) => s.history(),
 };
 

@@ -12,6 +12,7 @@ import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../
 import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
 import { lockFileClaims, type EndingClaims } from '../kill/ending-claims';
 import { killTargets, planFor } from '../kill/kill-targets';
+import type { LadderControl } from '../kill/run-ladder';
 import type { KillPlatform } from '../platform/types';
 import type { HistoryStore } from './history-store';
 
@@ -42,6 +43,10 @@ export interface Service {
   plan(req: PlanRequest): Promise<PlanReply>;
   kill(req: KillRequestPayload): KillStarted;
   cancel(killId: string): { cancelled: boolean };
+  /** The user's "End anyway" for one target of a running kill. */
+  endAnyway(killId: string, pid: number): { ended: boolean };
+  /** The user's "Show it": raise the dialog one target is asking with. */
+  showDialog(killId: string, pid: number): Promise<{ shown: boolean }>;
   history(): HistoryEntry[];
   /** Pushed events (table diffs, kill events, history). The process list is watched while any
    * listener is attached. */
@@ -64,6 +69,8 @@ export function createService(deps: ServiceDeps): Service {
   const claims = deps.claims ?? lockFileClaims();
   /** PID → the kill ending it, set the moment a request is taken: a second End joins it. */
   const ending = new Map<number, string>();
+  /** `${killId}:${pid}` → the running ladder's handles. */
+  const ladders = new Map<string, LadderControl>();
 
   const push = (m: PushMessage) => {
     for (const l of listeners) l(m);
@@ -75,7 +82,10 @@ export function createService(deps: ServiceDeps): Service {
         names.set(event.pid, event.plan.name);
         if (!ending.has(event.pid)) ending.set(event.pid, killId);
       }
-      if (event.type === 'result' && ending.get(event.pid) === killId) ending.delete(event.pid);
+      if (event.type === 'result') {
+        ladders.delete(`${killId}:${event.pid}`);
+        if (ending.get(event.pid) === killId) ending.delete(event.pid);
+      }
       push({ channel: 'kill:event', payload: { killId, at: now(), event } });
       if (event.type === 'result') {
         const { type: _type, ...result } = event;
@@ -114,6 +124,7 @@ export function createService(deps: ServiceDeps): Service {
           tickMs: deps.tickMs ?? 1000,
           claims,
           owner: killId,
+          onLadder: (pid, c) => ladders.set(`${killId}:${pid}`, c),
         },
       );
     } catch (e) {
@@ -165,6 +176,15 @@ export function createService(deps: ServiceDeps): Service {
       if (!k) return { cancelled: false };
       k.abort.abort();
       return { cancelled: true };
+    },
+    endAnyway(killId, pid) {
+      const c = ladders.get(`${killId}:${pid}`);
+      c?.endAnyway();
+      return { ended: !!c };
+    },
+    async showDialog(killId, pid) {
+      const c = ladders.get(`${killId}:${pid}`);
+      return { shown: c ? await c.showDialog() : false };
     },
     history: () => deps.history.list(),
     onPush(listener) {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
 import { cardId, describeResult, type Runs, type TargetRun } from '../state/kills';
 import { Countdown, useFrameClock } from './Countdown';
@@ -6,10 +7,12 @@ export interface RunningKillsProps {
   runs: Runs;
   onCancel(killId: string): void;
   onDismiss(id: string): void;
+  /** The user's answer while a program asks: raise its dialog, or end it anyway. */
+  onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
 }
 
 /** Every target being ended, each with its countdown, current step and what happened so far. */
-export function RunningKills({ runs, onCancel, onDismiss }: RunningKillsProps) {
+export function RunningKills({ runs, onCancel, onDismiss, onAnswer }: RunningKillsProps) {
   const list = [...runs.values()];
   const now = useFrameClock(list.some((r) => !r.result));
   if (list.length === 0) return null;
@@ -18,7 +21,14 @@ export function RunningKills({ runs, onCancel, onDismiss }: RunningKillsProps) {
       <h2 id="running-title">Ending</h2>
       <ul className="cards">
         {list.map((r) => (
-          <RunCard key={r.id} run={r} now={now} onCancel={onCancel} onDismiss={onDismiss} />
+          <RunCard
+            key={r.id}
+            run={r}
+            now={now}
+            onCancel={onCancel}
+            onDismiss={onDismiss}
+            onAnswer={onAnswer}
+          />
         ))}
       </ul>
     </section>
@@ -30,12 +40,15 @@ function RunCard({
   now,
   onCancel,
   onDismiss,
+  onAnswer,
 }: {
   run: TargetRun;
   now: number;
   onCancel(killId: string): void;
   onDismiss(id: string): void;
+  onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
 }) {
+  const [keptWaiting, setKeptWaiting] = useState<string | undefined>();
   const who = `${run.name || 'process'} (${run.pid})`;
   const step = run.steps[run.stepIndex];
   const next = run.steps[run.stepIndex + 1];
@@ -60,7 +73,30 @@ function RunCard({
           </button>
         )}
       </div>
-      {!run.result && step && (
+      {!run.result && run.asking !== undefined && (
+        <div className="card-body asking" role="group" aria-label={`${who} is asking you`}>
+          <p className="paused" aria-live="polite">
+            Paused: it is asking you <strong>{JSON.stringify(run.asking)}</strong>. Nothing is sent
+            while the question is open.
+          </p>
+          {keptWaiting !== run.asking ? (
+            <div className="actions">
+              <button type="button" onClick={() => onAnswer(run, 'show')}>
+                Show it
+              </button>
+              <button type="button" onClick={() => setKeptWaiting(run.asking)}>
+                Keep waiting
+              </button>
+              <button type="button" className="danger" onClick={() => onAnswer(run, 'end')}>
+                End anyway
+              </button>
+            </div>
+          ) : (
+            <p className="muted small">Waiting for your answer in the program.</p>
+          )}
+        </div>
+      )}
+      {!run.result && step && run.asking === undefined && (
         <div className="card-body">
           {forcing ? (
             <p className="forcing">Forcing the end ({step.strategy})…</p>

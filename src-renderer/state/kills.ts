@@ -15,6 +15,8 @@ export interface TargetRun {
   graceMs: number;
   /** What happened so far, in words (escalations, notices). */
   log: string[];
+  /** The question it is asking the user: the countdown is paused until it is answered. */
+  asking?: string;
   result?: KillResult;
 }
 
@@ -44,6 +46,14 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
       break;
     case 'step':
       next = { ...prev, stepIndex: e.index, stepStartedAt: at, graceMs: e.graceMs };
+      delete next.asking;
+      break;
+    case 'waiting':
+      next = { ...prev, asking: e.question };
+      break;
+    case 'resumed':
+      next = { ...prev, stepStartedAt: at, graceMs: e.graceMs };
+      delete next.asking;
       break;
     case 'escalated':
       next = { ...prev, log: [...prev.log, `Escalated from ${e.from} to ${e.to}: ${e.reason}`] };

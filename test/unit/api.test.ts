@@ -19,6 +19,8 @@ describe('the IPC contract', () => {
       'kill:plan': true,
       'kill:start': true,
       'kill:cancel': true,
+      'kill:end-anyway': true,
+      'kill:show-dialog': true,
       'history:list': true,
     };
     expect([...CHANNELS].sort()).toEqual(Object.keys(typed).sort());

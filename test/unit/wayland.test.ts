@@ -467,7 +467,7 @@ describe("SafeKill's own windows", () => {
   it('are never asked to close, nor offered to the plan', async () => {
     const env = { WAYLAND_DISPLAY: 'wayland-1', SWAYSOCK: '/nonexistent/sway.sock' };
     let x11Asked = false;
-    const ctx = { alive: () => true, notify: () => {}, onClose: () => {} };
+    const ctx = { alive: () => true, notify: () => {}, dialog: () => {}, onClose: () => {} };
     const r = await waylandCloseWindows(process.pid, ctx, env, async () => {
       x11Asked = true;
       return { kind: 'skipped', reason: 'no display' };

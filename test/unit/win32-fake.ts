@@ -306,6 +306,10 @@ export class FakeWin32 {
     isWindowVisible: (w) => !!this.win(w)?.visible,
     hasOwner: (w) => !!this.win(w)?.owned,
     getWindowText: (w) => this.win(w)?.title ?? '',
+    setForegroundWindow: (w) => {
+      this.calls.push(`SetForegroundWindow(0x${(w as unknown as HwndRec).id.toString(16)})`);
+      return !!this.win(w);
+    },
     postMessage: (w, msg) => {
       const win = this.win(w);
       this.calls.push(

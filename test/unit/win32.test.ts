@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SafeKillError } from '../../src-shared/errors';
-import type { KillEvent } from '../../src-shared/kill';
+import type { DialogPolicy, KillEvent } from '../../src-shared/kill';
 import { killTargets, planFor } from '../../src-main/kill/kill-targets';
 import { PROCESS_QUERY_LIMITED_INFORMATION, SYNCHRONIZE } from '../../src-main/platform/win32/api';
 import {
@@ -64,10 +64,11 @@ async function kill(
   pid: number,
   graceMs: number,
   strategy: 'auto' | 'terminate' = 'auto',
+  dialog?: DialogPolicy,
 ) {
   const events: KillEvent[] = [];
   const [result] = await killTargets(
-    { pids: [pid], overrides: { strategy, graceMs } },
+    { pids: [pid], overrides: { strategy, graceMs }, dialog },
     { platform: s.platform, onEvent: (e) => events.push(e), tickMs: 0 },
   );
   return { result: result!, events };
@@ -240,15 +241,27 @@ describe('the Windows ladder against the recorded fake', () => {
     expect(s.w.openHandles()).toEqual([]);
   });
 
-  it('tells the user when a "Save changes?" box holds the exit up, then terminates', async () => {
+  it('pauses while a "Save changes?" box is open: no TerminateProcess, left running', async () => {
     const s = setup();
     s.w.processes.get(256)!.onClose = 'ask';
-    const { result, events } = await kill(s, 256, 1200);
+    // The dialog wait (1.5 s) outlasts the grace (300 ms) five times over.
+    const { result, events } = await kill(s, 256, 300, 'auto', { timeoutMs: 1500 });
     expect(
       events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.message),
     ).toEqual(['the program is asking the user: "Notepad" (a new window opened after WM_CLOSE)']);
-    expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate', exitCode: 1 });
-    expect(s.w.openHandles()).toEqual([]);
+    expect(events.find((e) => e.type === 'waiting')).toMatchObject({ question: 'Notepad' });
+    expect(events.some((e) => e.type === 'escalated')).toBe(false);
+    expect(result).toMatchObject({ outcome: 'left-running', strategy: 'wm-close' });
+    expect(s.w.calls.some((c) => c.startsWith('TerminateProcess'))).toBe(false);
+    // The exit watcher lets go of the handle once its current wait returns.
+    await expect.poll(() => s.w.openHandles(), { timeout: 3000 }).toEqual([]);
+  });
+
+  it('forced through the dialog, a program that was asking is forced-while-asking', async () => {
+    const s = setup();
+    s.w.processes.get(256)!.onClose = 'ask';
+    const { result } = await kill(s, 256, 300, 'auto', { timeoutMs: 500, forceThrough: true });
+    expect(result).toMatchObject({ outcome: 'forced-while-asking', strategy: 'terminate' });
   });
 
   it('leaves a window alone whose handle has passed to another process', () => {
@@ -359,7 +372,8 @@ describe('the Windows ladder against the recorded fake', () => {
       expect(result).toMatchObject({ outcome: 'refused', code: 'protected' });
     }
     expect(s.w.calls.some((c) => c.startsWith('TerminateProcess'))).toBe(false);
-    expect(s.w.openHandles()).toEqual([]);
+    // The exit watcher lets go of the handle once its current wait returns.
+    await expect.poll(() => s.w.openHandles(), { timeout: 3000 }).toEqual([]);
   });
 });
 
@@ -399,7 +413,8 @@ describe('watching windows after WM_CLOSE', () => {
     expect(t.notices).toEqual([]);
     st = t.state;
     t = observeWindows(st, [], 300);
-    expect(t.notices).toEqual([]);
+    expect(t.notices).toEqual(['the question was answered (its window closed)']);
+    expect(t.dialog).toEqual({ kind: 'answered' });
     t = observeWindows(t.state, [], 300 + GONE_REPORT_MS - 1);
     expect(t.notices).toEqual([]);
     t = observeWindows(t.state, [], 300 + GONE_REPORT_MS);

@@ -4,6 +4,7 @@ import { currentPlatform } from '../../platform/current';
 import { lockFileClaims } from '../../kill/ending-claims';
 import {
   UsageError,
+  parseDuration,
   parseGrace,
   parseOptions,
   parseStartTime,
@@ -21,6 +22,8 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     tree: { type: 'boolean' },
     'force-protected': { type: 'boolean' },
     'expect-start-time': { type: 'string' },
+    'dialog-timeout': { type: 'string' },
+    'force-through-dialogs': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (positionals.length === 0)
@@ -61,6 +64,10 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         overrides,
         tree: values.tree === true,
         forceProtected: values['force-protected'] === true,
+        dialog: {
+          timeoutMs: parseDuration(values['dialog-timeout'], '--dialog-timeout'),
+          forceThrough: values['force-through-dialogs'] === true,
+        },
         expectedStartTimes: new Map(
           targets.flatMap((t) => (t.startTime === undefined ? [] : [[t.pid, t.startTime]])),
         ),

@@ -3,7 +3,7 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
 import type { KillPlatform, KillTarget } from '../types';
-import { openLinuxTarget, type WindowCloser } from './linux-target';
+import { openLinuxTarget, type WindowCloser, type WindowRaiser } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { descendantsOfPid, lineageOf } from './proc-tree';
 
@@ -12,6 +12,7 @@ export interface LinuxPlatformOptions {
   closeWindows?: WindowCloser;
   /** Closes windows through the Wayland compositor (wayland-close). */
   closeWaylandWindows?: WindowCloser;
+  raiseWindow?: WindowRaiser;
   /** Adds window facts (X11, Wayland) to a description; absent where no display support is built in. */
   windowFacts?: (
     pid: number,
@@ -39,6 +40,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         noPidfd: opts.noPidfd,
         closeWindows: opts.closeWindows,
         closeWaylandWindows: opts.closeWaylandWindows,
+        raiseWindow: opts.raiseWindow,
       }),
     async describe(target: KillTarget): Promise<TargetFacts> {
       const st = readStat(target.pid);

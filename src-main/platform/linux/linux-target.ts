@@ -2,6 +2,7 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared/signals';
 import type { DeliveryResult } from '../../engine/escalation';
+import type { DialogChange } from '../../engine/window-watch';
 import type { ExpectedIdentity, KillTarget } from '../types';
 import { ERRNO, libc } from './libc';
 import { decodeWaitStatus, readStat } from './proc-stat';
@@ -20,6 +21,8 @@ export interface CloseContext {
   alive(): boolean;
   /** A message for the user while the ladder waits (a "Save changes?" dialog appeared). */
   notify(message: string): void;
+  /** The program started or stopped asking the user (a dialog after the close request). */
+  dialog(change: DialogChange): void;
   /** Work to stop when the target is closed (e.g. a window watcher). */
   onClose(stop: () => void): void;
 }
@@ -27,13 +30,17 @@ export interface CloseContext {
 /** Closes a window politely (X11, or through the Wayland compositor). */
 export type WindowCloser = (pid: number, ctx: CloseContext) => Promise<DeliveryResult>;
 
-/** The window closers, by the strategy each delivers. */
+/** Raises and focuses a window that the closer of `strategy` reported (a dialog). */
+export type WindowRaiser = (pid: number, strategy: Strategy, windowId: string) => Promise<boolean>;
+
+/** The window closers, by the strategy each delivers, and who raises their dialogs. */
 export interface Closers {
   'x11-close'?: WindowCloser;
   'wayland-close'?: WindowCloser;
+  raise?: WindowRaiser;
 }
 
-const NO_CLOSER: Record<keyof Closers, string> = {
+const NO_CLOSER: Record<'x11-close' | 'wayland-close', string> = {
   'x11-close': 'no X11 display is reachable',
   'wayland-close': 'no Wayland compositor is reachable',
 };
@@ -45,6 +52,7 @@ export interface OpenOptions {
   noPidfd?: boolean;
   closeWindows?: WindowCloser;
   closeWaylandWindows?: WindowCloser;
+  raiseWindow?: WindowRaiser;
 }
 
 let pidfdMissing = false;
@@ -81,7 +89,11 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
 }
 
 function closersOf(opts: OpenOptions): Closers {
-  return { 'x11-close': opts.closeWindows, 'wayland-close': opts.closeWaylandWindows };
+  return {
+    'x11-close': opts.closeWindows,
+    'wayland-close': opts.closeWaylandWindows,
+    raise: opts.raiseWindow,
+  };
 }
 
 function notFound(pid: number): SafeKillError {
@@ -131,6 +143,8 @@ function signalOf(strategy: Strategy): SignalName | undefined {
 abstract class LinuxTarget implements KillTarget {
   abstract readonly mechanism: string;
   private readonly noticeListeners = new Set<(message: string) => void>();
+  private readonly dialogListeners = new Set<(change: DialogChange) => void>();
+  private dialogWindow: { strategy: Strategy; id: string } | undefined;
   private readonly onCloseWork: (() => void)[] = [];
   constructor(
     readonly pid: number,
@@ -146,6 +160,10 @@ abstract class LinuxTarget implements KillTarget {
       return close(this.pid, {
         alive: () => this.stillRunning(),
         notify: (m) => this.noticeListeners.forEach((cb) => cb(m)),
+        dialog: (d) => {
+          this.dialogWindow = d.kind === 'asking' ? { strategy, id: d.windowId } : undefined;
+          this.dialogListeners.forEach((cb) => cb(d));
+        },
         onClose: (stop) => this.onCloseWork.push(stop),
       });
     }
@@ -168,6 +186,17 @@ abstract class LinuxTarget implements KillTarget {
   onNotice(cb: (message: string) => void): () => void {
     this.noticeListeners.add(cb);
     return () => this.noticeListeners.delete(cb);
+  }
+  onDialog(cb: (change: DialogChange) => void): () => void {
+    this.dialogListeners.add(cb);
+    return () => this.dialogListeners.delete(cb);
+  }
+
+  /** Raises and focuses the window it is asking with, through whoever opened it. */
+  showDialog(): Promise<boolean> {
+    const d = this.dialogWindow;
+    if (!d || !this.stillRunning()) return Promise.resolve(false);
+    return this.closers.raise?.(this.pid, d.strategy, d.id) ?? Promise.resolve(false);
   }
 
   /** Stops what the closer started (the window watcher); subclasses call it from close(). */

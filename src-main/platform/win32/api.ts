@@ -63,6 +63,8 @@ export interface User32 {
   hasOwner(w: Hwnd): boolean;
   getWindowText(w: Hwnd): string;
   postMessage(w: Hwnd, msg: number, wParam: number, lParam: number): boolean;
+  /** SetForegroundWindow: raise and focus (Windows may only flash it, by its focus rules). */
+  setForegroundWindow(w: Hwnd): boolean;
   /** A stable printable id (the handle's value), for plans and logs. */
   windowId(w: Hwnd): string;
 }

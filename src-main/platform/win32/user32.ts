@@ -22,6 +22,7 @@ export function user32(): User32 {
   const GetWindowTextW = u.func(
     'int __stdcall GetWindowTextW(HWND hwnd, _Out_ uint8_t *buf, int maxChars)',
   );
+  const SetForegroundWindow = u.func('bool __stdcall SetForegroundWindow(HWND hwnd)');
   const PostMessageW = u.func(
     'bool __stdcall PostMessageW(HWND hwnd, uint32_t msg, uintptr_t wParam, intptr_t lParam)',
   );
@@ -48,6 +49,7 @@ export function user32(): User32 {
       return n > 0 ? buf.toString('utf16le', 0, n * 2) : '';
     },
     postMessage: (w, msg, wParam, lParam) => !!PostMessageW(w, msg, wParam, lParam),
+    setForegroundWindow: (w) => !!SetForegroundWindow(w),
     windowId: (w) => '0x' + koffi.address(w).toString(16),
   };
   return cached;

@@ -1,6 +1,7 @@
 import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import type { DeliveryResult } from '../../engine/escalation';
+import type { DialogChange } from '../../engine/window-watch';
 import { protectionReason } from '../../engine/protection';
 import type { ExpectedIdentity, KillTarget } from '../types';
 import {
@@ -103,6 +104,8 @@ class Win32Target implements KillTarget {
   readonly mechanism = HANDLE_MECHANISM;
   private closed = false;
   private readonly noticeListeners = new Set<(message: string) => void>();
+  private readonly dialogListeners = new Set<(change: DialogChange) => void>();
+  private dialogWindow: string | undefined;
   private stopWatch: (() => void) | undefined;
 
   constructor(
@@ -166,13 +169,18 @@ class Win32Target implements KillTarget {
   /** Watches the windows until the target is closed: a new one is likely a "Save changes?". */
   private watchWindows(initial: readonly { id: string }[]): void {
     this.stopWatch?.();
-    let state = startWindowWatch(initial);
+    let state = startWindowWatch(initial, Date.now());
     let timer: NodeJS.Timeout | undefined;
     const tick = () => {
       if (this.exited()) return;
       const t = observeWindows(state, visibleWindowsOf(this.deps.u, this.pid), Date.now());
       state = t.state;
       for (const n of t.notices) this.noticeListeners.forEach((cb) => cb(n));
+      if (t.dialog) {
+        const d = t.dialog;
+        this.dialogWindow = d.kind === 'asking' ? d.windowId : undefined;
+        this.dialogListeners.forEach((cb) => cb(d));
+      }
       timer = setTimeout(tick, WATCH_INTERVAL_MS).unref();
     };
     timer = setTimeout(tick, WATCH_INTERVAL_MS).unref();
@@ -237,12 +245,25 @@ class Win32Target implements KillTarget {
     this.noticeListeners.add(cb);
     return () => this.noticeListeners.delete(cb);
   }
+  onDialog(cb: (change: DialogChange) => void): () => void {
+    this.dialogListeners.add(cb);
+    return () => this.dialogListeners.delete(cb);
+  }
+
+  /** Brings the dialog it is asking with to the front (SetForegroundWindow). */
+  showDialog(): Promise<boolean> {
+    const id = this.dialogWindow;
+    if (!id || this.exited()) return Promise.resolve(false);
+    const w = visibleWindowsOf(this.deps.u, this.pid).find((x) => x.id === id);
+    return Promise.resolve(!!w && this.deps.u.setForegroundWindow(w.hwnd));
+  }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.stopWatch?.();
     this.noticeListeners.clear();
+    this.dialogListeners.clear();
     this.deps.watcher.release(this.handle);
   }
 }

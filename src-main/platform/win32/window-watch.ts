@@ -10,8 +10,8 @@ const OPTS: watch.WatchOptions<string> = {
   titleWaitMs: 0,
 };
 
-export const startWindowWatch = (initial: readonly { id: string }[]): WindowWatch =>
-  watch.startWatch(initial);
+export const startWindowWatch = (initial: readonly { id: string }[], now?: number): WindowWatch =>
+  watch.startWatch(initial, now);
 
 /** The Win32 side of the shared window watch (src-main/engine/window-watch.ts). */
 export const observeWindows = (

@@ -117,7 +117,7 @@ export function merge(w: DeliveryResult, x: DeliveryResult): DeliveryResult {
 }
 
 function watchViews(c: Compositor, pid: number, initial: View[], ctx: CloseContext): void {
-  let state = startWatch(initial);
+  let state = startWatch(initial, Date.now());
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
@@ -132,6 +132,7 @@ function watchViews(c: Compositor, pid: number, initial: View[], ctx: CloseConte
       );
       state = t.state;
       for (const n of t.notices) ctx.notify(n);
+      if (t.dialog) ctx.dialog(t.dialog);
     }
     schedule();
   };

@@ -12,7 +12,8 @@ const OPTS: watch.WatchOptions<string> = {
   titleWaitMs: TITLE_WAIT_MS,
 };
 
-export const startWatch = (initial: View[]): WatchState => watch.startWatch(initial);
+export const startWatch = (initial: View[], now?: number): WatchState =>
+  watch.startWatch(initial, now);
 
 /** The Wayland side of the shared window watch (src-main/engine/window-watch.ts). */
 export const observe = (state: WatchState, views: View[], now: number) =>

@@ -13,7 +13,8 @@ const OPTS: watch.WatchOptions<number> = {
   titleWaitMs: TITLE_WAIT_MS,
 };
 
-export const startWatch = (initial: OwnWindow[]): WatchState => watch.startWatch(initial);
+export const startWatch = (initial: OwnWindow[], now?: number): WatchState =>
+  watch.startWatch(initial, now);
 
 /** The X11 side of the shared window watch (src-main/engine/window-watch.ts). */
 export const observe = (state: WatchState, windows: OwnWindow[], now: number) =>

@@ -47,7 +47,7 @@ export async function x11CloseWindows(
 }
 
 function watchWindows(pid: number, initial: OwnWindow[], ctx: CloseContext, env: Env): void {
-  let state = startWatch(initial);
+  let state = startWatch(initial, Date.now());
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
@@ -57,6 +57,7 @@ function watchWindows(pid: number, initial: OwnWindow[], ctx: CloseContext, env:
     const t = observe(state, r.value, Date.now());
     state = t.state;
     for (const n of t.notices) ctx.notify(n);
+    if (t.dialog) ctx.dialog(t.dialog);
     schedule();
   };
   const schedule = () => {
@@ -69,6 +70,27 @@ function watchWindows(pid: number, initial: OwnWindow[], ctx: CloseContext, env:
     clearTimeout(timer);
   });
   schedule();
+}
+
+/**
+ * Raises and focuses one of `pid`'s windows (a dialog it is asking with). Only a window that
+ * the server says is still `pid`'s is touched.
+ */
+export async function x11RaiseWindow(
+  pid: number,
+  windowId: string,
+  env: Env = process.env,
+): Promise<boolean> {
+  const id = Number.parseInt(windowId, 16);
+  if (!Number.isFinite(id)) return false;
+  const r = await withSession((s) => {
+    if (!windowsOf(s, pid).some((w) => w.id === id)) return false;
+    const at = s.x.internAtom(s.d, '_NET_ACTIVE_WINDOW', false);
+    const ok = s.x.activateWindow(s.d, id, at);
+    s.x.sync(s.d);
+    return ok;
+  }, env);
+  return r.ok && r.value;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Xlib {
   /** map_state (0 unmapped, 1 unviewable, 2 viewable) and override_redirect; undefined if gone. */
   attributes(d: Dpy, w: number): { mapState: number; overrideRedirect: boolean } | undefined;
   sendDeleteWindow(d: Dpy, w: number, wmProtocols: number, wmDelete: number): boolean;
+  /** Asks the window manager to raise and focus `w` (_NET_ACTIVE_WINDOW, as a pager would). */
+  activateWindow(d: Dpy, w: number, netActiveWindow: number): boolean;
   sync(d: Dpy): void;
   /** Errors seen (for display `d`) since the last call, then forgets them. */
   takeErrors(d: Dpy): XError[];
@@ -103,6 +105,7 @@ function load(): Xlib {
   const XGetWindowAttributes = x.func(
     'int XGetWindowAttributes(void *d, unsigned long w, _Out_ uint8_t *attrs)',
   );
+  const XRaiseWindow = x.func('int XRaiseWindow(void *d, unsigned long w)');
   const XSendEvent = x.func(
     'int XSendEvent(void *d, unsigned long w, int propagate, long mask, const uint8_t *event)',
   );
@@ -249,6 +252,21 @@ function load(): Xlib {
       ev.writeBigUInt64LE(BigInt(wmDelete), 56);
       ev.writeBigUInt64LE(0n, 64); // CurrentTime
       return XSendEvent(d, w, 0, 0, ev) !== 0;
+    },
+    activateWindow: (d, w, netActiveWindow) => {
+      // Same XClientMessageEvent layout; sent to the root window for the window manager, with
+      // SubstructureRedirect|SubstructureNotify. data.l[0] = 2: the request comes from a pager.
+      const ev = Buffer.alloc(192);
+      ev.writeInt32LE(CLIENT_MESSAGE, 0);
+      ev.writeBigUInt64LE(BigInt(w), 32);
+      ev.writeBigUInt64LE(BigInt(netActiveWindow), 40);
+      ev.writeInt32LE(32, 48);
+      ev.writeBigUInt64LE(2n, 56);
+      ev.writeBigUInt64LE(0n, 64); // CurrentTime
+      const root = num(XDefaultRootWindow(d));
+      const sent = XSendEvent(d, root, 0, 0x180000, ev) !== 0;
+      XRaiseWindow(d, w); // Without a window manager, raising is all there is.
+      return sent;
     },
     sync: (d) => {
       XSync(d, 0);

@@ -78,8 +78,15 @@ export interface KillPlan {
   alsoReaches?: number[];
 }
 
-export type Outcome =
-  'exited-gracefully' | 'force-killed' | 'not-found' | 'refused' | 'failed' | 'cancelled';
+export const OUTCOMES = [
+  'exited-gracefully',
+  'force-killed',
+  'not-found',
+  'refused',
+  'failed',
+  'cancelled',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** How the process ended, as far as the OS tells us. */
 export interface ExitInfo {

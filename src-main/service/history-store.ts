@@ -61,7 +61,11 @@ export function createHistoryStore(file: string, opts: HistoryOptions = {}): His
   if (leftovers.length > 0)
     log(`removed ${leftovers.length} temporary history file(s) left by an interrupted save`);
   const loaded = loadHistory(file, limit, opts.now ?? Date.now);
-  let entries = loaded.entries;
+  // Oldest first, so that recording is a push (trimmed now and then, not on every result), and
+  // each entry is turned into text once, when it comes in: a save only joins the lines. What
+  // the main thread does per result and per save stays small however many there are.
+  let entries = loaded.entries.slice().reverse();
+  let lines = entries.map((e) => JSON.stringify(e));
   const readOnly = loaded.readOnly;
   const notice = loaded.notice;
   if (notice) log(notice);
@@ -112,7 +116,8 @@ export function createHistoryStore(file: string, opts: HistoryOptions = {}): His
       dirty = false;
       const counted = unsaved;
       try {
-        await writeAtomically(file, JSON.stringify(entries, null, 1) + '\n', tmp);
+        const text = `[\n${lines.slice(-limit).reverse().join(',\n')}\n]\n`;
+        await writeAtomically(file, text, tmp);
       } catch (e) {
         dirty = true;
         const why = `saving ${file} failed: ${describeFsError(e)}`;
@@ -140,11 +145,20 @@ export function createHistoryStore(file: string, opts: HistoryOptions = {}): His
 
   const store: HistoryStore = {
     path: file,
-    list: () => entries.slice(0, HISTORY_LIST_LIMIT),
+    list: () => entries.slice(-Math.min(limit, HISTORY_LIST_LIMIT)).reverse(),
     add(added) {
       try {
         if (added.length === 0) return;
-        entries = [...added.map(fit).reverse(), ...entries].slice(0, limit);
+        const fitted = added.map(fit);
+        const text = fitted.map((e) => JSON.stringify(e));
+        for (const [i, e] of fitted.entries()) {
+          entries.push(e);
+          lines.push(text[i]!);
+        }
+        if (entries.length >= 2 * limit) {
+          entries = entries.slice(-limit);
+          lines = lines.slice(-limit);
+        }
         unsaved = Math.min(unsaved + added.length, limit);
         schedule();
         changed();

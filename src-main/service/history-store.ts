@@ -25,7 +25,7 @@ export interface HistoryStore {
   onStatus(cb: (s: HistoryStatus) => void): () => void;
   /** Resolves once everything recorded so far is on disk, or the attempt failed. Never rejects. */
   flush(): Promise<void>;
-  /** Flushes, then stops trying again. */
+  /** Flushes (waiting at most a few seconds), then stops trying again. */
   close(): Promise<void>;
 }
 
@@ -36,12 +36,15 @@ export interface HistoryOptions {
   log?: (line: string) => void;
   /** Wait before trying a failed write again. */
   retryMs?: number;
+  /** Longest wait for the last save when closing. */
+  closeWaitMs?: number;
   now?: () => number;
 }
 
 /** Entries kept in the file, the most recent first. */
 export const HISTORY_LIMIT = 1000;
 const RETRY_MS = 1000;
+const CLOSE_WAIT_MS = 5000;
 
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -55,6 +58,7 @@ function fit(e: HistoryEntry): HistoryEntry {
 export function createHistoryStore(file: string, opts: HistoryOptions = {}): HistoryStore {
   const limit = opts.limit ?? HISTORY_LIMIT;
   const retryMs = opts.retryMs ?? RETRY_MS;
+  const closeWaitMs = opts.closeWaitMs ?? CLOSE_WAIT_MS;
   const log = opts.log ?? ((line: string) => console.error(`safekill: ${line}`));
 
   const leftovers = cleanupLeftoverTmp(file);
@@ -183,7 +187,14 @@ export function createHistoryStore(file: string, opts: HistoryOptions = {}): His
     },
     async close() {
       closed = true;
-      await store.flush();
+      // A disk that hangs (a dead network mount) must not keep SafeKill from exiting.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        store.flush().then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), closeWaitMs))),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp) log(`gave up waiting for the history to be saved to ${file} before exit`);
       if (retry) clearTimeout(retry);
       retry = undefined;
       tmpNamesInUse.delete(tmp);

@@ -175,6 +175,27 @@ async function stopWithin(web: WebServer): Promise<void> {
   expect(code, web.output()).toBe(0);
 }
 
+/**
+ * A soft RLIMIT_NOFILE under which `pid` can open nothing more: no free number below it, and
+ * every pidfd at or above it (so that closing one frees no usable number). Not lower than that,
+ * since poll(2) refuses more descriptors than the limit.
+ */
+function noNewFd(pid: number): number {
+  const fds = new Map<number, string>();
+  for (const n of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      fds.set(Number(n), fs.readlinkSync(`/proc/${pid}/fd/${n}`));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  let lowestFree = 0;
+  while (fds.has(lowestFree)) lowestFree++;
+  const pidfds = [...fds].filter(([, l]) => l.includes('pidfd')).map(([n]) => n);
+  expect(pidfds.length).toBeGreaterThan(0);
+  return Math.min(lowestFree, ...pidfds);
+}
+
 const tmpLeft = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'));
 
 afterEach(async () => {
@@ -276,7 +297,8 @@ describe.skipIf(!MOUNT)('history with no file descriptor left', () => {
       overrides: { strategy: 'auto', graceMs: 1500 },
     });
     // Once every target is pinned (its polite step sent), the server may open no more files:
-    // what `ulimit -n` does, lowered on the running server (prlimit) so that it could start.
+    // what `ulimit -n` does, lowered on the running server (prlimit) so that it could start and
+    // pin its targets first.
     const stepped = () =>
       client.pushes.filter(
         (m) =>
@@ -298,7 +320,7 @@ describe.skipIf(!MOUNT)('history with no file descriptor left', () => {
       .toString()
       .trim()
       .split(/\s+/);
-    execFileSync('prlimit', ['--pid', String(server), `--nofile=0:${limits[1]}`]);
+    execFileSync('prlimit', ['--pid', String(server), `--nofile=${noNewFd(server)}:${limits[1]}`]);
     try {
       const results = () =>
         client.pushes.filter(

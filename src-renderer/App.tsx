@@ -1,10 +1,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { DEFAULT_OVERRIDES, type AppInfo, type HistoryEntry } from '../src-shared/api';
+import {
+  DEFAULT_OVERRIDES,
+  HISTORY_LIST_LIMIT,
+  type AppInfo,
+  type HistoryEntry,
+  type HistoryStatus,
+} from '../src-shared/api';
 import type { PlanOverrides } from '../src-shared/kill';
 import type { ProcessRow } from '../src-shared/process';
 import type { ApiClient } from './api/client';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { DetailsPanel } from './components/DetailsPanel';
+import { HistoryAlert } from './components/HistoryAlert';
 import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { ProcessTable } from './components/ProcessTable';
@@ -32,6 +39,7 @@ export function App({ api }: { api: ApiClient }) {
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
   const [runs, setRuns] = useState<Runs>(new Map());
   const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [historyStatus, setHistoryStatus] = useState<HistoryStatus>();
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string>();
   const [confirm, setConfirm] = useState<PendingConfirm>();
@@ -66,10 +74,19 @@ export function App({ api }: { api: ApiClient }) {
             setConfirm({ ...ask, reason: e.reason });
           }
         }
-      } else if (m.channel === 'history:added') setHistory((h) => [m.payload, ...h]);
+      } else if (m.channel === 'history:added')
+        setHistory((h) => [m.payload, ...h.slice(0, HISTORY_LIST_LIMIT - 1)]);
+      else if (m.channel === 'history:status') setHistoryStatus(m.payload);
     });
     api.onClose((why) => setProblem(why));
-    api.call('app:info', undefined).then(setInfo, (e: unknown) => setProblem(plainError(e)));
+    api.call('app:info', undefined).then(
+      (i) => {
+        setInfo(i);
+        // Replies and pushes come in the order they were sent: the last to arrive is current.
+        setHistoryStatus(i.history);
+      },
+      (e: unknown) => setProblem(plainError(e)),
+    );
     api.call('processes:snapshot', undefined).then(
       (s) => store.load(s),
       (e: unknown) => setProblem(plainError(e)),
@@ -190,6 +207,7 @@ export function App({ api }: { api: ApiClient }) {
           {problem}
         </p>
       )}
+      <HistoryAlert status={historyStatus} />
       <main className="main">
         <div className="table-wrap" ref={gridWrap}>
           <ProcessTable

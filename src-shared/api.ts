@@ -5,11 +5,12 @@
  * types from here, so nobody restates them.
  */
 import { z } from 'zod';
-import type { SafeKillErrorInfo } from './errors';
+import { ERROR_CODES, type SafeKillErrorInfo } from './errors';
 import {
   DEFAULT_GRACE_MS,
   FORCE_STRATEGIES,
   MAX_GRACE_MS,
+  OUTCOMES,
   POLITE_STRATEGIES,
   type KillEvent,
   type KillPlan,
@@ -91,6 +92,8 @@ export interface AppInfo {
   mode: 'electron' | 'browser';
   /** Where the history file lives, for people. */
   historyPath: string;
+  /** Whether the history is being saved, and what was found in the file at start. */
+  history: HistoryStatus;
 }
 
 export interface PlanReply {
@@ -113,6 +116,56 @@ export interface HistoryEntry extends KillResult {
   /** Wall-clock time the result came in, milliseconds since the epoch. */
   finishedAt: number;
 }
+
+/** Longest strings a history entry may hold (longer ones are cut when the entry is recorded). */
+export const HISTORY_TEXT_LIMITS = { name: 4096, reason: 16_384 } as const;
+/** The most entries `history:list` answers (newest first), and the renderer keeps. */
+export const HISTORY_LIST_LIMIT = 500;
+
+/**
+ * What the history file may hold: every entry read back from disk is checked against it, so a
+ * file edited by hand (or by another program) can never hand the UI something it cannot show.
+ * Fields it does not know (written by a newer SafeKill) are kept as they are.
+ */
+export const historyEntrySchema = z.looseObject({
+  killId: z.string().min(1).max(200),
+  pid,
+  name: z.string().max(HISTORY_TEXT_LIMITS.name),
+  outcome: z.enum(OUTCOMES),
+  elapsedMs: z.number().nonnegative(),
+  reason: z.string().max(HISTORY_TEXT_LIMITS.reason),
+  strategy: strategy.optional(),
+  code: z.enum(ERROR_CODES).optional(),
+  exitCode: z.number().int().optional(),
+  signal: z.string().max(100).optional(),
+  finishedAt: z.number().nonnegative(),
+});
+// Every field of HistoryEntry is checked, and whatever passes is a HistoryEntry: a field added
+// to KillResult must be added to the schema too, or this stops compiling (the error names it).
+type MissingFromSchema = Exclude<keyof HistoryEntry, keyof typeof historyEntrySchema.shape>;
+type SchemaMatches = [MissingFromSchema] extends [never]
+  ? z.infer<typeof historyEntrySchema> extends HistoryEntry
+    ? true
+    : 'a value the schema accepts is not a HistoryEntry'
+  : MissingFromSchema;
+const historySchemaMatches: SchemaMatches = true;
+void historySchemaMatches;
+
+/**
+ * Whether the history is being saved. `failing`: the last save did not work (the results are
+ * kept in memory and SafeKill keeps trying); `read-only`: the file could not be read or kept
+ * aside, so it is left untouched and nothing is saved this session.
+ */
+export const historyStatusSchema = z.strictObject({
+  state: z.enum(['ok', 'failing', 'read-only']),
+  /** Why saving fails or is off, in plain words (absent while `ok`). */
+  error: z.string().optional(),
+  /** What was found in the file at start and done about it (e.g. entries kept aside). */
+  notice: z.string().optional(),
+  /** Results recorded this session that are not on disk yet. */
+  unsaved: z.number().int().nonnegative(),
+});
+export type HistoryStatus = z.infer<typeof historyStatusSchema>;
 
 /** Request channels: what each accepts and what it answers. */
 export interface Channels {
@@ -157,6 +210,8 @@ export interface PushEvents {
   'processes:diff': ProcessDiff;
   'kill:event': { killId: string; at: number; event: KillEvent };
   'history:added': HistoryEntry;
+  /** The history's saving status changed (a save failed, or works again). */
+  'history:status': HistoryStatus;
 }
 export type PushChannel = keyof PushEvents;
 export type PushMessage = {

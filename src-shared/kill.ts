@@ -106,17 +106,19 @@ export interface KillPlan {
  * - `forced-while-asking`: it was asking the user (a "Save changes?" dialog) and was ended anyway.
  * - `left-running`: it was still asking when the dialog wait ran out; nothing more was sent.
  */
-export type Outcome =
-  | 'exited'
-  | 'terminated'
-  | 'ended-by-other'
-  | 'force-killed'
-  | 'forced-while-asking'
-  | 'left-running'
-  | 'not-found'
-  | 'refused'
-  | 'failed'
-  | 'cancelled';
+export const OUTCOMES = [
+  'exited',
+  'terminated',
+  'ended-by-other',
+  'force-killed',
+  'forced-while-asking',
+  'left-running',
+  'not-found',
+  'refused',
+  'failed',
+  'cancelled',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** Outcomes in words for people; the JSON keeps the identifiers. */
 export const OUTCOME_WORDS: Record<Outcome, string> = {

@@ -53,9 +53,10 @@ export interface Service {
   onPush(listener: (m: PushMessage) => void): () => void;
   /** Kills still running. */
   running(): string[];
-  /** Resolves when every running kill has finished. */
+  /** Resolves when every running kill has finished and its results are saved (or failed to be). */
   idle(): Promise<void>;
-  /** Cancels running kills (targets not yet forced live on), waits for them, stops watching. */
+  /** Cancels running kills (targets not yet forced live on), waits for them and the history's
+   * last save, stops watching. */
   close(): Promise<void>;
 }
 
@@ -75,6 +76,9 @@ export function createService(deps: ServiceDeps): Service {
   const push = (m: PushMessage) => {
     for (const l of listeners) l(m);
   };
+  const stopHistoryStatus = deps.history.onStatus((s) =>
+    push({ channel: 'history:status', payload: s }),
+  );
 
   const onEvent = (killId: string, names: Map<number, string>, finished: HistoryEntry[]) => {
     return (event: KillEvent) => {
@@ -96,7 +100,13 @@ export function createService(deps: ServiceDeps): Service {
           finishedAt: now(),
         };
         finished.push(entry);
-        deps.history.add([entry]);
+        // Recording never throws (a failed save is a status, not an error), and nothing about
+        // the history may stop the ladder of the other targets.
+        try {
+          deps.history.add([entry]);
+        } catch (e) {
+          console.error(`safekill: could not record a result: ${String(e)}`);
+        }
         push({ channel: 'history:added', payload: entry });
       }
     };
@@ -152,6 +162,7 @@ export function createService(deps: ServiceDeps): Service {
       defaultGraceMs: DEFAULT_GRACE_MS,
       mode: deps.mode,
       historyPath: deps.history.path,
+      history: deps.history.status(),
     }),
     snapshot: () => deps.source.snapshot(),
     plan: (req) => planFor(req.pid, req.overrides, deps.platform, req.startTime),
@@ -206,6 +217,7 @@ export function createService(deps: ServiceDeps): Service {
     running: () => [...kills.keys()],
     async idle() {
       while (kills.size > 0) await Promise.all([...kills.values()].map((k) => k.done));
+      await deps.history.flush();
     },
     async close() {
       closed = true;
@@ -214,6 +226,8 @@ export function createService(deps: ServiceDeps): Service {
       unsubscribeSource?.();
       unsubscribeSource = undefined;
       listeners.clear();
+      stopHistoryStatus();
+      await deps.history.close();
       await deps.source.close();
     },
   };

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveStatic } from '../../src-main/bridge/static-files';
 import { parseWebArgs } from '../../src-main/bridge/web-args';
 import { defaultDataDir } from '../../src-main/service/data-dir';
-import { createHistoryStore, writeAtomically } from '../../src-main/service/history-store';
+import { writeAtomically } from '../../src-main/service/atomic-file';
+import { createHistoryStore } from '../../src-main/service/history-store';
 import type { HistoryEntry } from '../../src-shared/api';
 import { SafeKillError } from '../../src-shared/errors';
 // @ts-expect-error: a plain .mjs script without types
@@ -24,36 +25,38 @@ const entry = (pid: number): HistoryEntry => ({
 });
 
 describe('history file', () => {
-  it('survives a restart, newest first, capped', () => {
+  it('survives a restart, newest first, capped', async () => {
     const file = path.join(tmp(), 'sub', 'history.json');
-    const a = createHistoryStore(file, 3);
+    const a = createHistoryStore(file, { limit: 3 });
     expect(a.list()).toEqual([]);
     a.add([entry(1)]);
     a.add([entry(2), entry(3)]);
     a.add([entry(4)]);
-    const b = createHistoryStore(file, 3);
+    await a.close();
+    const b = createHistoryStore(file, { limit: 3 });
     expect(b.list().map((e) => e.pid)).toEqual([4, 3, 2]);
     expect(fs.readdirSync(path.dirname(file))).toEqual(['history.json']);
   });
 
-  it('keeps an unreadable file aside instead of overwriting it', () => {
+  it('keeps an unreadable file aside instead of overwriting it', async () => {
     const dir = tmp();
     const file = path.join(dir, 'history.json');
     fs.writeFileSync(file, '{ half a file');
-    const s = createHistoryStore(file);
+    const s = createHistoryStore(file, { log: () => undefined });
     expect(s.list()).toEqual([]);
     s.add([entry(5)]);
+    await s.close();
     const names = fs.readdirSync(dir).sort();
     expect(names).toHaveLength(2);
-    expect(names[1]).toMatch(/^history\.json\.corrupt-\d+$/);
+    expect(names[1]).toMatch(/^history\.json\.bad-\d+$/);
     expect(fs.readFileSync(path.join(dir, names[1]!), 'utf8')).toBe('{ half a file');
   });
 
-  it('replaces the file by rename, so a reader sees the old or the new whole file', () => {
+  it('replaces the file by rename, so a reader sees the old or the new whole file', async () => {
     const file = path.join(tmp(), 'h.json');
-    writeAtomically(file, 'old');
+    await writeAtomically(file, 'old', `${file}.1.tmp`);
     const inodeBefore = fs.statSync(file).ino;
-    writeAtomically(file, 'new');
+    await writeAtomically(file, 'new', `${file}.1.tmp`);
     expect(fs.readFileSync(file, 'utf8')).toBe('new');
     expect(fs.statSync(file).ino).not.toBe(inodeBefore);
   });

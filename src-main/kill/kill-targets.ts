@@ -4,7 +4,7 @@ import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
 import type { KillPlatform } from '../platform/types';
 import { realClock, type Clock } from './clock';
-import { runLadder } from './run-ladder';
+import { guardOnEvent, runLadder } from './run-ladder';
 import type { KillTarget } from './target';
 
 export interface KillRequest {
@@ -87,6 +87,8 @@ async function prepare(pid: number, req: KillRequest, platform: KillPlatform): P
  * them) while it is asked to exit. Every target gets exactly one `result` event.
  */
 export async function killTargets(req: KillRequest, deps: KillDeps): Promise<KillResult[]> {
+  // A throwing event callback must not leave targets pinned and never ended.
+  deps = { ...deps, onEvent: guardOnEvent(deps.onEvent) };
   const groups = expandTargets(req.pids, req.tree ?? false, deps.platform);
   if (req.tree) {
     for (const order of groups) {

@@ -2,6 +2,7 @@ import type { KillEvent } from '../../../src-shared/kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { UsageError, parseGrace, parseOptions, parsePid, parseStrategy } from '../args';
+import { cancelOnSignals } from '../cancel-on-signals';
 import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
 import type { CliIo } from '../io';
@@ -34,11 +35,9 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     }
   };
 
-  // Ctrl+C (or SIGTERM to SafeKill itself) cancels every ladder: targets not yet forced live on.
+  // Ctrl+C (or SIGTERM, or SIGHUP) cancels every ladder: targets not yet forced live on.
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopCancelling = cancelOnSignals(abort, io.stderr);
   try {
     const results = await killTargets(
       {
@@ -52,7 +51,6 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     renderer?.finish();
     return exitStatus(results);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopCancelling();
   }
 }

@@ -41,7 +41,13 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const filter = values.filter?.trim();
-  if (filter !== undefined) rows = filterRows(rows, filter, values.tree === true);
+  // SafeKill's own command line holds the filter text: it is never a match (as with pgrep).
+  if (filter !== undefined)
+    rows = filterRows(
+      rows.filter((r) => r.pid !== process.pid),
+      filter,
+      values.tree === true,
+    );
   rows.sort(compareRows(sort as SortKey));
   const tree = values.tree ? buildTree(rows) : undefined;
 

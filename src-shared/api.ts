@@ -24,7 +24,7 @@ import type { ProcessDiff, ProcessSnapshot, TargetFacts } from './process';
 /**
  * The renderer's Content Security Policy: its own scripts and styles only, no inline code, no
  * plugins, no frames; `connect-src 'self'` admits the bridge's same-origin WebSocket. Set as a
- * meta tag in index.html (Electron loads a file) and as a header by the bridge.
+ * meta tag in index.html (Electron loads a file); headers carry CONTENT_SECURITY_POLICY_HEADER.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -37,6 +37,14 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * The same policy as a response header, which also forbids any other page to frame the app
+ * (clickjacking). `frame-ancestors` only counts in a header: in a meta tag the browser ignores it
+ * and logs an error, so the page's own tag goes without. Sent by the bridge for every file, and
+ * added by Electron's session to the app page's response.
+ */
+export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 const pid = z
   .number()

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   bridgeRequestSchema,
-  CONTENT_SECURITY_POLICY,
+  CONTENT_SECURITY_POLICY_HEADER,
   type BridgeMessage,
 } from '../../src-shared/api';
 import { dispatch } from '../service/dispatch';
@@ -65,7 +65,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
     res.writeHead(200, {
       'content-type': found.type,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'content-security-policy': CONTENT_SECURITY_POLICY_HEADER,
+      // For browsers that predate frame-ancestors.
+      'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',

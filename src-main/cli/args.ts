@@ -53,7 +53,8 @@ export function parseStrategy(text: string | undefined, platform: Platform): Str
 
 export function parseGrace(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text))
+  // A negative number is answered by the rule it breaks; other text by an example.
+  if (!/^-?\d+$/.test(text))
     throw new UsageError(`bad grace period "${text}": give whole milliseconds, e.g. --grace 5000`);
   try {
     return validateGrace(Number(text));
@@ -73,10 +74,38 @@ export function parseDuration(text: string | undefined, option: string): number 
 /** node:util parseArgs, with its errors turned into one-line usage errors. */
 export function parseOptions<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(
       (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''),
     );
   }
+}
+
+/**
+ * `--grace -1` as `--grace=-1`: parseArgs takes a value that starts with a dash for an option
+ * ("argument is ambiguous"), so a negative number after an option that takes a value is joined
+ * to it and answered by that option's own check.
+ */
+function joinNegativeValues(argv: string[], options: ParseArgsConfig['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options?.[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

@@ -3,3 +3,28 @@ export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
+
+/** What became of the output while the command ran. */
+export interface OutputState {
+  /** stdout failed for a reason other than its reader leaving (a full disk, say). */
+  failed: boolean;
+}
+
+/**
+ * A write error on stdout must never end SafeKill halfway through a kill: Node would raise it as
+ * an uncaught exception. A closed pipe (EPIPE: `safekill list | head -1`) or a hung-up terminal
+ * (EIO) means the reader left: the command finishes its work quietly, without more output (the
+ * stream drops further writes once it has failed). Any other failure is said once on stderr.
+ * Errors on stderr itself are ignored: there is nowhere left to say them.
+ */
+export function guardOutput(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): OutputState {
+  const state: OutputState = { failed: false };
+  stderr.on('error', () => {});
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return;
+    if (state.failed) return;
+    state.failed = true;
+    stderr.write(`safekill: cannot write the output (${e.code ?? e.message}); carrying on\n`);
+  });
+  return state;
+}

@@ -1,3 +1,4 @@
+import { version } from '../../package.json';
 import { isSafeKillError } from '../../src-shared/errors';
 import { UsageError } from './args';
 import { killCommand } from './commands/kill';
@@ -8,6 +9,7 @@ import { EXIT } from './exit-status';
 import type { CliIo } from './io';
 
 const USAGE = `Usage: safekill <command> [options]
+       safekill --version
 
 Commands:
   plan <pid>[@start] [--strategy S] [--grace MS] [--json]
@@ -53,6 +55,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`safekill ${version}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   try {

@@ -1,3 +1,5 @@
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../src-shared/api';
+
 /** The parts of Electron's WebContents and Session that the hardening touches. */
 export interface WebContentsLike {
   setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' }): void;
@@ -11,11 +13,20 @@ export interface SessionLike {
   setPermissionRequestHandler(
     h: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void,
   ): void;
+  webRequest?: {
+    onHeadersReceived(
+      listener: (
+        details: { url: string; responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+      ) => void,
+    ): void;
+  };
 }
 
 /**
  * No new windows, no navigation away from the app's page, no webviews, no permissions
- * (camera, notifications...): the renderer has nothing to ask for.
+ * (camera, notifications...): the renderer has nothing to ask for. The app page's response also
+ * carries the CSP as a header, which alone can forbid framing (`frame-ancestors 'none'`).
  */
 export function hardenWindow(
   wc: WebContentsLike,
@@ -30,4 +41,14 @@ export function hardenWindow(
   wc.on('will-redirect', stayHome);
   wc.on('will-attach-webview', (e) => e.preventDefault());
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.webRequest?.onHeadersReceived((details, callback) => {
+    if (!isAppUrl(details.url)) return callback({});
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY_HEADER],
+        'X-Frame-Options': ['DENY'],
+      },
+    });
+  });
 }

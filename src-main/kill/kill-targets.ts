@@ -12,7 +12,7 @@ import { choosePlan } from '../engine/choose-plan';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
-import { runLadder, type LadderControl } from './run-ladder';
+import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 
 export interface KillRequest {
   pids: number[];
@@ -170,6 +170,8 @@ async function prepareGroup(
  * (rather than restart them) while it is asked to exit. Every target gets exactly one `result`.
  */
 export async function killTargets(req: KillRequest, deps: KillDeps): Promise<KillResult[]> {
+  // A throwing event callback must not leave targets pinned and never ended.
+  deps = { ...deps, onEvent: guardOnEvent(deps.onEvent) };
   const seen = new Set<number>();
   let lineage: ReadonlySet<number> | undefined;
   const selfLineage = () => (lineage ??= deps.platform.selfLineage());

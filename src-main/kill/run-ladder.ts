@@ -32,11 +32,88 @@ export interface LadderControl {
 }
 
 /**
+ * The same event callback, made unable to throw into the ladder: an error in it (a failed write
+ * of the history, a closed pipe) is reported once (to `report`, stderr by default) and the
+ * ladder carries on, so that a target is still forced when its grace period ends.
+ */
+export function guardOnEvent(
+  onEvent: (e: KillEvent) => void,
+  report: (error: unknown, e: KillEvent) => void = reportOnce(),
+): (e: KillEvent) => void {
+  if (GUARDED.has(onEvent)) return onEvent;
+  const guarded = (e: KillEvent) => {
+    try {
+      onEvent(e);
+    } catch (error) {
+      try {
+        report(error, e);
+      } catch {
+        // Nowhere left to say it.
+      }
+    }
+  };
+  GUARDED.add(guarded);
+  return guarded;
+}
+
+const GUARDED = new WeakSet<(e: KillEvent) => void>();
+
+function reportOnce(): (error: unknown, e: KillEvent) => void {
+  let told = false;
+  return (error, e) => {
+    if (told) return;
+    told = true;
+    const why = error instanceof Error ? error.message : String(error);
+    console.error(`safekill: reporting a ${e.type} event failed (${why}); the kill goes on`);
+  };
+}
+
+/**
+ * One 'abort' listener per signal, however many ladders share it (a kill of 300 targets would
+ * otherwise put 300 listeners on one signal, and Node warns from 11 on): it calls every ladder
+ * still registered, and is removed with the last of them.
+ */
+const abortFanOuts = new WeakMap<AbortSignal, { ladders: Set<() => void>; fire: () => void }>();
+
+function onAbort(signal: AbortSignal, cb: () => void): () => void {
+  let fan = abortFanOuts.get(signal);
+  if (!fan) {
+    const ladders = new Set<() => void>();
+    const fire = () => {
+      abortFanOuts.delete(signal);
+      for (const f of [...ladders]) {
+        try {
+          f();
+        } catch (error) {
+          // One ladder's failure must not keep the others from cancelling.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    };
+    fan = { ladders, fire };
+    abortFanOuts.set(signal, fan);
+    signal.addEventListener('abort', fire, { once: true });
+  }
+  const { ladders, fire } = fan;
+  ladders.add(cb);
+  return () => {
+    ladders.delete(cb);
+    if (ladders.size === 0 && abortFanOuts.get(signal)?.ladders === ladders) {
+      abortFanOuts.delete(signal);
+      signal.removeEventListener('abort', fire);
+    }
+  };
+}
+
+/**
  * Drives the pure escalation machine against a real (or fake) target and clock: it turns the
  * machine's effects into deliveries, timers and events, and feeds back what happens.
  */
 export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
-  const { plan, target, clock, onEvent, signal } = opts;
+  const { plan, target, clock, signal } = opts;
+  const onEvent = guardOnEvent(opts.onEvent);
   const tickMs = opts.tickMs ?? 100;
   let state: MachineState = initialState(plan, opts.dialog);
   let cancelWake: (() => void) | undefined;
@@ -110,9 +187,8 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
       dispatch({ type: 'cancel', now: clock.now() });
       return;
     }
-    const onAbort = () => dispatch({ type: 'cancel', now: clock.now() });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    cleanups.push(() => signal?.removeEventListener('abort', onAbort));
+    if (signal)
+      cleanups.push(onAbort(signal, () => dispatch({ type: 'cancel', now: clock.now() })));
     cleanups.push(target.onExit((exit) => dispatch({ type: 'exited', now: clock.now(), exit })));
     if (target.onNotice) {
       cleanups.push(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
-import { CONTENT_SECURITY_POLICY } from '../../src-shared/api';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../src-shared/api';
 import { isRunning, TARGET } from '../helpers/processes';
 import {
   ARTIFACTS,
@@ -231,7 +231,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
       if (m.type() === 'error') problems.push(m.text());
     });
     const res = await page.goto(server.url);
-    expect(res?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY_HEADER);
     await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(20, 23, 29)');

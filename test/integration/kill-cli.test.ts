@@ -283,7 +283,7 @@ describe.runIf(process.platform === 'linux')('safekill plan and usage errors', (
     [['kill', '123', '--strategy', 'wm-close'], /unknown strategy "wm-close" on linux/],
     [['kill', '123', '--strategy', 'SIGUSR1'], /unknown strategy/],
     [['kill', '123', '--grace', 'soon'], /bad grace period "soon"/],
-    [['kill', '123', '--grace', '-1'], /./],
+    [['kill', '123', '--grace', '-1'], /grace period must be a whole number/],
     [['kill'], /needs at least one PID/],
     [['plan', '1', '2'], /exactly one PID/],
     [['frobnicate'], /unknown command "frobnicate"/],

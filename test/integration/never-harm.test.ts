@@ -19,8 +19,8 @@ import {
 } from '../helpers/processes';
 import { createService } from '../../src-main/service/service';
 import { linuxPlatform } from '../../src-main/platform/linux/linux-platform';
-import type { HistoryStore } from '../../src-main/service/history-store';
-import type { HistoryEntry, PushMessage } from '../../src-shared/api';
+import { createHistoryStore } from '../../src-main/service/history-store';
+import type { PushMessage } from '../../src-shared/api';
 import type { ProcessSourceLike } from '../../src-main/service/service';
 
 const spawnedPids: number[] = [];
@@ -238,12 +238,7 @@ describe.runIf(process.platform === 'linux')('never harm (real processes)', () =
   it('the service keeps one ladder per process: a second End joins the running one', async () => {
     const marker = tmpFile('marker');
     const t = await target(['--marker', marker, '--cleanup-ms', '1500']);
-    const entries: HistoryEntry[] = [];
-    const history: HistoryStore = {
-      path: '(memory)',
-      add: (e: HistoryEntry[]) => void entries.push(...e),
-      list: () => entries,
-    } as unknown as HistoryStore;
+    const history = createHistoryStore(tmpFile('history.json'), { log: () => {} });
     const source: ProcessSourceLike = {
       snapshot: () => Promise.resolve({ seq: 0, takenAt: 0, rows: [] }),
       subscribe: () => () => {},
@@ -263,6 +258,7 @@ describe.runIf(process.platform === 'linux')('never harm (real processes)', () =
       expect(m.alreadyEnding).toEqual([{ pid: t.pids[0], killId: first.killId }]);
     }
     await service.idle();
+    const entries = history.list();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ outcome: 'exited', exitCode: 0 });
     expect(fs.readFileSync(marker, 'utf8').match(/received/g)).toHaveLength(1);

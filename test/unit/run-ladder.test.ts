@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import type { DeliveryResult } from '../../src-main/engine/escalation';
-import { runLadder } from '../../src-main/kill/run-ladder';
+import { guardOnEvent, runLadder } from '../../src-main/kill/run-ladder';
 import type { KillTarget } from '../../src-main/platform/types';
 import type { ExitInfo, KillEvent, KillPlan, Strategy } from '../../src-shared/kill';
 import { FakeClock, flush } from '../helpers/fake-clock';
@@ -120,5 +121,89 @@ describe('runLadder (driver, fake clock)', () => {
     const result = await runLadder({ plan, target, clock, onEvent: () => {}, signal: ac.signal });
     expect(result.outcome).toBe('cancelled');
     expect(target.sent).toEqual([]);
+  });
+
+  it('goes on to the forced end when the event callback throws, and says so once', async () => {
+    const clock = new FakeClock();
+    const target = new ScriptedTarget((s, t) => {
+      if (s === 'signal:SIGKILL') queueMicrotask(() => t.exit({ signal: 'SIGKILL' }));
+      return { kind: 'sent' };
+    });
+    const reports: string[] = [];
+    const onEvent = guardOnEvent(
+      () => {
+        throw new Error('history write failed');
+      },
+      (error, e) => reports.push(`${e.type}: ${(error as Error).message}`),
+    );
+    const done = runLadder({ plan, target, clock, onEvent, tickMs: 1000 });
+    await flush();
+    await clock.advance(5000);
+    expect(await done).toMatchObject({ outcome: 'force-killed', signal: 'SIGKILL' });
+    expect(target.sent).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    // Every event was offered (and failed); the callback's own reporter got each one.
+    expect(reports[0]).toBe('step: history write failed');
+    expect(reports.at(-1)).toBe('result: history write failed');
+  });
+
+  it('by default reports a throwing event callback once on stderr, not per event', async () => {
+    const clock = new FakeClock();
+    const target = new ScriptedTarget();
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const done = runLadder({
+        plan,
+        target,
+        clock,
+        tickMs: 100,
+        onEvent: () => {
+          throw new Error('EPIPE');
+        },
+      });
+      await clock.advance(1000);
+      target.exit({ exitCode: 0 });
+      expect(await done).toMatchObject({ outcome: 'exited' });
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(String(spy.mock.calls[0]![0])).toMatch(/event failed \(EPIPE\); the kill goes on/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('puts one abort listener on a shared signal however many ladders run, and removes it', async () => {
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const targets = Array.from({ length: 40 }, () => new ScriptedTarget());
+      const runs = targets.map((target) =>
+        runLadder({ plan, target, clock, onEvent: () => {}, signal: ac.signal }),
+      );
+      await flush();
+      expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+      // One ends by itself: the others still hear the cancel.
+      targets[0]!.exit({ exitCode: 0 });
+      expect(await runs[0]).toMatchObject({ outcome: 'exited' });
+      ac.abort();
+      const results = await Promise.all(runs.slice(1));
+      expect(results.every((r) => r.outcome === 'cancelled')).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+
+    // Ladders that all finish leave nothing on the signal.
+    const other = new AbortController();
+    const ts = Array.from({ length: 3 }, () => new ScriptedTarget());
+    const rs = ts.map((target) =>
+      runLadder({ plan, target, clock, onEvent: () => {}, signal: other.signal }),
+    );
+    await flush();
+    for (const t of ts) t.exit({ exitCode: 0 });
+    await Promise.all(rs);
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -16,7 +16,13 @@ import { isAppUrl, rendererIndex, windowOptions } from '../../src-main/ipc/windo
 import { currentPlatform } from '../../src-main/platform/current';
 import { createHistoryStore } from '../../src-main/service/history-store';
 import { createService, type Service } from '../../src-main/service/service';
-import { CHANNELS, IPC_PUSH, type Envelope, type PushMessage } from '../../src-shared/api';
+import {
+  CHANNELS,
+  CONTENT_SECURITY_POLICY_HEADER,
+  IPC_PUSH,
+  type Envelope,
+  type PushMessage,
+} from '../../src-shared/api';
 
 const DIST = '/opt/SafeKill/resources/app/dist';
 const APP_URL = pathToFileURL(rendererIndex(DIST)).href;
@@ -181,6 +187,41 @@ describe('the window', () => {
     permission?.({}, 'media', (ok) => answers.push(ok));
     permission?.({}, 'notifications', (ok) => answers.push(ok));
     expect(answers).toEqual([false, false]);
+  });
+
+  it("forbids framing: the app page's response carries the CSP with frame-ancestors", () => {
+    const wc = new EventEmitter() as EventEmitter & {
+      setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' }): void;
+    };
+    wc.setWindowOpenHandler = () => {};
+    type Listener = (
+      d: { url: string; responseHeaders?: Record<string, string[]> },
+      cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
+    ) => void;
+    let onHeaders: Listener | undefined;
+    hardenWindow(
+      wc,
+      {
+        setPermissionRequestHandler: () => {},
+        webRequest: { onHeadersReceived: (l) => (onHeaders = l) },
+      },
+      (u) => isAppUrl(u, DIST),
+    );
+    const answer = (url: string) => {
+      let out: { responseHeaders?: Record<string, string[]> } | undefined;
+      onHeaders?.({ url, responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (out = r));
+      return out;
+    };
+    expect(answer(APP_URL)).toEqual({
+      responseHeaders: {
+        'Content-Type': ['text/html'],
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY_HEADER],
+        'X-Frame-Options': ['DENY'],
+      },
+    });
+    expect(CONTENT_SECURITY_POLICY_HEADER).toContain("frame-ancestors 'none'");
+    // Anything else keeps its own headers.
+    expect(answer('https://example.com/')).toEqual({});
   });
 
   it('carries the CSP in the page itself', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SafeKillError } from '../../src-shared/errors';
 import type { DialogPolicy, KillEvent } from '../../src-shared/kill';
 import { killTargets, planFor } from '../../src-main/kill/kill-targets';
@@ -238,6 +238,35 @@ describe('the Windows ladder against the recorded fake', () => {
     expect(post).toBeGreaterThan(0);
     expect(s.w.calls[post - 1]).toBe('GetWindowThreadProcessId(0x1005e)');
     expect(s.w.calls.filter((c) => c.startsWith('TerminateProcess'))).toEqual([]);
+    expect(s.w.openHandles()).toEqual([]);
+  });
+
+  it('ends every target even when the event callback throws at every event', async () => {
+    const s = setup();
+    s.w.processes.get(256)!.onClose = 'ignore'; // forced after its grace
+    const other = s.w.spawn({ exeFile: 'other.exe', subsystem: 3, console: 3 });
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const results = await killTargets(
+        { pids: [256, other.pid], overrides: { strategy: 'auto', graceMs: 300 } },
+        {
+          platform: s.platform,
+          tickMs: 0,
+          onEvent: () => {
+            throw new Error('history write failed');
+          },
+        },
+      );
+      expect(results).toEqual([
+        expect.objectContaining({ pid: 256, outcome: 'force-killed', strategy: 'terminate' }),
+        expect.objectContaining({ pid: other.pid, outcome: 'terminated' }),
+      ]);
+      // Said once for the whole kill, not once per event.
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(String(spy.mock.calls[0]![0])).toMatch(/plan event failed \(history write failed\)/);
+    } finally {
+      spy.mockRestore();
+    }
     expect(s.w.openHandles()).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import {
   parseStrategy,
   parseTarget,
 } from '../args';
+import { cancelOnSignals } from '../cancel-on-signals';
 import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
 import type { CliIo } from '../io';
@@ -52,11 +53,9 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     }
   };
 
-  // Ctrl+C (or SIGTERM to SafeKill itself) cancels every ladder: targets not yet forced live on.
+  // Ctrl+C (or SIGTERM, or SIGHUP) cancels every ladder: targets not yet forced live on.
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopCancelling = cancelOnSignals(abort, io.stderr);
   try {
     const results = await killTargets(
       {
@@ -84,7 +83,6 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     renderer?.finish();
     return exitStatus(results);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopCancelling();
   }
 }

@@ -71,7 +71,9 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const filter = values.filter?.trim();
-  const { rows, tree } = listView(all, {
+  // SafeKill's own command line holds the filter text: it is never a match (as with pgrep).
+  const candidates = filter !== undefined ? all.filter((r) => r.pid !== process.pid) : all;
+  const { rows, tree } = listView(candidates, {
     filter,
     sort: sort as SortKey,
     tree: values.tree === true,

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
+import { runAll, wakeOnExit } from '../exit-hook';
 import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN, libc, type Libc } from './libc';
 
 const POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
+
+/**
+ * A poll never blocks longer than this. libuv joins its pool threads when the process exits, so
+ * a poll left waiting forever would keep a dead process from ever leaving (see ../exit-hook.ts);
+ * the 'exit' hook wakes it at once, and this bounds the wait should that hook be skipped.
+ */
+export const POLL_BACKSTOP_MS = 1000;
 
 /**
  * Waits for many processes to exit with one poll(2) on all their pidfds, on a single libuv pool
@@ -14,6 +22,8 @@ export class PidfdExitWatcher {
   private readonly toClose = new Set<number>();
   private wakeFd = -1;
   private inFlight = false;
+  /** The process is exiting: no new poll may start, the running one has been woken. */
+  private exiting = false;
   private readonly c: Libc;
 
   constructor(c: Libc = libc()) {
@@ -52,11 +62,21 @@ export class PidfdExitWatcher {
     this.startPoll();
   }
 
+  /**
+   * Wakes the running poll for good: called from the process's 'exit' event (also after an
+   * uncaught exception), when the event loop will never run the poll's callback again but libuv
+   * still waits for its pool thread to finish.
+   */
+  wakeForExit(): void {
+    this.exiting = true;
+    if (this.inFlight && this.wakeFd >= 0) fs.writeSync(this.wakeFd, WAKE);
+  }
+
   private startPoll(): void {
     for (const fd of this.toClose) closeQuietly(fd);
     this.toClose.clear();
     // Nothing to wait for: no poll in flight, so nothing keeps the event loop alive.
-    if (this.watched.size === 0) return;
+    if (this.watched.size === 0 || this.exiting) return;
     if (this.wakeFd < 0) {
       this.wakeFd = this.c.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
       if (this.wakeFd < 0) throw new Error(`eventfd failed (errno ${this.c.errno()})`);
@@ -68,8 +88,10 @@ export class PidfdExitWatcher {
       buf.writeInt16LE(POLLIN, i * POLLFD_SIZE + 4);
     });
     this.inFlight = true;
-    this.c.pollAsync(buf, fds.length, -1, (err, n) => {
+    const unhook = wakeOnExit(() => this.wakeForExit());
+    this.c.pollAsync(buf, fds.length, POLL_BACKSTOP_MS, (err, n) => {
       this.inFlight = false;
+      unhook();
       this.drainWake();
       const fired: (() => void)[] = [];
       if (!err && n > 0) {
@@ -84,7 +106,7 @@ export class PidfdExitWatcher {
         }
       }
       this.startPoll();
-      for (const cb of fired) cb();
+      runAll(fired);
     });
   }
 

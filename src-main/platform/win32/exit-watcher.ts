@@ -1,5 +1,5 @@
+import { runAll, wakeOnExit } from '../exit-hook';
 import {
-  INFINITE,
   MAXIMUM_WAIT_OBJECTS,
   WAIT_FAILED,
   WAIT_OBJECT_0,
@@ -9,6 +9,12 @@ import {
 
 /** With more handles than one wait can take, the wait times out this often to sweep them all. */
 const OVERFLOW_SWEEP_MS = 200;
+/**
+ * A wait never blocks longer than this: libuv joins its pool threads when the process exits, so
+ * a wait left blocked forever would keep a dead process from leaving (see ../exit-hook.ts). The
+ * 'exit' hook sets the wake event at once; this bounds the wait should that hook be skipped.
+ */
+export const WAIT_BACKSTOP_MS = 1000;
 
 /**
  * Waits for many processes to exit with one WaitForMultipleObjects on a single libuv pool thread
@@ -21,6 +27,8 @@ export class HandleExitWatcher {
   private readonly toClose = new Set<Handle>();
   private wake: Handle | null = null;
   private inFlight = false;
+  /** The process is exiting: no new wait may start, the running one has been woken. */
+  private exiting = false;
 
   constructor(private readonly k: Kernel32) {}
 
@@ -56,9 +64,16 @@ export class HandleExitWatcher {
     this.startWait();
   }
 
+  /** Wakes the running wait for good: called from the process's 'exit' event. */
+  wakeForExit(): void {
+    this.exiting = true;
+    if (this.inFlight && this.wake) this.k.setEvent(this.wake);
+  }
+
   private startWait(): void {
     for (const h of this.toClose) this.k.closeHandle(h);
     this.toClose.clear();
+    if (this.exiting) return;
     if (this.watched.size === 0) {
       // Nothing to wait for: close the wake event too, so nothing is left open.
       if (this.wake) this.k.closeHandle(this.wake);
@@ -69,10 +84,12 @@ export class HandleExitWatcher {
     if (!this.wake) throw new Error('CreateEventW failed');
     const all = [...this.watched.keys()];
     const handles = [this.wake, ...all.slice(0, MAXIMUM_WAIT_OBJECTS - 1)];
-    const timeout = all.length > handles.length - 1 ? OVERFLOW_SWEEP_MS : INFINITE;
+    const timeout = all.length > handles.length - 1 ? OVERFLOW_SWEEP_MS : WAIT_BACKSTOP_MS;
     this.inFlight = true;
+    const unhook = wakeOnExit(() => this.wakeForExit());
     const done = () => {
       this.inFlight = false;
+      unhook();
       const fired: (() => void)[] = [];
       for (const [h, cb] of this.watched) {
         if (this.k.waitForSingleObject(h, 0) === WAIT_OBJECT_0) {
@@ -81,7 +98,7 @@ export class HandleExitWatcher {
         }
       }
       this.startWait();
-      for (const cb of fired) cb();
+      runAll(fired);
     };
     // A failed wait (a handle gone bad) must not spin: sweep after a pause instead.
     const later = () => setTimeout(done, OVERFLOW_SWEEP_MS);

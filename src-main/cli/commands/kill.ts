@@ -1,6 +1,8 @@
 import type { KillEvent } from '../../../src-shared/kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
+import { defaultDataDir } from '../../service/data-dir';
+import { profilesFile, profilesLoader } from '../../service/profiles-file';
 import { UsageError, parseGrace, parseOptions, parsePid, parseStrategy } from '../args';
 import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
@@ -17,7 +19,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0)
     throw new UsageError('kill needs at least one PID, e.g. safekill kill 1234');
   const pids = positionals.map(parsePid);
-  const platform = currentPlatform();
+  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
   const overrides = {
     strategy: parseStrategy(values.strategy, platform.platform),
     graceMs: parseGrace(values.grace),

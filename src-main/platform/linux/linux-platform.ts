@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
+import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
 import { protectionReason } from '../../engine/protection';
+import { BUILT_IN_PROFILES } from '../../../src-shared/profiles';
 import type { KillTarget } from '../../kill/target';
 import type { KillPlatform } from '../types';
-import { openLinuxTarget, type WindowCloser } from './linux-target';
+import { continueAfterPolite, openLinuxTarget, type WindowCloser } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
+import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid } from './proc-tree';
 
 export interface LinuxPlatformOptions {
@@ -13,6 +16,49 @@ export interface LinuxPlatformOptions {
   closeWindows?: WindowCloser;
   /** Adds window facts (X11) to a description; absent where no display support is built in. */
   windowFacts?: (pid: number) => Promise<Pick<TargetFacts, 'display' | 'closableWindows'>>;
+  /** Shutdown profiles, user ones first, and the problems met loading them (built-ins if absent). */
+  profiles?: () => { entries: readonly ProfileEntry[]; problems: string[] };
+}
+
+const BUILT_INS: readonly ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
+  profile,
+  origin: 'built-in',
+}));
+
+function readLink(p: string): string | undefined {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return undefined; // Another user's process, or gone.
+  }
+}
+
+function readArgv(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/** Dispositions, stop state and tracer, from /proc/PID/status (and the tracer's name). */
+function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped' | 'tracer'> {
+  const status = readStatus(pid);
+  if (!status) return {};
+  const tracerStat = status.tracerPid > 0 ? readStat(status.tracerPid) : undefined;
+  return {
+    signals: readDispositions(pid, status),
+    ...(status.state === 'T' ? { stopped: 'signal' as const } : {}),
+    ...(status.state === 't' ? { stopped: 'tracer' as const } : {}),
+    ...(status.tracerPid > 0
+      ? {
+          tracer: {
+            pid: status.tracerPid,
+            name: tracerStat ? commandName(status.tracerPid, tracerStat.comm) : 'unknown',
+          },
+        }
+      : {}),
+  };
 }
 
 function commandName(pid: number, comm: string): string {
@@ -60,12 +106,27 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         isKernelThread: (st.flags & PF_KTHREAD) !== 0,
       });
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
+      const signals = signalFacts(target.pid);
+      // A stopped process cannot act on the polite signal: the target sends SIGCONT after it.
+      // A tracer's stop is the tracer's to end, so that one is left alone.
+      if (signals.stopped === 'signal' && !signals.tracer) continueAfterPolite(target);
+      const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
+      const profile = matchProfile(entries, {
+        pid: target.pid,
+        comm: st.comm,
+        exe: readLink(`/proc/${target.pid}/exe`),
+        argv: readArgv(target.pid),
+        cwd: readLink(`/proc/${target.pid}/cwd`),
+      });
       return {
         pid: target.pid,
         platform: 'linux',
         name,
         ...(protectedReason ? { protectedReason } : {}),
         ...windows,
+        ...signals,
+        ...(profile ? { profile } : {}),
+        ...(problems.length ? { profileProblems: problems } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),

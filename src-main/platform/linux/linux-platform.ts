@@ -3,7 +3,7 @@ import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
 import { protectionReason } from '../../engine/protection';
-import { BUILT_IN_PROFILES } from '../../../src-shared/profiles';
+import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
 import type { KillTarget } from '../../kill/target';
 import type { KillPlatform } from '../types';
 import { continueAfterPolite, openLinuxTarget, type WindowCloser } from './linux-target';
@@ -42,7 +42,7 @@ function readArgv(pid: number): string[] {
 }
 
 /** Dispositions, stop state and tracer, from /proc/PID/status (and the tracer's name). */
-function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped' | 'tracer'> {
+export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped' | 'tracer'> {
   const status = readStatus(pid);
   if (!status) return {};
   const tracerStat = status.tracerPid > 0 ? readStat(status.tracerPid) : undefined;
@@ -71,6 +71,21 @@ function commandName(pid: number, comm: string): string {
     // Gone or unreadable: comm will do.
   }
   return comm;
+}
+
+/** The shutdown profile of a process, matched by executable and command name. */
+export function profileFor(
+  pid: number,
+  comm: string,
+  entries: readonly ProfileEntry[] = BUILT_INS,
+): MatchedProfile | undefined {
+  return matchProfile(entries, {
+    pid,
+    comm,
+    exe: readLink(`/proc/${pid}/exe`),
+    argv: readArgv(pid),
+    cwd: readLink(`/proc/${pid}/cwd`),
+  });
 }
 
 export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
@@ -111,13 +126,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       // A tracer's stop is the tracer's to end, so that one is left alone.
       if (signals.stopped === 'signal' && !signals.tracer) continueAfterPolite(target);
       const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
-      const profile = matchProfile(entries, {
-        pid: target.pid,
-        comm: st.comm,
-        exe: readLink(`/proc/${target.pid}/exe`),
-        argv: readArgv(target.pid),
-        cwd: readLink(`/proc/${target.pid}/cwd`),
-      });
+      const profile = profileFor(target.pid, st.comm, entries);
       return {
         pid: target.pid,
         platform: 'linux',

@@ -12,7 +12,6 @@ import {
   ROOT,
   canSwitchUser,
   cleanupHolders,
-  isRunning,
   killQuietly,
   runCli,
   spawnTarget,

@@ -159,7 +159,7 @@ export function choosePlan(
         ),
       ],
       summary: last
-        ? `${noWindows}: ${names.join(', then ')} (${signals.summary}), then SIGKILL after ${last.graceMs} ms${tracedSummary(facts)}`
+        ? `${noWindows}: ${names.join(', then ')}${signals.summary ? ` (${signals.summary})` : ''}, then SIGKILL after ${last.graceMs} ms${tracedSummary(facts)}`
         : `${noWindows}, but ${signals.summary}: SIGKILL${tracedSummary(facts)}`,
     };
   }

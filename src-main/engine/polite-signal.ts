@@ -58,7 +58,7 @@ const heldReason = (sig: string) =>
 
 export interface SignalChoice {
   steps: PlanStep[];
-  /** One clause for the plan's summary. */
+  /** One clause for the plan's summary ('' when the steps speak for themselves). */
   summary: string;
 }
 
@@ -100,7 +100,7 @@ export function chooseSignals(
   if (!facts.signals) {
     return {
       steps: [{ strategy: 'signal:SIGTERM', graceMs: grace, reason: GENERIC_SIGTERM }],
-      summary: 'the standard request to exit',
+      summary: '',
     };
   }
   const caught = candidates.find((s) => disposition(facts, s) === 'caught');
@@ -109,7 +109,7 @@ export function chooseSignals(
       steps: [
         { strategy: strategy(caught), graceMs: grace, reason: CAUGHT[caught] + notByProfile },
       ],
-      summary: `it catches ${caught}`,
+      summary: '',
     };
   }
   const held = candidates.find((s) => disposition(facts, s) === 'held');

@@ -148,6 +148,80 @@ describe.runIf(process.platform === 'linux')('signal dispositions in the plan', 
   });
 });
 
+describe.runIf(process.platform === 'linux')('profiles.json and tracers', () => {
+  it('a user profile is followed, and a bad entry is a warning naming file, entry and field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-userprof-'));
+    const file = path.join(dir, 'profiles.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'broken', name: 'Broken', match: { comm: ['sh'] }, source: 'x' },
+        {
+          id: 'tidy-sh',
+          name: 'A tidy shell loop',
+          match: { comm: ['sh'] },
+          steps: [{ signal: 'SIGINT', graceMs: 1234, reason: 'this loop exits 0 on SIGINT' }],
+          source: 'this test',
+        },
+      ]),
+    );
+    const child = spawn('sh', ['-c', 'trap "exit 0" INT; while :; do sleep 1; done'], {
+      stdio: 'ignore',
+    });
+    toKill.push(child.pid!);
+    await until('sh to set its trap', () =>
+      /SigCgt:\s*[0-9a-f]*[2367abef]$/m.test(
+        fs.readFileSync(`/proc/${child.pid}/status`, 'latin1'),
+      ),
+    );
+    const run = await runCli(['plan', '--json', String(child.pid)], {
+      env: { SAFEKILL_DATA_DIR: dir },
+    });
+    const plan = (JSON.parse(run.stdout) as { plan: Plan & { warnings?: string[] } }).plan;
+    expect(plan.steps[0]).toMatchObject({ strategy: 'signal:SIGINT', graceMs: 1234 });
+    expect(plan.steps[0]!.reason).toBe('this loop exits 0 on SIGINT (this test)');
+    expect(plan.warnings).toEqual([expect.stringMatching(/entry 1 \("broken"\): field steps: /)]);
+    expect(plan.warnings![0]!.startsWith(`${file}: `)).toBe(true);
+    const text = await runCli(['plan', String(child.pid)], { env: { SAFEKILL_DATA_DIR: dir } });
+    expect(text.stdout).toContain(`warning: ${file}: entry 1 ("broken")`);
+  });
+
+  it('a target held stopped by a tracer is named with its tracer', async (ctx) => {
+    const target = spawn('sleep', ['3600'], { stdio: 'ignore' });
+    toKill.push(target.pid!);
+    // A minimal tracer: PTRACE_ATTACH (16), which stops the tracee, then wait for that stop.
+    const tracer = spawn(
+      'python3',
+      [
+        '-c',
+        'import ctypes, os, sys, time\n' +
+          'libc = ctypes.CDLL(None, use_errno=True)\n' +
+          'pid = int(sys.argv[1])\n' +
+          'if libc.ptrace(16, pid, 0, 0) != 0: sys.exit("ptrace: errno %d" % ctypes.get_errno())\n' +
+          'os.waitpid(pid, 0x40000000)\n' +
+          'print("attached", flush=True)\n' +
+          'time.sleep(3600)\n',
+        String(target.pid),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    toKill.push(tracer.pid!);
+    const attached = await new Promise<boolean>((resolve) => {
+      tracer.stdout!.once('data', () => resolve(true));
+      tracer.once('exit', () => resolve(false));
+    });
+    // Only where this machine forbids ptrace (Yama, a seccomp profile): nothing to test then.
+    if (!attached) ctx.skip('ptrace is not permitted here');
+    expect(stateOf(target.pid!)).toBe('t');
+    const plan = await planOf(target.pid!);
+    expect(plan.summary).toContain(`held stopped by its tracer python3 (PID ${tracer.pid})`);
+    expect(plan.steps[0]!.reason).toMatch(
+      /\(SIGCONT cannot release it\), but SIGKILL still ends it/,
+    );
+    expect(plan.steps[0]!.reason).not.toMatch(/SIGCONT follows/);
+  });
+});
+
 describe.runIf(process.platform === 'linux' && has('nano') && has('tmux'))('nano in tmux', () => {
   it('a chosen SIGINT (which nano ignores) is replaced by one it catches, and nano writes its .save file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-nano-'));

@@ -67,6 +67,8 @@ export const profileSchema = z.strictObject({
     )
     .min(1)
     .max(4),
+  /** What other signals that do end it mean, shown when the user picks one (PostgreSQL: SIGTERM). */
+  meanings: z.partialRecord(signal, z.string().min(1).max(500)).optional(),
   /** Signals this program catches without ending, and what it does instead (nginx: SIGHUP). */
   notAStop: z.partialRecord(signal, z.string().min(1).max(500)).optional(),
   /** Where the facts come from: a manual page or documentation section. */
@@ -119,6 +121,10 @@ export const BUILT_IN_PROFILES: readonly ShutdownProfile[] = [
           'PostgreSQL\'s "immediate" shutdown: every server process exits without a checkpoint, so the next start runs crash recovery; still better than SIGKILL, which would leave its server processes running',
       },
     ],
+    meanings: {
+      SIGTERM:
+        'PostgreSQL\'s "smart" shutdown: it refuses new connections but waits for every connected client to disconnect, which may be never',
+    },
     notAStop: { SIGHUP: 'PostgreSQL rereads its configuration files on SIGHUP and keeps running' },
     source: 'PostgreSQL documentation, "Shutting Down the Server" (server-shutdown.html)',
     note: 'SIGTERM is its "smart" shutdown: it waits for every client to disconnect, which may be never',
@@ -144,6 +150,7 @@ export const BUILT_IN_PROFILES: readonly ShutdownProfile[] = [
         reason: "nginx's fast shutdown: it closes its connections at once and exits",
       },
     ],
+    meanings: { SIGINT: "nginx's fast shutdown, as with SIGTERM" },
     notAStop: {
       SIGHUP:
         'nginx rereads its configuration and starts new workers on SIGHUP: the master keeps running',
@@ -356,7 +363,8 @@ export const BUILT_IN_PROFILES: readonly ShutdownProfile[] = [
   {
     id: 'tmux',
     name: 'tmux',
-    match: { exe: ['tmux'], comm: ['tmux*'] },
+    // Only the server: it names itself "tmux: server"; a client ("tmux: client") just detaches.
+    match: { comm: ['tmux: server'] },
     steps: [
       {
         signal: 'SIGTERM',
@@ -371,7 +379,8 @@ export const BUILT_IN_PROFILES: readonly ShutdownProfile[] = [
   {
     id: 'screen',
     name: 'GNU Screen',
-    match: { exe: ['screen'], comm: ['screen', 'SCREEN'] },
+    // Only the session's server, which retitles itself SCREEN; the front end is "screen".
+    match: { exe: ['screen'], comm: ['screen'], cmdlineNot: '^(\\S*/)?screen\\b' },
     steps: [
       {
         signal: 'SIGTERM',

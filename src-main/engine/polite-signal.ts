@@ -1,5 +1,6 @@
 import type { PlanStep, PoliteStrategy } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
+import type { MatchedProfile } from '../../src-shared/profiles';
 import { DEFAULT_IGNORED, type PoliteSignal } from '../../src-shared/signals';
 
 /**
@@ -37,8 +38,7 @@ const CAUGHT: Record<PoliteSignal, string> = {
 
 /** Why a signal is not worth waiting on, or undefined when it is. */
 export function notWorthIt(facts: TargetFacts, sig: string): string | undefined {
-  const notAStop =
-    facts.profile?.notAStop?.[sig as keyof NonNullable<TargetFacts['profile']>['notAStop']];
+  const notAStop = facts.profile?.notAStop?.[sig as keyof NonNullable<MatchedProfile['notAStop']>];
   if (notAStop) return `${notAStop} (${facts.profile!.source})`;
   const d = disposition(facts, sig);
   if (d === 'ignored') {
@@ -149,7 +149,9 @@ export function chosenReason(facts: TargetFacts, sig: PoliteSignal, generic: str
   const d = disposition(facts, sig);
   if (d === 'default') return `it has no handler for ${sig}: it ends at once, without cleanup`;
   if (d === 'held') return heldReason(sig);
+  const meaning = facts.profile?.meanings?.[sig as keyof NonNullable<MatchedProfile['meanings']>];
   if (step) return `${step.reason} (${facts.profile!.source})`;
+  if (meaning) return `${meaning} (${facts.profile!.source})`;
   return d === 'caught' ? CAUGHT[sig] : generic;
 }
 

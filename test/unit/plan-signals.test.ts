@@ -140,6 +140,10 @@ describe('shutdown profiles in the plan (pure)', () => {
     ]);
     // A user grace wins over the profile's.
     expect(plan(facts, 'auto', 1000).steps[0]!.graceMs).toBe(1000);
+    // A chosen SIGTERM is kept (it does end it), with what it means to PostgreSQL.
+    const term = plan(facts, 'signal:SIGTERM');
+    expect(names(term)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
+    expect(term.steps[0]!.reason).toMatch(/"smart" shutdown: .*waits for every connected client/);
   });
 
   it('PostgreSQL backends ("postgres: …") do not match the server profile', () => {
@@ -211,6 +215,13 @@ describe('shutdown profiles in the plan (pure)', () => {
     );
     expect(profiled({ exe: '/usr/bin/vim.basic', comm: 'vim' }).profile?.id).toBe('vim');
     expect(profiled({ exe: '/usr/bin/tmux', comm: 'tmux: server' }).profile?.id).toBe('tmux');
+    expect(profiled({ exe: '/usr/bin/tmux', comm: 'tmux: client' }).profile).toBeUndefined();
+    expect(
+      profiled({ exe: '/usr/bin/screen', comm: 'screen', argv: ['SCREEN', '-S', 'a'] }).profile?.id,
+    ).toBe('screen');
+    expect(
+      profiled({ exe: '/usr/bin/screen', comm: 'screen', argv: ['screen', '-r'] }).profile,
+    ).toBeUndefined();
     expect(profiled({ exe: '/usr/bin/python3.11', comm: 'python3' }).profile).toBeUndefined();
   });
 

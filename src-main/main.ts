@@ -2,6 +2,7 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { createProcessSource } from './processes/process-source';
 import { currentPlatform } from './platform/current';
+import { profilesFile, profilesLoader } from './service/profiles-file';
 import { historyFile } from './service/data-dir';
 import { createHistoryStore } from './service/history-store';
 import { createService, type Service } from './service/service';
@@ -37,7 +38,9 @@ else {
     app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), distDir));
     service = createService({
       source: createProcessSource(),
-      platform: currentPlatform(),
+      platform: currentPlatform({
+        profiles: profilesLoader(profilesFile(app.getPath('userData'))),
+      }),
       history: createHistoryStore(historyFile(app.getPath('userData'))),
       mode: 'electron',
     });

@@ -19,6 +19,7 @@ export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
   'signal:SIGINT',
   'signal:SIGHUP',
   'signal:SIGQUIT',
+  'signal:SIGWINCH',
   'x11-close',
   'wayland-close',
   'wm-close',
@@ -38,6 +39,7 @@ export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
     'signal:SIGINT',
     'signal:SIGHUP',
     'signal:SIGQUIT',
+    'signal:SIGWINCH',
     'x11-close',
     'wayland-close',
     'signal:SIGKILL',
@@ -92,8 +94,31 @@ export interface KillPlan {
   alsoReaches?: number[];
   /** The pinned process's start time: `safekill kill PID@START` ends this process and no other. */
   startTime?: number;
-  /** Linux: the signals the process has a handler for, when known (from /proc/PID/status). */
-  caughtSignals?: string[];
+  /** Linux: what the process does with signals, read from /proc/PID/status when planning. */
+  dispositions?: SignalDispositions;
+  /** The shutdown profile that matched the program, if any. */
+  profile?: { id: string; name: string; source: string; note?: string };
+  /** The program's own stop command, offered (not run): e.g. `pg_ctl stop -m fast -D …`. */
+  nativeStop?: NativeStop;
+  /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
+  warnings?: string[];
+}
+
+/** Signal names (e.g. `SIGTERM`), as /proc/PID/status's masks give them. */
+export interface SignalDispositions {
+  /** Signals with a handler. */
+  caught: string[];
+  /** Signals set to be ignored (SIG_IGN). */
+  ignored: string[];
+  /** Signals blocked in every thread: the kernel holds them until unblocked or read (signalfd). */
+  blocked: string[];
+}
+
+export interface NativeStop {
+  /** The command line, one argument per item. */
+  command: string[];
+  /** What it does and what it needs (the user to run it as, a default it assumes). */
+  note: string;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Platform } from './kill';
+import type { Platform, SignalDispositions } from './kill';
+import type { MatchedProfile } from './profiles';
 
 /** The facts a kill plan is chosen from. Gathered by the platform layer, read by the engine. */
 export interface TargetFacts {
@@ -21,6 +22,16 @@ export interface TargetFacts {
   isConsole?: boolean;
   /** Windows: processes sharing the target's console (all receive a Ctrl+C). */
   consolePids?: number[];
+  /** Linux: what it does with each signal (/proc/PID/status SigCgt, SigIgn, SigBlk). */
+  signals?: SignalDispositions;
+  /** Linux: stopped by a signal (state T: SIGSTOP, Ctrl+Z) or held by its tracer (state t). */
+  stopped?: 'signal' | 'tracer';
+  /** Linux: the process tracing it (a debugger, strace), from TracerPid. */
+  tracer?: { pid: number; name: string };
+  /** The shutdown profile of the program, its native stop command filled in for this process. */
+  profile?: MatchedProfile;
+  /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
+  profileProblems?: string[];
 }
 
 export type ProcessState =

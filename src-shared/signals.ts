@@ -5,6 +5,8 @@ export const SIGNAL_NUMBERS = {
   SIGQUIT: 3,
   SIGKILL: 9,
   SIGTERM: 15,
+  /** Only as a profile's choice: Apache httpd's graceful-stop. Most programs ignore it. */
+  SIGWINCH: 28,
 } as const;
 
 export type SignalName = keyof typeof SIGNAL_NUMBERS;
@@ -27,8 +29,37 @@ const ALL_SIGNAL_NAMES: Record<number, string> = {
   13: 'SIGPIPE',
   14: 'SIGALRM',
   15: 'SIGTERM',
+  16: 'SIGSTKFLT',
+  17: 'SIGCHLD',
+  18: 'SIGCONT',
+  19: 'SIGSTOP',
+  20: 'SIGTSTP',
+  21: 'SIGTTIN',
+  22: 'SIGTTOU',
+  23: 'SIGURG',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
+  26: 'SIGVTALRM',
+  27: 'SIGPROF',
+  28: 'SIGWINCH',
+  29: 'SIGIO',
+  30: 'SIGPWR',
+  31: 'SIGSYS',
 };
 
+/** glibc's SIGRTMIN (32 and 33 are kept for its threads library). */
+const SIGRTMIN = 34;
+
 export function signalName(num: number): string {
-  return ALL_SIGNAL_NAMES[num] ?? `SIG${num}`;
+  const name = ALL_SIGNAL_NAMES[num];
+  if (name) return name;
+  return num >= SIGRTMIN && num <= 64 ? `SIGRTMIN+${num - SIGRTMIN}` : `SIG${num}`;
 }
+
+/** Signals whose default action is to do nothing: a program that does not catch them ignores them. */
+export const DEFAULT_IGNORED: ReadonlySet<string> = new Set([
+  'SIGCHLD',
+  'SIGCONT',
+  'SIGURG',
+  'SIGWINCH',
+]);

@@ -8,6 +8,7 @@ import { SafeKillError } from '../../src-shared/errors';
 import { currentPlatform } from '../platform/current';
 import { createProcessSource } from '../processes/process-source';
 import { defaultDataDir, historyFile } from '../service/data-dir';
+import { profilesFile, profilesLoader } from '../service/profiles-file';
 import { createHistoryStore } from '../service/history-store';
 import { createService, type ProcessSourceLike } from '../service/service';
 import { startBridge } from './bridge-server';
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   const rendererDir = path.join(__dirname, 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html')))
     throw new SafeKillError('not-found', `the UI is not built (${rendererDir}); run npm run build`);
-  const platform = currentPlatform();
+  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
   const source: ProcessSourceLike = args.syntheticRows
     ? createSyntheticSource(args.syntheticRows)
     : createProcessSource();

@@ -422,7 +422,7 @@ function exited(
       ? `after ${strategy}, within the grace period`
       : `after ${strategy}, just after its grace period`;
   if (exit.signal !== undefined) {
-    const caught = state.plan.caughtSignals;
+    const caught = state.plan.dispositions?.caught;
     if (caught?.includes(exit.signal)) {
       return finish(now, {
         outcome: 'exited',

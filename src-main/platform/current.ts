@@ -1,5 +1,5 @@
 import { SafeKillError } from '../../src-shared/errors';
-import { linuxPlatform } from './linux/linux-platform';
+import { linuxPlatform, type LinuxPlatformOptions } from './linux/linux-platform';
 import { win32Platform } from './win32/win32-platform';
 import {
   x11CloseWindows,
@@ -15,8 +15,11 @@ import {
 import type { CloseContext } from './linux/linux-target';
 import type { KillPlatform, RowBackend } from './types';
 
-/** The platform implementation for the OS SafeKill runs on. */
-export function currentPlatform(): KillPlatform {
+/**
+ * The platform implementation for the OS SafeKill runs on. `profiles` gives the user's shutdown
+ * profiles (the faces pass the loader of the data folder's profiles.json); built-ins otherwise.
+ */
+export function currentPlatform(opts: Pick<LinuxPlatformOptions, 'profiles'> = {}): KillPlatform {
   if (process.platform === 'linux') {
     // SAFEKILL_NO_PIDFD=1 forces the kill()+start-time fallback (for tests and comparisons).
     // X11 and Wayland support read DISPLAY, WAYLAND_DISPLAY (and the compositor's variables) at
@@ -34,6 +37,7 @@ export function currentPlatform(): KillPlatform {
         const [x, w] = await Promise.all([x11WindowFacts(pid), waylandWindowFacts(pid)]);
         return { ...x, ...w };
       },
+      profiles: opts.profiles,
     });
   }
   if (process.platform === 'win32') return win32Platform();

@@ -4,6 +4,7 @@ import type { PlanOverrides, StrategyChoice } from '../../src-shared/kill';
 import type { ProcessRow } from '../../src-shared/process';
 import type { ApiClient } from '../api/client';
 import { plainError } from './plain-error';
+import { PlanFacts } from './PlanFacts';
 
 export interface DetailsPanelProps {
   api: ApiClient;
@@ -103,6 +104,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
               </li>
             ))}
           </ol>
+          <PlanFacts plan={current.reply.plan} />
           <p className="muted small">Identity check: {current.reply.plan.mechanism}</p>
         </>
       )}

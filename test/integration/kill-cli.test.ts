@@ -270,7 +270,9 @@ describe.runIf(process.platform === 'linux')('safekill plan and usage errors', (
     const t = await target([]);
     const run = await runCli(['plan', '--grace', '2500', String(t.pids[0])]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/1\. signal:SIGTERM, then wait 2500 ms — SIGTERM is the standard/);
+    expect(run.stdout).toMatch(
+      /1\. signal:SIGTERM, then wait 2500 ms — it catches SIGTERM, the standard/,
+    );
     expect(run.stdout).toMatch(/2\. signal:SIGKILL/);
     expect(run.stdout).toMatch(/pidfd/);
     expect(isRunning(t.pids[0]!)).toBe(true);

@@ -277,7 +277,7 @@ describe.runIf(process.platform === 'linux')('X11 close without a usable display
     const plan = planOf(run);
     expect(plan.steps.map((s) => s.strategy)).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
     expect(plan.summary).toBe(
-      'no display (DISPLAY is not set), so no window can be asked to close; signals are the polite way: SIGTERM, then SIGKILL after 5000 ms',
+      'no display (DISPLAY is not set), so no window can be asked to close; signals are the polite way: SIGTERM (it has no handler, so it ends at once without cleanup), then SIGKILL after 5000 ms',
     );
   });
 
@@ -307,7 +307,7 @@ describe.runIf(process.platform === 'linux')('X11 close without a usable display
       const run = await runCli(['plan', '--json', String(pid)], { env: x.env });
       expect(run.code).toBe(0);
       expect(planOf(run).summary).toBe(
-        `X11 display ${x.display} cannot be used: it did not answer within 2000 ms; signals are the polite way: SIGTERM, then SIGKILL after 5000 ms`,
+        `X11 display ${x.display} cannot be used: it did not answer within 2000 ms; signals are the polite way: SIGTERM (it has no handler, so it ends at once without cleanup), then SIGKILL after 5000 ms`,
       );
       // In this process: the main thread keeps running while the server does not answer.
       let ticks = 0;

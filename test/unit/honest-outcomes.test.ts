@@ -17,7 +17,7 @@ const termPlan = (caughtSignals?: string[]): KillPlan => ({
     { strategy: 'signal:SIGTERM', graceMs: 1000, reason: 'term' },
     { strategy: 'signal:SIGKILL', graceMs: 3000, reason: 'kill' },
   ],
-  ...(caughtSignals ? { caughtSignals } : {}),
+  ...(caughtSignals ? { dispositions: { caught: caughtSignals, ignored: [], blocked: [] } } : {}),
 });
 
 function result(inputs: MachineInput[], plan: KillPlan): KillResult | undefined {

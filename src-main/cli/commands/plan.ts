@@ -1,5 +1,7 @@
 import { planFor } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
+import { defaultDataDir } from '../../service/data-dir';
+import { profilesFile, profilesLoader } from '../../service/profiles-file';
 import { UsageError, parseGrace, parseOptions, parseStrategy, parseTarget } from '../args';
 import type { CliIo } from '../io';
 
@@ -12,7 +14,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('plan takes exactly one PID, e.g. safekill plan 1234');
   const { pid, startTime } = parseTarget(positionals[0]!);
-  const platform = currentPlatform();
+  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
   const { facts, plan } = await planFor(
     pid,
     {
@@ -40,6 +42,23 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     lines.push(`  ${i + 1}. ${s.strategy}, then wait ${s.graceMs} ms — ${s.reason}`);
   });
   if (plan.alsoReaches?.length) lines.push(`  also reaches: ${plan.alsoReaches.join(', ')}`);
+  const d = plan.dispositions;
+  if (d) {
+    const list = (names: string[]) => (names.length ? names.join(' ') : 'none');
+    lines.push(`  catches: ${list(d.caught)}`);
+    lines.push(`  ignores: ${list(d.ignored)}`);
+    if (d.blocked.length) lines.push(`  blocks: ${list(d.blocked)}`);
+  }
+  if (plan.profile) {
+    const note = plan.profile.note ? `; ${plan.profile.note}` : '';
+    lines.push(`  profile: ${plan.profile.name} (${plan.profile.source})${note}`);
+  }
+  if (plan.nativeStop) {
+    lines.push(
+      `  its own stop (not run): ${plan.nativeStop.command.join(' ')} — ${plan.nativeStop.note}`,
+    );
+  }
+  for (const w of plan.warnings ?? []) lines.push(`  warning: ${w}`);
   lines.push(`  how: ${plan.mechanism}`);
   io.stdout.write(lines.join('\n') + '\n');
   return 0;

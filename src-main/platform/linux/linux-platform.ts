@@ -2,9 +2,17 @@ import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
+import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
+import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
 import type { KillPlatform, KillTarget } from '../types';
-import { openLinuxTarget, type WindowCloser, type WindowRaiser } from './linux-target';
+import {
+  continueAfterPolite,
+  openLinuxTarget,
+  type WindowCloser,
+  type WindowRaiser,
+} from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
+import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid, lineageOf } from './proc-tree';
 
 export interface LinuxPlatformOptions {
@@ -17,7 +25,51 @@ export interface LinuxPlatformOptions {
   windowFacts?: (
     pid: number,
   ) => Promise<Pick<TargetFacts, 'display' | 'closableWindows' | 'wayland'>>;
+  /** Shutdown profiles, user ones first, and the problems met loading them (built-ins if absent). */
+  profiles?: () => { entries: readonly ProfileEntry[]; problems: string[] };
 }
+
+const BUILT_INS: readonly ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
+  profile,
+  origin: 'built-in',
+}));
+
+function readLink(p: string): string | undefined {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return undefined; // Another user's process, or gone.
+  }
+}
+
+function readArgv(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/** Dispositions, stop state and tracer, from /proc/PID/status (and the tracer's name). */
+export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped' | 'tracer'> {
+  const status = readStatus(pid);
+  if (!status) return {};
+  const tracerStat = status.tracerPid > 0 ? readStat(status.tracerPid) : undefined;
+  return {
+    signals: readDispositions(pid, status),
+    ...(status.state === 'T' ? { stopped: 'signal' as const } : {}),
+    ...(status.state === 't' ? { stopped: 'tracer' as const } : {}),
+    ...(status.tracerPid > 0
+      ? {
+          tracer: {
+            pid: status.tracerPid,
+            name: tracerStat ? commandName(status.tracerPid, tracerStat.comm) : 'unknown',
+          },
+        }
+      : {}),
+  };
+}
+
 
 function commandName(pid: number, comm: string): string {
   try {
@@ -29,6 +81,21 @@ function commandName(pid: number, comm: string): string {
     // Gone or unreadable: comm will do.
   }
   return comm;
+}
+
+/** The shutdown profile of a process, matched by executable and command name. */
+export function profileFor(
+  pid: number,
+  comm: string,
+  entries: readonly ProfileEntry[] = BUILT_INS,
+): MatchedProfile | undefined {
+  return matchProfile(entries, {
+    pid,
+    comm,
+    exe: readLink(`/proc/${pid}/exe`),
+    argv: readArgv(pid),
+    cwd: readLink(`/proc/${pid}/cwd`),
+  });
 }
 
 export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
@@ -66,12 +133,21 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         lineage: lineageOf(process.pid),
         isKernelThread: (st.flags & PF_KTHREAD) !== 0,
       });
+      const signals = signalFacts(target.pid);
+      // A stopped process cannot act on the polite signal: the target sends SIGCONT after it.
+      // A tracer's stop is the tracer's to end, so that one is left alone.
+      if (signals.stopped === 'signal' && !signals.tracer) continueAfterPolite(target);
+      const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
+      const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
       return {
         pid: target.pid,
         platform: 'linux',
         name,
         ...(protectedReason ? { protectedReason } : {}),
+        ...signals,
+        ...(profile ? { profile } : {}),
+        ...(problems.length ? { profileProblems: problems } : {}),
         ...windows,
       };
     },

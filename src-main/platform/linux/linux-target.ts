@@ -14,6 +14,7 @@ export const PIDFD_MECHANISM =
 export const FALLBACK_MECHANISM =
   'kill() with a start-time check before every signal; exit polled every 20 ms (pidfd is not available)';
 const FALLBACK_POLL_MS = 20;
+const SIGCONT = 18;
 
 /** What a window closer may use while the ladder runs. */
 export interface CloseContext {
@@ -140,7 +141,17 @@ function signalOf(strategy: Strategy): SignalName | undefined {
   return name in SIGNAL_NUMBERS ? name : undefined;
 }
 
+/**
+ * Marks a target that was stopped (state T) when it was described, so that every polite step is
+ * followed at once by SIGCONT: a stopped process cannot act on a signal (systemd does the same).
+ */
+export function continueAfterPolite(target: KillTarget): void {
+  if (target instanceof LinuxTarget) target.sendContinue = true;
+}
+
 abstract class LinuxTarget implements KillTarget {
+  /** Set by continueAfterPolite: follow each polite step with SIGCONT. */
+  sendContinue = false;
   abstract readonly mechanism: string;
   private readonly noticeListeners = new Set<(message: string) => void>();
   private readonly dialogListeners = new Set<(change: DialogChange) => void>();
@@ -153,6 +164,15 @@ abstract class LinuxTarget implements KillTarget {
   ) {}
 
   async deliver(strategy: Strategy): Promise<DeliveryResult> {
+    const result = await this.deliverOnly(strategy);
+    if (this.sendContinue && result.kind === 'sent' && strategy !== 'signal:SIGKILL') {
+      // Through the same pinned pidfd; a process that exited meanwhile needs nothing more.
+      this.signal(SIGCONT);
+    }
+    return result;
+  }
+
+  private async deliverOnly(strategy: Strategy): Promise<DeliveryResult> {
     if (strategy === 'x11-close' || strategy === 'wayland-close') {
       const close = this.closers[strategy];
       if (!close) return { kind: 'skipped', reason: NO_CLOSER[strategy] };

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import type { SignalDispositions } from '../../../src-shared/kill';
+import { signalName } from '../../../src-shared/signals';
+
+/** The fields of /proc/PID/status that planning uses. */
+export interface ProcStatus {
+  /** The state letter: T is stopped by a signal, t is stopped by a tracer. */
+  state: string;
+  /** The PID of the process tracing this one (ptrace: a debugger, strace), 0 when none. */
+  tracerPid: number;
+  /** Signal masks as bit sets (bit n-1 is signal n). */
+  sigBlk: bigint;
+  sigIgn: bigint;
+  sigCgt: bigint;
+}
+
+/** Parses /proc/PID/status; undefined when the fields SafeKill needs are missing. */
+export function parseStatus(text: string): ProcStatus | undefined {
+  const field = (key: string) => {
+    const at = text.indexOf(`\n${key}:`);
+    if (at < 0) return undefined;
+    const end = text.indexOf('\n', at + 1);
+    return text.slice(at + key.length + 2, end < 0 ? undefined : end).trim();
+  };
+  const [state, blk, ign, cgt] = [
+    field('State'),
+    field('SigBlk'),
+    field('SigIgn'),
+    field('SigCgt'),
+  ];
+  if (state === undefined || blk === undefined || ign === undefined || cgt === undefined)
+    return undefined;
+  try {
+    return {
+      state: state.charAt(0),
+      tracerPid: Number(field('TracerPid') ?? 0) || 0,
+      sigBlk: BigInt(`0x${blk}`),
+      sigIgn: BigInt(`0x${ign}`),
+      sigCgt: BigInt(`0x${cgt}`),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function readStatus(pid: number | string): ProcStatus | undefined {
+  try {
+    return parseStatus(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names of the signals set in a mask, lowest first. */
+export function maskSignals(mask: bigint): string[] {
+  const names: string[] = [];
+  for (let n = 1; n <= 64; n++) if ((mask >> BigInt(n - 1)) & 1n) names.push(signalName(n));
+  return names;
+}
+
+/**
+ * What a process does with signals. Handlers and SIG_IGN are shared by all its threads, but the
+ * blocked mask is per thread and the kernel hands a signal to any thread that does not block it:
+ * a signal counts as blocked only when every thread blocks it. The other threads are read only
+ * when the main one blocks something (most programs block nothing).
+ */
+export function readDispositions(pid: number, status: ProcStatus): SignalDispositions {
+  let blocked = status.sigBlk;
+  if (blocked !== 0n) {
+    try {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        if (blocked === 0n) break;
+        const t = readStatus(`${pid}/task/${tid}`);
+        if (t) blocked &= t.sigBlk;
+      }
+    } catch {
+      // Threads unreadable: the main thread's mask is the best there is.
+    }
+  }
+  return {
+    caught: maskSignals(status.sigCgt),
+    ignored: maskSignals(status.sigIgn),
+    blocked: maskSignals(blocked),
+  };
+}

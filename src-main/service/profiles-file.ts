@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUILT_IN_PROFILES, profileSchema } from '../../src-shared/profiles';
+import type { ProfileEntry } from '../engine/profile-match';
+
+/** The user's shutdown profiles, in the app's data folder. */
+export function profilesFile(dataDir: string): string {
+  return path.join(dataDir, 'profiles.json');
+}
+
+export interface LoadedProfiles {
+  /** User profiles first (they win), then the built-in ones they do not replace. */
+  entries: ProfileEntry[];
+  /** One line per problem, naming the file, the entry and the field. */
+  problems: string[];
+}
+
+const BUILT_INS: ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
+  profile,
+  origin: 'built-in',
+}));
+
+function fieldPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
+    '',
+  );
+}
+
+/**
+ * Reads profiles.json: `[profile, …]` or `{ "profiles": [profile, …] }`. A missing file is no
+ * problem; a bad entry is skipped with a problem that names the file, the entry and the field,
+ * and everything else (the built-in profiles too) still works.
+ */
+export function loadProfiles(file: string): LoadedProfiles {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { entries: BUILT_INS, problems: [] };
+    return {
+      entries: BUILT_INS,
+      problems: [`${file}: cannot be read (${code}); built-in profiles are used`],
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return {
+      entries: BUILT_INS,
+      problems: [`${file}: not valid JSON (${(e as Error).message}); built-in profiles are used`],
+    };
+  }
+  const list = Array.isArray(json)
+    ? json
+    : ((json as { profiles?: unknown } | null)?.profiles ?? undefined);
+  if (!Array.isArray(list)) {
+    return {
+      entries: BUILT_INS,
+      problems: [
+        `${file}: expected a list of profiles, or { "profiles": [ … ] }; built-in profiles are used`,
+      ],
+    };
+  }
+  const problems: string[] = [];
+  const user: ProfileEntry[] = [];
+  list.forEach((raw, i) => {
+    const parsed = profileSchema.safeParse(raw);
+    const id = (raw as { id?: unknown } | null)?.id;
+    const entry = `entry ${i + 1}${typeof id === 'string' ? ` ("${id}")` : ''}`;
+    if (parsed.success) {
+      user.push({ profile: parsed.data, origin: file });
+      return;
+    }
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : undefined;
+      const at = keys
+        ? keys.map((k) => fieldPath([...issue.path, k])).join(', ')
+        : fieldPath(issue.path) || '(the entry itself)';
+      problems.push(
+        `${file}: ${entry}: field ${at}: ${keys ? 'unknown field' : issue.message}; entry skipped`,
+      );
+    }
+  });
+  const replaced = new Set(user.map((u) => u.profile.id));
+  return { entries: [...user, ...BUILT_INS.filter((b) => !replaced.has(b.profile.id))], problems };
+}
+
+/** A loader for the platform: re-reads the file only when it changed. */
+export function profilesLoader(file: string): () => LoadedProfiles {
+  let cached: { key: string; loaded: LoadedProfiles } | undefined;
+  return () => {
+    let key = 'absent';
+    try {
+      const st = fs.statSync(file);
+      key = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      // Absent: built-ins only.
+    }
+    if (cached?.key !== key) cached = { key, loaded: loadProfiles(file) };
+    return cached.loaded;
+  };
+}

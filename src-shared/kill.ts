@@ -202,6 +202,16 @@ export type KillEvent =
   | { type: 'notice'; pid: number; message: string; atMs: number }
   /** The program is asking the user: the countdown is paused until the question is answered. */
   | { type: 'waiting'; pid: number; question: string; since: number }
+  /** It was still working when the grace ran out: one more grace period (up to --max-grace). */
+  | {
+      type: 'extended';
+      pid: number;
+      index: number;
+      graceMs: number;
+      /** What was seen, in words: "still reading or writing: 410 MB in the last 5.0 s". */
+      reason: string;
+      atMs: number;
+    }
   /** The question was answered and the process still runs: the step's grace starts over. */
   | { type: 'resumed'; pid: number; index: number; graceMs: number; atMs: number }
   /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */

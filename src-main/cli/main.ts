@@ -16,7 +16,8 @@ Commands:
       Print how SafeKill would end the process, and why. Changes nothing. --json prints
       its startTime: pass PID@STARTTIME to kill to end that process and no other.
   kill <pid>[@start]... [--strategy S] [--grace MS] [--tree] [--force-protected]
-       [--expect-start-time T] [--dialog-timeout MS] [--force-through-dialogs] [--json]
+       [--expect-start-time T] [--dialog-timeout MS] [--force-through-dialogs]
+       [--max-grace MS] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
                   signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
@@ -28,6 +29,8 @@ Commands:
       A program that asks the user (a "Save changes?" dialog after the close request)
       pauses the countdown until it is answered; --dialog-timeout MS bounds the wait,
       after which it is left running (exit 4) unless --force-through-dialogs.
+      A program still reading, writing or computing when its grace runs out gets one
+      more grace period at a time, up to --max-grace MS (default 60000).
   list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]
       The process table: CPU % over a short sample, memory, start, flags (W window,
       T terminal, P protected). --filter matches a PID, name, command line or user;

@@ -72,6 +72,10 @@ export class TerminalRenderer {
       case 'waiting':
         row.asking = e.question;
         break;
+      case 'extended':
+        row.notice = `extended: ${e.reason}`;
+        row.graceMs = row.remainingMs = e.graceMs;
+        break;
       case 'resumed':
         row.asking = undefined;
         row.graceMs = row.remainingMs = e.graceMs;
@@ -114,6 +118,8 @@ export function plainLine(e: KillEvent): string | undefined {
       return `${e.pid}: ${e.message}`;
     case 'waiting':
       return `${e.pid}: paused: it is asking the user ${JSON.stringify(e.question)}; waiting for an answer`;
+    case 'extended':
+      return `${e.pid}: grace extended by ${e.graceMs} ms: ${e.reason}`;
     case 'resumed':
       return `${e.pid}: the question was answered; waiting up to ${e.graceMs} ms again`;
     case 'result':

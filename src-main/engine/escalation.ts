@@ -8,6 +8,7 @@ import {
   type Strategy,
 } from '../../src-shared/kill';
 import type { ErrorCode } from '../../src-shared/errors';
+import { DEFAULT_MAX_GRACE_MS, workSeen, type ProgressSample } from './progress';
 
 /** What the platform says after trying one step. */
 export type DeliveryResult =
@@ -21,9 +22,16 @@ export type DeliveryResult =
 
 export type MachineInput =
   | { type: 'start'; now: number }
-  | { type: 'delivered'; now: number; index: number; result: DeliveryResult }
+  | {
+      type: 'delivered';
+      now: number;
+      index: number;
+      result: DeliveryResult;
+      /** Where the program stood when the step landed, to compare at the deadline. */
+      progress?: ProgressSample;
+    }
   | { type: 'exited'; now: number; exit: ExitInfo }
-  | { type: 'deadline'; now: number }
+  | { type: 'deadline'; now: number; progress?: ProgressSample }
   | { type: 'tick'; now: number }
   | { type: 'notice'; now: number; message: string }
   | { type: 'asking'; now: number; question: string }
@@ -48,6 +56,13 @@ export interface MachineState {
   /** While paused: the question, and since when it has been asked. */
   readonly question?: string;
   readonly askedAt?: number;
+  /** Progress since the step landed (or was last extended), and how much grace was added. */
+  readonly progressBase?: ProgressSample;
+  readonly extendedMs?: number;
+  /** The longest a polite step's grace may grow to while the program is seen working. */
+  readonly maxGraceMs: number;
+  /** What it was last seen doing, for a forced end's reason. */
+  readonly lastWork?: string;
   /** A later step was sent while the program was asking: its end is not graceful. */
   readonly forcedWhileAsking?: boolean;
   readonly index: number;
@@ -63,9 +78,24 @@ export interface MachineState {
   readonly pendingExit?: { exit: ExitInfo; at: number };
 }
 
-export function initialState(plan: KillPlan, dialog: DialogPolicy = {}): MachineState {
+export interface LadderOptions {
+  dialog?: DialogPolicy;
+  /** Default DEFAULT_MAX_GRACE_MS; the step's own grace if that is longer. */
+  maxGraceMs?: number;
+}
+
+export function initialState(plan: KillPlan, opts: LadderOptions = {}): MachineState {
   if (plan.steps.length === 0) throw new Error('a plan needs at least one step');
-  return { plan, dialog, phase: 'idle', index: 0, startedAt: 0, deadline: 0, forced: false };
+  return {
+    plan,
+    dialog: opts.dialog ?? {},
+    maxGraceMs: opts.maxGraceMs ?? DEFAULT_MAX_GRACE_MS,
+    phase: 'idle',
+    index: 0,
+    startedAt: 0,
+    deadline: 0,
+    forced: false,
+  };
 }
 
 type Transition = { state: MachineState; effects: Effect[] };
@@ -182,6 +212,8 @@ export function advance(state: MachineState, input: MachineInput): Transition {
               forced,
               lastSent: current.strategy,
               sentSignals: withSignal(state.sentSignals, current.strategy),
+              progressBase: input.progress,
+              extendedMs: 0,
             },
             effects,
           };
@@ -246,6 +278,55 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       if (state.phase !== 'waiting') return { state, effects: [] };
       if (input.now < state.deadline)
         return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
+      const seen =
+        !state.forced && state.progressBase && input.progress
+          ? workSeen(state.progressBase, input.progress)
+          : undefined;
+      const extended = state.extendedMs ?? 0;
+      if (seen && !isLast && current.graceMs + extended + current.graceMs <= state.maxGraceMs) {
+        // Still visibly working: one more grace period, never past --max-grace.
+        const deadline = input.now + current.graceMs;
+        return {
+          state: {
+            ...state,
+            deadline,
+            progressBase: input.progress,
+            extendedMs: extended + current.graceMs,
+            lastWork: seen,
+          },
+          effects: [
+            { type: 'wake-at', at: deadline },
+            {
+              type: 'emit',
+              event: {
+                type: 'extended',
+                pid,
+                index: state.index,
+                graceMs: current.graceMs,
+                reason: seen,
+                atMs: at(input.now),
+              },
+            },
+            {
+              type: 'emit',
+              event: {
+                type: 'tick',
+                pid,
+                index: state.index,
+                remainingMs: current.graceMs,
+                graceMs: current.graceMs,
+              },
+            },
+          ],
+        };
+      }
+      if (seen && !isLast) {
+        return escalate(
+          input.now,
+          `still running after ${current.graceMs + extended} ms of grace, though ${seen} (the grace may not grow past ${state.maxGraceMs} ms)`,
+          { ...state, lastWork: seen },
+        );
+      }
       if (isLast) {
         return finish(input.now, {
           outcome: 'failed',
@@ -412,7 +493,9 @@ function exited(
     return finish(now, {
       outcome: 'force-killed',
       ...info,
-      reason: `ended by ${strategy}`,
+      reason: state.lastWork
+        ? `ended by ${strategy}; when the grace ran out it was ${state.lastWork}`
+        : `ended by ${strategy}`,
       strategy,
     });
   }
@@ -449,6 +532,17 @@ function exited(
       outcome: 'terminated',
       ...exit,
       reason: `ended by the default ${strategy} handler (STATUS_CONTROL_C_EXIT), ${when}: it did not handle it`,
+      strategy,
+    });
+  }
+  const sig = strategy?.startsWith('signal:') ? strategy.slice('signal:'.length) : undefined;
+  const known = state.plan.dispositions;
+  if (exit.exitCode === undefined && sig && known && !known.caught.includes(sig)) {
+    // How it ended could not be read, but it has no handler for what was sent: its default
+    // action ended it, so no cleanup ran.
+    return finish(now, {
+      outcome: 'terminated',
+      reason: `gone ${when}; it has no handler for ${sig}, so its default action ended it without cleanup (its exit status was collected before SafeKill could read it)`,
       strategy,
     });
   }

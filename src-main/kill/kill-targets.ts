@@ -25,6 +25,8 @@ export interface KillRequest {
   expectedStartTimes?: ReadonlyMap<number, number>;
   /** While a program asks the user: how long to wait, and whether to force through. */
   dialog?: DialogPolicy;
+  /** How long a polite step's grace may grow while the program is seen working (--max-grace). */
+  maxGraceMs?: number;
 }
 
 export interface KillDeps {
@@ -197,6 +199,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       signal: deps.signal,
       tickMs: deps.tickMs,
       dialog: req.dialog,
+      maxGraceMs: req.maxGraceMs,
       control: deps.onLadder && ((c) => deps.onLadder!(p.pid, c)),
     }).finally(() => {
       deps.claims?.release(p.pid, p.target.startTime, owner);

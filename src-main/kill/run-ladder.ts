@@ -6,6 +6,7 @@ import {
   type MachineInput,
   type MachineState,
 } from '../engine/escalation';
+import type { ProgressSample } from '../engine/progress';
 import type { Clock } from './clock';
 import type { KillTarget } from '../platform/types';
 
@@ -19,6 +20,8 @@ export interface RunLadderOptions {
   tickMs?: number;
   /** While the program asks the user: how long to wait, and whether to force through. */
   dialog?: DialogPolicy;
+  /** How long a polite step's grace may grow while the program is seen working. */
+  maxGraceMs?: number;
   /** Receives the ladder's handles for the user's answers (End anyway, Show it). */
   control?: (c: LadderControl) => void;
 }
@@ -115,7 +118,14 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
   const { plan, target, clock, signal } = opts;
   const onEvent = guardOnEvent(opts.onEvent);
   const tickMs = opts.tickMs ?? 100;
-  let state: MachineState = initialState(plan, opts.dialog);
+  let state: MachineState = initialState(plan, {
+    dialog: opts.dialog,
+    maxGraceMs: opts.maxGraceMs,
+  });
+  const sample = (): ProgressSample | undefined => {
+    const p = target.sampleProgress?.();
+    return p ? { at: clock.now(), ...p } : undefined;
+  };
   let cancelWake: (() => void) | undefined;
   let cancelTick: (() => void) | undefined;
   const cleanups: (() => void)[] = [];
@@ -148,7 +158,7 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
           cancelWake?.();
           cancelWake = clock.setTimer(() => {
             cancelWake = undefined;
-            dispatch({ type: 'deadline', now: clock.now() });
+            dispatch({ type: 'deadline', now: clock.now(), progress: sample() });
           }, e.at - clock.now());
           break;
         case 'clear-wake':
@@ -159,7 +169,14 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
           cancelWake?.();
           cancelWake = undefined;
           target.deliver(e.strategy).then(
-            (result) => dispatch({ type: 'delivered', now: clock.now(), index: e.index, result }),
+            (result) =>
+              dispatch({
+                type: 'delivered',
+                now: clock.now(),
+                index: e.index,
+                result,
+                ...(result.kind === 'sent' ? { progress: sample() } : {}),
+              }),
             (err: unknown) =>
               dispatch({
                 type: 'delivered',

@@ -20,6 +20,8 @@ export interface KillTarget {
   onNotice?(cb: (message: string) => void): () => void;
   /** Optional: the program started or stopped asking the user (a dialog after a close request). */
   onDialog?(cb: (change: DialogChange) => void): () => void;
+  /** Optional: its I/O and CPU time so far, to see whether it is still working on its way out. */
+  sampleProgress?(): { ioBytes?: number; cpuMs?: number } | undefined;
   /** Optional: raise and focus the dialog it is asking with; false when there is none. */
   showDialog?(): Promise<boolean>;
   close(): void;

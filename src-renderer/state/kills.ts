@@ -51,6 +51,14 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
     case 'waiting':
       next = { ...prev, asking: e.question };
       break;
+    case 'extended':
+      next = {
+        ...prev,
+        stepStartedAt: at,
+        graceMs: e.graceMs,
+        log: [...prev.log, `Grace extended: ${e.reason}`],
+      };
+      break;
     case 'resumed':
       next = { ...prev, stepStartedAt: at, graceMs: e.graceMs };
       delete next.asking;

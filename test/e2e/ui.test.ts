@@ -244,7 +244,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
 
   it('follows a strategy chosen by the user', async () => {
     const tag = uniqueTag('sigint');
-    // No SIGINT handler: the default action ends it, by that signal, with no cleanup.
+    // Node's own SIGINT handler resets the terminal and re-raises it: caught, then died of it.
     const pid = await spawnHeld(TARGET, ['--marker', `/tmp/${tag}`]);
     pids.push(pid);
     const page = await openApp();
@@ -254,9 +254,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
       /^signal:SIGINT then wait 5\.0 s.*signal:SIGKILL/,
     );
     await page.getByRole('button', { name: 'End', exact: true }).click();
-    await text(page.getByRole('status')).toContain(
-      `node (${pid}): Ended without cleanup, signal SIGINT`,
-    );
+    await text(page.getByRole('status')).toContain(`node (${pid}): Closed, signal SIGINT`);
     await page.close();
   });
 

@@ -131,9 +131,10 @@ for (const withWm of [false, true]) {
           to: 'signal:SIGTERM',
           reason: 'still running after 1000 ms of grace',
         });
+        // Node catches SIGTERM (it resets the terminal), then dies of it: it had its handler.
         expect(resultOf(run)).toMatchObject({
           pid,
-          outcome: 'terminated',
+          outcome: 'exited',
           strategy: 'signal:SIGTERM',
           signal: 'SIGTERM',
         });
@@ -179,7 +180,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     ]);
     expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGTERM']);
     expect(resultOf(run)).toMatchObject({
-      outcome: 'terminated',
+      outcome: 'exited',
       strategy: 'signal:SIGTERM',
     });
   });
@@ -206,7 +207,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     const run = await kill(pid, x.env, '--grace', '5000');
     expect(planOf(run).summary).toMatch(/^no window of it accepts a close request/);
     expect(stepsOf(run)).toEqual(['signal:SIGTERM']);
-    expect(resultOf(run)).toMatchObject({ pid, outcome: 'terminated', signal: 'SIGTERM' });
+    expect(resultOf(run)).toMatchObject({ pid, outcome: 'exited', signal: 'SIGTERM' });
   });
 
   it('refuses --strategy x11-close for a process without windows, with the reason', async () => {

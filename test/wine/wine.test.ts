@@ -178,23 +178,28 @@ describe.skipIf(skipReason !== undefined)('the Windows path (Win32 through koffi
     });
   }, 120_000);
 
-  it('tells the user notepad is asking "Save changes?", then terminates it after the grace', async () => {
-    const r = await run('notepad-dirty', ['kill', '{pid}', '--json', '--grace', '3000']);
-    const [kill] = r.commands;
-    expect(kill!.status, kill!.stderr).toBe(0);
+  it('pauses while notepad asks "Save changes?": no TerminateProcess while its dialog is open', async () => {
+    const r = await run(
+      'notepad-dirty',
+      ['kill', '{pid}', '--json', '--grace', '1000', '--dialog-timeout', '4000'],
+      ['kill', '{pid}', '--json', '--strategy', 'terminate'],
+    );
+    const [kill, cleanup] = r.commands;
+    // Left running after the dialog wait (four times the grace): exit 4, nothing forced.
+    expect(kill!.status, kill!.stderr).toBe(4);
     const events = parseEvents(kill!.stdout);
-    const notices = events.filter((e) => e.type === 'notice');
-    expect(notices.map((n) => n.type === 'notice' && n.message)).toEqual([
-      'the program is asking the user: "Notepad" (a new window opened after WM_CLOSE)',
-    ]);
+    expect(
+      events.filter((e) => e.type === 'notice').map((n) => n.type === 'notice' && n.message),
+    ).toEqual(['the program is asking the user: "Notepad" (a new window opened after WM_CLOSE)']);
     const order = events.filter((e) => e.type !== 'tick').map((e) => e.type);
-    expect(order).toEqual(['plan', 'step', 'notice', 'escalated', 'step', 'result']);
+    expect(order).toEqual(['plan', 'step', 'notice', 'waiting', 'result']);
     expect(resultOf(events)).toMatchObject({
       pid: r.target.pid,
-      outcome: 'force-killed',
-      strategy: 'terminate',
-      exitCode: 1,
+      outcome: 'left-running',
+      strategy: 'wm-close',
     });
+    // Still there for the second command, which the test runs to clean up.
+    expect(resultOf(parseEvents(cleanup!.stdout))).toMatchObject({ outcome: 'force-killed' });
   }, 120_000);
 
   it('ends a console program through the Ctrl+C helper, with the exit code it chose', async () => {

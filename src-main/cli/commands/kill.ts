@@ -27,6 +27,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     'expect-start-time': { type: 'string' },
     'dialog-timeout': { type: 'string' },
     'force-through-dialogs': { type: 'boolean' },
+    'max-grace': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length === 0)
@@ -65,6 +66,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         overrides,
         tree: values.tree === true,
         forceProtected: values['force-protected'] === true,
+        maxGraceMs: parseDuration(values['max-grace'], '--max-grace'),
         dialog: {
           timeoutMs: parseDuration(values['dialog-timeout'], '--dialog-timeout'),
           forceThrough: values['force-through-dialogs'] === true,

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { ExitInfo, Strategy } from '../../../src-shared/kill';
 import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared/signals';
@@ -15,6 +16,8 @@ export const FALLBACK_MECHANISM =
   'kill() with a start-time check before every signal; exit polled every 20 ms (pidfd is not available)';
 const FALLBACK_POLL_MS = 20;
 const SIGCONT = 18;
+/** USER_HZ: /proc reports CPU time in these ticks on every Linux that SafeKill runs on. */
+const CLOCK_TICKS = 100;
 
 /** What a window closer may use while the ladder runs. */
 export interface CloseContext {
@@ -207,6 +210,23 @@ abstract class LinuxTarget implements KillTarget {
     this.noticeListeners.add(cb);
     return () => this.noticeListeners.delete(cb);
   }
+  /** rchar + wchar from /proc/PID/io and utime + stime from stat, while it is still this process. */
+  sampleProgress(): { ioBytes?: number; cpuMs?: number } | undefined {
+    const st = readStat(this.pid);
+    if (!st || st.startTime !== this.startTime) return undefined;
+    let ioBytes: number | undefined;
+    try {
+      const io = fs.readFileSync(`/proc/${this.pid}/io`, 'latin1');
+      const field = (name: string) =>
+        Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+      const total = field('rchar') + field('wchar');
+      ioBytes = Number.isFinite(total) ? total : undefined;
+    } catch {
+      ioBytes = undefined; // Another user's process: only CPU time can be seen.
+    }
+    return { ioBytes, cpuMs: ((st.utime + st.stime) * 1000) / CLOCK_TICKS };
+  }
+
   onDialog(cb: (change: DialogChange) => void): () => void {
     this.dialogListeners.add(cb);
     return () => this.dialogListeners.delete(cb);

@@ -263,7 +263,7 @@ describe.runIf(process.platform === 'linux' && has('nano') && has('tmux'))('nano
 });
 
 describe.runIf(process.platform === 'linux' && fs.existsSync('/usr/sbin/nginx'))('nginx', () => {
-  it('the master is planned with SIGQUIT (graceful), never SIGHUP (reload), and ends within the grace', async () => {
+  it('the master is planned with SIGQUIT (graceful), never SIGHUP (reload); a slow download in flight completes', async () => {
     const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-nginx-'));
     fs.chmodSync(prefix, 0o755);
     const port = await freePort();
@@ -279,7 +279,7 @@ describe.runIf(process.platform === 'linux' && fs.existsSync('/usr/sbin/nginx'))
         `  access_log ${prefix}/access.log;`,
         `  client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy;`,
         `  fastcgi_temp_path ${prefix}/fcgi; uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;`,
-        `  server { listen 127.0.0.1:${port}; root ${prefix}; }`,
+        `  server { listen 127.0.0.1:${port}; root ${prefix}; limit_rate 8m; }`,
         '}',
       ].join('\n'),
     );
@@ -318,10 +318,20 @@ describe.runIf(process.platform === 'linux' && fs.existsSync('/usr/sbin/nginx'))
       /you asked for SIGHUP, but nginx rereads its configuration/,
     );
 
+    // A 24 MB download at 8 MB/s is in flight when the master is asked to stop.
+    fs.writeFileSync(path.join(prefix, 'big.bin'), Buffer.alloc(24 << 20, 7));
+    const got = path.join(prefix, 'got.bin');
+    const curl = spawn('curl', ['-sS', '-o', got, `http://127.0.0.1:${port}/big.bin`], {
+      stdio: 'ignore',
+    });
+    const curlDone = new Promise<number | null>((res) => curl.on('exit', res));
+    await until('the download to start', () => fs.existsSync(got) && fs.statSync(got).size > 0);
     const run = await runCli(['kill', '--json', String(master.pid)], { env });
     const [r] = results(run.events);
     expect(r).toMatchObject({ strategy: 'signal:SIGQUIT' });
     expect(r!.outcome).not.toBe('force-killed');
+    expect(await curlDone).toBe(0);
+    expect(fs.statSync(got).size).toBe(24 << 20);
     await exited(master);
   });
 });

@@ -30,7 +30,7 @@ export interface WebServer {
 /** Starts browser mode (`dist/web.cjs --no-open`) and waits for the URL line. */
 export function startWeb(
   extra: string[] = [],
-  opts: { dataDir?: string; asUser?: string } = {},
+  opts: { dataDir?: string; asUser?: string; env?: Record<string, string> } = {},
 ): Promise<WebServer> {
   const dir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-e2e-'));
   const node = [process.execPath, WEB, '--port', '0', '--no-open', ...extra];
@@ -45,7 +45,7 @@ export function startWeb(
       ]
     : node;
   const child = spawn(argv[0]!, argv.slice(1), {
-    env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '' },
+    env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Should the test runner die mid-run, the server does not outlive it.

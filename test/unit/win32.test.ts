@@ -196,6 +196,19 @@ describe('opening a Win32 target', () => {
     expect(w.openHandles()).toEqual([]);
   });
 
+  it('refuses a tree member whose parent is not the one the tree was read with', () => {
+    const { w, platform } = setup();
+    const parent = w.spawn({ exeFile: 'parent.exe' });
+    const child = w.spawn({ exeFile: 'child.exe', ppid: parent.pid });
+    const [member] = platform.descendants(parent.pid);
+    expect(member).toEqual({ pid: child.pid, ppid: parent.pid, startTime: Number(child.creation) });
+    expect(() =>
+      platform.open(child.pid, { startTime: member!.startTime, ppid: parent.pid + 4 }),
+    ).toThrow(expect.objectContaining({ code: 'pid-reused' }));
+    platform.open(child.pid, member).close();
+    expect(w.openHandles()).toEqual([]);
+  });
+
   it('tells a missing PID from one it may not open (GetLastError is not trusted)', () => {
     const { w, platform } = setup();
     expect(() => platform.open(9999)).toThrow(expect.objectContaining({ code: 'not-found' }));

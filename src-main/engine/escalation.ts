@@ -7,17 +7,10 @@ import {
   type KillResult,
   type Strategy,
 } from '../../src-shared/kill';
-import type { ErrorCode } from '../../src-shared/errors';
 
-/** What the platform says after trying one step. */
-export type DeliveryResult =
-  | { kind: 'sent'; notice?: string }
-  /** The step could not apply (e.g. the windows are gone): move on at once. */
-  | { kind: 'skipped'; reason: string }
-  /** The process was already gone when we tried; how it ended, where the platform still knows. */
-  | { kind: 'gone'; exit?: ExitInfo }
-  | { kind: 'denied'; reason: string }
-  | { kind: 'error'; code: ErrorCode; reason: string };
+import { codeOfDelivery, type DeliveryResult } from './vocabulary';
+
+export type { DeliveryResult } from './vocabulary';
 
 export type MachineInput =
   | { type: 'start'; now: number }
@@ -187,28 +180,22 @@ export function advance(state: MachineState, input: MachineInput): Transition {
           };
         }
         case 'skipped':
-          if (isLast)
-            return finish(input.now, {
-              outcome: 'failed',
-              code: 'unsupported',
-              reason: r.reason,
-              strategy: current.strategy,
-            });
-          return escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
+          if (!isLast)
+            return escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
+          return finish(input.now, {
+            outcome: 'failed',
+            code: codeOfDelivery(r),
+            reason: r.reason,
+            strategy: current.strategy,
+          });
         case 'gone':
           // This step never reached it: the exit followed what was sent before, or nothing.
           return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
         case 'denied':
-          return finish(input.now, {
-            outcome: 'failed',
-            code: 'permission-denied',
-            reason: r.reason,
-            strategy: current.strategy,
-          });
         case 'error':
           return finish(input.now, {
             outcome: 'failed',
-            code: r.code,
+            code: codeOfDelivery(r),
             reason: r.reason,
             strategy: current.strategy,
           });

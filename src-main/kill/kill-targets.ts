@@ -9,6 +9,7 @@ import type {
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
+import { outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
@@ -112,13 +113,7 @@ async function prepare(
   } catch (e) {
     target?.close();
     if (!isSafeKillError(e)) throw e;
-    const outcome =
-      e.code === 'not-found' || e.code === 'pid-reused'
-        ? 'not-found'
-        : e.code === 'protected'
-          ? 'refused'
-          : 'failed';
-    return done(pid, outcome, e.code, e.message);
+    return done(pid, outcomeOfError(e.code), e.code, e.message);
   }
 }
 

@@ -62,18 +62,28 @@ export function initialState(plan: KillPlan, dialog: DialogPolicy = {}): Machine
 }
 
 type Transition = { state: MachineState; effects: Effect[] };
+type Finish = (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition;
 
-/**
- * The escalation ladder as a pure reducer: inputs (time, deliveries, exits, cancel) in, a new
- * state and effects out. The driver owns timers and the platform; this owns every decision.
- */
-export function advance(state: MachineState, input: MachineInput): Transition {
-  if (state.phase === 'done') return { state, effects: [] };
+/** What every input's handler needs of the state it is in: the step under way and the moves. */
+interface Ctx {
+  state: MachineState;
+  pid: number;
+  current: KillPlan['steps'][number];
+  isLast: boolean;
+  /** Milliseconds since the kill started. */
+  at(now: number): number;
+  finish: Finish;
+  /** Moves on to the next step, saying why; `from` is the state to move from (default: now). */
+  escalate(now: number, reason: string, from?: MachineState): Transition;
+}
+
+const stay = (state: MachineState): Transition => ({ state, effects: [] });
+
+function context(state: MachineState): Ctx {
   const { plan } = state;
   const pid = plan.pid;
   const at = (now: number) => Math.max(0, Math.round(now - state.startedAt));
-
-  const finish = (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>): Transition => {
+  const finish: Finish = (now, r) => {
     const result: KillResult = { pid, elapsedMs: at(now), ...r };
     return {
       state: { ...state, phase: 'done' },
@@ -83,29 +93,6 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       ],
     };
   };
-
-  const beginStep = (s: MachineState, index: number, now: number): Transition => {
-    const st = plan.steps[index]!;
-    return {
-      state: { ...s, phase: 'delivering', index },
-      effects: [
-        {
-          type: 'emit',
-          event: {
-            type: 'step',
-            pid,
-            index,
-            strategy: st.strategy,
-            graceMs: st.graceMs,
-            reason: st.reason,
-            atMs: Math.max(0, Math.round(now - s.startedAt)),
-          },
-        },
-        { type: 'deliver', index, strategy: st.strategy },
-      ],
-    };
-  };
-
   const escalate = (now: number, reason: string, from_: MachineState = state): Transition => {
     const next = state.index + 1;
     const from = plan.steps[state.index]!.strategy;
@@ -119,232 +106,300 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       ],
     };
   };
+  return {
+    state,
+    pid,
+    current: plan.steps[state.index]!,
+    isLast: state.index === plan.steps.length - 1,
+    at,
+    finish,
+    escalate,
+  };
+}
 
-  const current = plan.steps[state.index]!;
-  const isLast = state.index === plan.steps.length - 1;
+/** Announces step `index` and asks the driver to deliver it. */
+function beginStep(s: MachineState, index: number, now: number): Transition {
+  const st = s.plan.steps[index]!;
+  return {
+    state: { ...s, phase: 'delivering', index },
+    effects: [
+      {
+        type: 'emit',
+        event: {
+          type: 'step',
+          pid: s.plan.pid,
+          index,
+          strategy: st.strategy,
+          graceMs: st.graceMs,
+          reason: st.reason,
+          atMs: Math.max(0, Math.round(now - s.startedAt)),
+        },
+      },
+      { type: 'deliver', index, strategy: st.strategy },
+    ],
+  };
+}
 
-  switch (input.type) {
-    case 'start': {
-      if (state.phase !== 'idle') return { state, effects: [] };
-      return beginStep({ ...state, startedAt: input.now }, 0, input.now);
-    }
-    case 'delivered': {
-      if (state.phase !== 'delivering' || input.index !== state.index)
-        return { state, effects: [] };
-      const r = input.result;
-      if (state.pendingExit && r.kind !== 'sent') {
-        // The forced end never landed: the process had already exited by itself.
-        return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
-      }
-      switch (r.kind) {
-        case 'sent': {
-          const deadline = input.now + current.graceMs;
-          const forced = state.forced || isForceStrategy(current.strategy);
-          const effects: Effect[] = [
-            { type: 'wake-at', at: deadline },
-            {
-              type: 'emit',
-              event: {
-                type: 'tick',
-                pid,
-                index: state.index,
-                remainingMs: current.graceMs,
-                graceMs: current.graceMs,
-              },
-            },
-          ];
-          if (state.pendingExit) {
-            return exited(
-              { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
-              state.pendingExit.at,
-              state.pendingExit.exit,
-              finish,
-              current.strategy,
-            );
-          }
-          if (r.notice)
-            effects.push({
-              type: 'emit',
-              event: { type: 'notice', pid, message: r.notice, atMs: at(input.now) },
-            });
-          return {
-            state: {
-              ...state,
-              phase: 'waiting',
-              deadline,
-              forced,
-              lastSent: current.strategy,
-              sentSignals: withSignal(state.sentSignals, current.strategy),
-            },
-            effects,
-          };
-        }
-        case 'skipped':
-          if (!isLast)
-            return escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
-          return finish(input.now, {
-            outcome: 'failed',
-            code: codeOfDelivery(r),
-            reason: r.reason,
-            strategy: current.strategy,
-          });
-        case 'gone':
-          // This step never reached it: the exit followed what was sent before, or nothing.
-          return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
-        case 'denied':
-        case 'error':
-          return finish(input.now, {
-            outcome: 'failed',
-            code: codeOfDelivery(r),
-            reason: r.reason,
-            strategy: current.strategy,
-          });
-      }
-      break;
-    }
-    case 'exited':
-      // Did it die of the step being delivered, or just before it? The delivery's answer tells
-      // (a death by a signal still on its way must not look like someone else's).
-      if (state.phase === 'delivering') {
-        return {
-          state: { ...state, pendingExit: { exit: input.exit, at: input.now } },
-          effects: [],
-        };
-      }
-      return exited(state, input.now, input.exit, finish, currentStrategy(state));
-    case 'deadline': {
-      if (state.phase === 'paused') {
-        const timeout = state.dialog.timeoutMs;
-        if (timeout === undefined) return { state, effects: [] };
-        const until = (state.askedAt ?? input.now) + timeout;
-        if (input.now < until) return { state, effects: [{ type: 'wake-at', at: until }] };
-        const what = `still asking ${JSON.stringify(state.question)} after ${timeout} ms`;
-        if (state.dialog.forceThrough && !isLast)
-          return escalate(input.now, `${what} (forced through the dialog)`, {
-            ...state,
-            forcedWhileAsking: true,
-          });
-        return finish(input.now, {
-          outcome: 'left-running',
-          reason: `left running: ${what}; nothing more was sent (answer it, or use --force-through-dialogs)`,
-          strategy: current.strategy,
-        });
-      }
-      if (state.phase !== 'waiting') return { state, effects: [] };
-      if (input.now < state.deadline)
-        return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
-      if (isLast) {
-        return finish(input.now, {
-          outcome: 'failed',
-          code: 'did-not-exit',
-          reason: state.forced
-            ? `still running ${current.graceMs} ms after ${current.strategy}: it may be stuck in the kernel (uninterruptible sleep)`
-            : `still running after the last step (${current.strategy})`,
-          strategy: current.strategy,
-        });
-      }
-      return escalate(input.now, `still running after ${current.graceMs} ms of grace`);
-    }
-    case 'tick': {
-      if (state.phase !== 'waiting') return { state, effects: [] };
-      const remainingMs = Math.max(0, Math.round(state.deadline - input.now));
-      return {
-        state,
-        effects: [
-          {
-            type: 'emit',
-            event: { type: 'tick', pid, index: state.index, remainingMs, graceMs: current.graceMs },
-          },
-        ],
-      };
-    }
-    case 'notice':
-      return {
-        state,
-        effects: [
-          {
-            type: 'emit',
-            event: { type: 'notice', pid, message: input.message, atMs: at(input.now) },
-          },
-        ],
-      };
-    case 'asking': {
-      // A question to the user holds the countdown: no signal while it is open.
-      if ((state.phase !== 'waiting' && state.phase !== 'paused') || state.forced)
-        return { state, effects: [] };
-      const askedAt = state.askedAt ?? input.now;
-      const timeout = state.dialog.timeoutMs;
-      return {
-        state: { ...state, phase: 'paused', question: input.question, askedAt },
-        effects: [
-          timeout === undefined
-            ? { type: 'clear-wake' }
-            : { type: 'wake-at', at: askedAt + timeout },
-          {
-            type: 'emit',
-            event: { type: 'waiting', pid, question: input.question, since: at(askedAt) },
-          },
-        ],
-      };
-    }
-    case 'answered': {
-      if (state.phase !== 'paused') return { state, effects: [] };
-      // Answered and still running: the step gets a fresh grace period.
-      const deadline = input.now + current.graceMs;
-      const { question: _q, askedAt: _a, ...rest } = state;
-      return {
-        state: { ...rest, phase: 'waiting', deadline },
-        effects: [
-          { type: 'wake-at', at: deadline },
-          {
-            type: 'emit',
-            event: {
-              type: 'resumed',
-              pid,
-              index: state.index,
-              graceMs: current.graceMs,
-              atMs: at(input.now),
-            },
-          },
-          {
-            type: 'emit',
-            event: {
-              type: 'tick',
-              pid,
-              index: state.index,
-              remainingMs: current.graceMs,
-              graceMs: current.graceMs,
-            },
-          },
-        ],
-      };
-    }
-    case 'end-anyway': {
-      if ((state.phase !== 'waiting' && state.phase !== 'paused') || isLast)
-        return { state, effects: [] };
-      const asking = state.phase === 'paused';
-      return escalate(
-        input.now,
-        asking
-          ? `the user chose End anyway while it was asking ${JSON.stringify(state.question)}`
-          : 'the user chose End anyway',
-        asking ? { ...state, forcedWhileAsking: true } : state,
-      );
-    }
-    case 'cancel': {
-      // Once the forced end is on its way it cannot be called back; let it finish.
-      if (state.forced) return { state, effects: [] };
-      return finish(input.now, {
-        outcome: 'cancelled',
-        reason:
-          state.phase === 'idle'
-            ? 'cancelled before anything was sent; the process was not touched'
-            : `cancelled during ${current.strategy}; the process is still running`,
-        strategy: state.phase === 'idle' ? undefined : current.strategy,
-      });
-    }
+type Input<T extends MachineInput['type']> = Extract<MachineInput, { type: T }>;
+
+function onStart(c: Ctx, input: Input<'start'>): Transition {
+  if (c.state.phase !== 'idle') return stay(c.state);
+  return beginStep({ ...c.state, startedAt: input.now }, 0, input.now);
+}
+
+function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
+  const { state, pid, current, isLast, finish } = c;
+  if (state.phase !== 'delivering' || input.index !== state.index) return stay(state);
+  const r = input.result;
+  if (state.pendingExit && r.kind !== 'sent') {
+    // The forced end never landed: the process had already exited by itself.
+    return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
   }
-  return { state, effects: [] };
+  switch (r.kind) {
+    case 'sent': {
+      const deadline = input.now + current.graceMs;
+      const forced = state.forced || isForceStrategy(current.strategy);
+      const effects: Effect[] = [
+        { type: 'wake-at', at: deadline },
+        {
+          type: 'emit',
+          event: {
+            type: 'tick',
+            pid,
+            index: state.index,
+            remainingMs: current.graceMs,
+            graceMs: current.graceMs,
+          },
+        },
+      ];
+      if (state.pendingExit) {
+        return exited(
+          { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
+          state.pendingExit.at,
+          state.pendingExit.exit,
+          finish,
+          current.strategy,
+        );
+      }
+      if (r.notice)
+        effects.push({
+          type: 'emit',
+          event: { type: 'notice', pid, message: r.notice, atMs: c.at(input.now) },
+        });
+      return {
+        state: {
+          ...state,
+          phase: 'waiting',
+          deadline,
+          forced,
+          lastSent: current.strategy,
+          sentSignals: withSignal(state.sentSignals, current.strategy),
+        },
+        effects,
+      };
+    }
+    case 'skipped':
+      if (!isLast)
+        return c.escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
+      return finish(input.now, {
+        outcome: 'failed',
+        code: codeOfDelivery(r),
+        reason: r.reason,
+        strategy: current.strategy,
+      });
+    case 'gone':
+      // This step never reached it: the exit followed what was sent before, or nothing.
+      return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
+    case 'denied':
+    case 'error':
+      return finish(input.now, {
+        outcome: 'failed',
+        code: codeOfDelivery(r),
+        reason: r.reason,
+        strategy: current.strategy,
+      });
+  }
+}
+
+function onExited(c: Ctx, input: Input<'exited'>): Transition {
+  // Did it die of the step being delivered, or just before it? The delivery's answer tells
+  // (a death by a signal still on its way must not look like someone else's).
+  if (c.state.phase === 'delivering') {
+    return {
+      state: { ...c.state, pendingExit: { exit: input.exit, at: input.now } },
+      effects: [],
+    };
+  }
+  return exited(c.state, input.now, input.exit, c.finish, currentStrategy(c.state));
+}
+
+function onDeadline(c: Ctx, input: Input<'deadline'>): Transition {
+  const { state, current, isLast, finish } = c;
+  if (state.phase === 'paused') return onDialogDeadline(c, input);
+  if (state.phase !== 'waiting') return stay(state);
+  if (input.now < state.deadline)
+    return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
+  if (isLast) {
+    return finish(input.now, {
+      outcome: 'failed',
+      code: 'did-not-exit',
+      reason: state.forced
+        ? `still running ${current.graceMs} ms after ${current.strategy}: it may be stuck in the kernel (uninterruptible sleep)`
+        : `still running after the last step (${current.strategy})`,
+      strategy: current.strategy,
+    });
+  }
+  return c.escalate(input.now, `still running after ${current.graceMs} ms of grace`);
+}
+
+/** A deadline while the program asks the user: the dialog wait may have run out. */
+function onDialogDeadline(c: Ctx, input: Input<'deadline'>): Transition {
+  const { state, current, isLast } = c;
+  const timeout = state.dialog.timeoutMs;
+  if (timeout === undefined) return stay(state);
+  const until = (state.askedAt ?? input.now) + timeout;
+  if (input.now < until) return { state, effects: [{ type: 'wake-at', at: until }] };
+  const what = `still asking ${JSON.stringify(state.question)} after ${timeout} ms`;
+  if (state.dialog.forceThrough && !isLast)
+    return c.escalate(input.now, `${what} (forced through the dialog)`, {
+      ...state,
+      forcedWhileAsking: true,
+    });
+  return c.finish(input.now, {
+    outcome: 'left-running',
+    reason: `left running: ${what}; nothing more was sent (answer it, or use --force-through-dialogs)`,
+    strategy: current.strategy,
+  });
+}
+
+function onTick(c: Ctx, input: Input<'tick'>): Transition {
+  const { state, pid, current } = c;
+  if (state.phase !== 'waiting') return stay(state);
+  const remainingMs = Math.max(0, Math.round(state.deadline - input.now));
+  return {
+    state,
+    effects: [
+      {
+        type: 'emit',
+        event: { type: 'tick', pid, index: state.index, remainingMs, graceMs: current.graceMs },
+      },
+    ],
+  };
+}
+
+function onNotice(c: Ctx, input: Input<'notice'>): Transition {
+  return {
+    state: c.state,
+    effects: [
+      {
+        type: 'emit',
+        event: { type: 'notice', pid: c.pid, message: input.message, atMs: c.at(input.now) },
+      },
+    ],
+  };
+}
+
+function onAsking(c: Ctx, input: Input<'asking'>): Transition {
+  const { state, pid } = c;
+  // A question to the user holds the countdown: no signal while it is open.
+  if ((state.phase !== 'waiting' && state.phase !== 'paused') || state.forced) return stay(state);
+  const askedAt = state.askedAt ?? input.now;
+  const timeout = state.dialog.timeoutMs;
+  return {
+    state: { ...state, phase: 'paused', question: input.question, askedAt },
+    effects: [
+      timeout === undefined ? { type: 'clear-wake' } : { type: 'wake-at', at: askedAt + timeout },
+      {
+        type: 'emit',
+        event: { type: 'waiting', pid, question: input.question, since: c.at(askedAt) },
+      },
+    ],
+  };
+}
+
+function onAnswered(c: Ctx, input: Input<'answered'>): Transition {
+  const { state, pid, current } = c;
+  if (state.phase !== 'paused') return stay(state);
+  // Answered and still running: the step gets a fresh grace period.
+  const deadline = input.now + current.graceMs;
+  const { question: _q, askedAt: _a, ...rest } = state;
+  return {
+    state: { ...rest, phase: 'waiting', deadline },
+    effects: [
+      { type: 'wake-at', at: deadline },
+      {
+        type: 'emit',
+        event: {
+          type: 'resumed',
+          pid,
+          index: state.index,
+          graceMs: current.graceMs,
+          atMs: c.at(input.now),
+        },
+      },
+      {
+        type: 'emit',
+        event: {
+          type: 'tick',
+          pid,
+          index: state.index,
+          remainingMs: current.graceMs,
+          graceMs: current.graceMs,
+        },
+      },
+    ],
+  };
+}
+
+function onEndAnyway(c: Ctx, input: Input<'end-anyway'>): Transition {
+  const { state } = c;
+  if ((state.phase !== 'waiting' && state.phase !== 'paused') || c.isLast) return stay(state);
+  const asking = state.phase === 'paused';
+  return c.escalate(
+    input.now,
+    asking
+      ? `the user chose End anyway while it was asking ${JSON.stringify(state.question)}`
+      : 'the user chose End anyway',
+    asking ? { ...state, forcedWhileAsking: true } : state,
+  );
+}
+
+function onCancel(c: Ctx, input: Input<'cancel'>): Transition {
+  const { state, current } = c;
+  // Once the forced end is on its way it cannot be called back; let it finish.
+  if (state.forced) return stay(state);
+  return c.finish(input.now, {
+    outcome: 'cancelled',
+    reason:
+      state.phase === 'idle'
+        ? 'cancelled before anything was sent; the process was not touched'
+        : `cancelled during ${current.strategy}; the process is still running`,
+    strategy: state.phase === 'idle' ? undefined : current.strategy,
+  });
+}
+
+/** One handler per input. */
+const HANDLERS: { [T in MachineInput['type']]: (c: Ctx, input: Input<T>) => Transition } = {
+  start: onStart,
+  delivered: onDelivered,
+  exited: onExited,
+  deadline: onDeadline,
+  tick: onTick,
+  notice: onNotice,
+  asking: onAsking,
+  answered: onAnswered,
+  'end-anyway': onEndAnyway,
+  cancel: onCancel,
+};
+
+/**
+ * The escalation ladder as a pure reducer: inputs (time, deliveries, exits, cancel) in, a new
+ * state and effects out. The driver owns timers and the platform; this owns every decision.
+ */
+export function advance(state: MachineState, input: MachineInput): Transition {
+  if (state.phase === 'done') return stay(state);
+  const handle = HANDLERS[input.type] as (c: Ctx, input: MachineInput) => Transition;
+  return handle(context(state), input);
 }
 
 /** The strategy of the step under way; none before the first. */
@@ -373,7 +428,7 @@ function exited(
   state: MachineState,
   now: number,
   exit: ExitInfo,
-  finish: (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition,
+  finish: Finish,
   strategy: Strategy | undefined,
 ): Transition {
   const sent = state.sentSignals ?? [];

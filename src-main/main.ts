@@ -1,11 +1,7 @@
 // Electron entry: one hardened window on the bundled renderer, its IPC wired to the service.
 import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { createProcessSource } from './processes/process-source';
-import { currentPlatform } from './platform/current';
-import { profilesFile, profilesLoader } from './service/profiles-file';
-import { historyFile } from './service/data-dir';
-import { createHistoryStore } from './service/history-store';
-import { createService, type Service } from './service/service';
+import { composeService } from './service/compose';
+import type { Service } from './service/service';
 import { hardenWindow } from './ipc/harden';
 import { forwardPushes, registerIpc } from './ipc/register-ipc';
 import { isAppUrl, rendererIndex, windowOptions } from './ipc/window-config';
@@ -36,14 +32,7 @@ else {
   });
   void app.whenReady().then(() => {
     app.setAboutPanelOptions(aboutPanelOptions(app.getVersion(), distDir));
-    service = createService({
-      source: createProcessSource(),
-      platform: currentPlatform({
-        profiles: profilesLoader(profilesFile(app.getPath('userData'))),
-      }),
-      history: createHistoryStore(historyFile(app.getPath('userData'))),
-      mode: 'electron',
-    });
+    service = composeService({ dataDir: app.getPath('userData'), mode: 'electron' });
     registerIpc(ipcMain, service, appUrl);
     createWindow(service);
   });

@@ -67,7 +67,7 @@ export function App({ api }: { api: ApiClient }) {
           notify(`${who} is asking you`, e.question);
         }
         if (e.type === 'result') {
-          setStatus(describeResult(e, nameOf(m.payload.killId, e.pid)));
+          setStatus(describeResult(e, e.name || nameOf(m.payload.killId, e.pid)));
           const ask = askOnRefusal.current.get(m.payload.killId);
           if (ask && e.outcome === 'refused' && e.code === 'protected') {
             askOnRefusal.current.delete(m.payload.killId);

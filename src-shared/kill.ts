@@ -167,6 +167,9 @@ export interface ExitInfo {
 
 export interface KillResult extends ExitInfo {
   pid: number;
+  /** The program's name ('' when it was never read, e.g. not found). Every result SafeKill
+   * reports carries it; only the pure escalation machine leaves it to its driver. */
+  name?: string;
   outcome: Outcome;
   elapsedMs: number;
   /** Plain-words explanation: what ended it, or why it was refused or failed. */

@@ -5,12 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SafeKillError } from '../../src-shared/errors';
-import { currentPlatform } from '../platform/current';
-import { createProcessSource } from '../processes/process-source';
-import { defaultDataDir, historyFile } from '../service/data-dir';
-import { profilesFile, profilesLoader } from '../service/profiles-file';
-import { createHistoryStore } from '../service/history-store';
-import { createService, type ProcessSourceLike } from '../service/service';
+import { composeService } from '../service/compose';
+import { defaultDataDir } from '../service/data-dir';
 import { startBridge } from './bridge-server';
 import { createSyntheticSource } from './synthetic-source';
 import { parseWebArgs } from './web-args';
@@ -56,15 +52,10 @@ async function main(): Promise<void> {
   const rendererDir = path.join(__dirname, 'renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html')))
     throw new SafeKillError('not-found', `the UI is not built (${rendererDir}); run npm run build`);
-  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
-  const source: ProcessSourceLike = args.syntheticRows
-    ? createSyntheticSource(args.syntheticRows)
-    : createProcessSource();
-  const service = createService({
-    source,
-    platform,
-    history: createHistoryStore(historyFile(defaultDataDir())),
+  const service = composeService({
+    dataDir: defaultDataDir(),
     mode: 'browser',
+    source: args.syntheticRows ? createSyntheticSource(args.syntheticRows) : undefined,
   });
   const bridge = await startBridge({ service, rendererDir, port: args.port });
   const opened: { browser?: OpenedBrowser } = {};

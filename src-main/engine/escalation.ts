@@ -7,18 +7,11 @@ import {
   type KillResult,
   type Strategy,
 } from '../../src-shared/kill';
-import type { ErrorCode } from '../../src-shared/errors';
-import { DEFAULT_MAX_GRACE_MS, workSeen, type ProgressSample } from './progress';
 
-/** What the platform says after trying one step. */
-export type DeliveryResult =
-  | { kind: 'sent'; notice?: string }
-  /** The step could not apply (e.g. the windows are gone): move on at once. */
-  | { kind: 'skipped'; reason: string }
-  /** The process was already gone when we tried; how it ended, where the platform still knows. */
-  | { kind: 'gone'; exit?: ExitInfo }
-  | { kind: 'denied'; reason: string }
-  | { kind: 'error'; code: ErrorCode; reason: string };
+import { DEFAULT_MAX_GRACE_MS, workSeen, type ProgressSample } from './progress';
+import { codeOfDelivery, type DeliveryResult } from './vocabulary';
+
+export type { DeliveryResult } from './vocabulary';
 
 export type MachineInput =
   | { type: 'start'; now: number }
@@ -80,7 +73,7 @@ export interface MachineState {
 
 export interface LadderOptions {
   dialog?: DialogPolicy;
-  /** Default DEFAULT_MAX_GRACE_MS; the step's own grace if that is longer. */
+  /** Default DEFAULT_MAX_GRACE_MS. */
   maxGraceMs?: number;
 }
 
@@ -99,18 +92,28 @@ export function initialState(plan: KillPlan, opts: LadderOptions = {}): MachineS
 }
 
 type Transition = { state: MachineState; effects: Effect[] };
+type Finish = (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition;
 
-/**
- * The escalation ladder as a pure reducer: inputs (time, deliveries, exits, cancel) in, a new
- * state and effects out. The driver owns timers and the platform; this owns every decision.
- */
-export function advance(state: MachineState, input: MachineInput): Transition {
-  if (state.phase === 'done') return { state, effects: [] };
+/** What every input's handler needs of the state it is in: the step under way and the moves. */
+interface Ctx {
+  state: MachineState;
+  pid: number;
+  current: KillPlan['steps'][number];
+  isLast: boolean;
+  /** Milliseconds since the kill started. */
+  at(now: number): number;
+  finish: Finish;
+  /** Moves on to the next step, saying why; `from` is the state to move from (default: now). */
+  escalate(now: number, reason: string, from?: MachineState): Transition;
+}
+
+const stay = (state: MachineState): Transition => ({ state, effects: [] });
+
+function context(state: MachineState): Ctx {
   const { plan } = state;
   const pid = plan.pid;
   const at = (now: number) => Math.max(0, Math.round(now - state.startedAt));
-
-  const finish = (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>): Transition => {
+  const finish: Finish = (now, r) => {
     const result: KillResult = { pid, elapsedMs: at(now), ...r };
     return {
       state: { ...state, phase: 'done' },
@@ -120,29 +123,6 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       ],
     };
   };
-
-  const beginStep = (s: MachineState, index: number, now: number): Transition => {
-    const st = plan.steps[index]!;
-    return {
-      state: { ...s, phase: 'delivering', index },
-      effects: [
-        {
-          type: 'emit',
-          event: {
-            type: 'step',
-            pid,
-            index,
-            strategy: st.strategy,
-            graceMs: st.graceMs,
-            reason: st.reason,
-            atMs: Math.max(0, Math.round(now - s.startedAt)),
-          },
-        },
-        { type: 'deliver', index, strategy: st.strategy },
-      ],
-    };
-  };
-
   const escalate = (now: number, reason: string, from_: MachineState = state): Transition => {
     const next = state.index + 1;
     const from = plan.steps[state.index]!.strategy;
@@ -156,289 +136,349 @@ export function advance(state: MachineState, input: MachineInput): Transition {
       ],
     };
   };
+  return {
+    state,
+    pid,
+    current: plan.steps[state.index]!,
+    isLast: state.index === plan.steps.length - 1,
+    at,
+    finish,
+    escalate,
+  };
+}
 
-  const current = plan.steps[state.index]!;
-  const isLast = state.index === plan.steps.length - 1;
+/** Announces step `index` and asks the driver to deliver it. */
+function beginStep(s: MachineState, index: number, now: number): Transition {
+  const st = s.plan.steps[index]!;
+  return {
+    state: { ...s, phase: 'delivering', index },
+    effects: [
+      {
+        type: 'emit',
+        event: {
+          type: 'step',
+          pid: s.plan.pid,
+          index,
+          strategy: st.strategy,
+          graceMs: st.graceMs,
+          reason: st.reason,
+          atMs: Math.max(0, Math.round(now - s.startedAt)),
+        },
+      },
+      { type: 'deliver', index, strategy: st.strategy },
+    ],
+  };
+}
 
-  switch (input.type) {
-    case 'start': {
-      if (state.phase !== 'idle') return { state, effects: [] };
-      return beginStep({ ...state, startedAt: input.now }, 0, input.now);
-    }
-    case 'delivered': {
-      if (state.phase !== 'delivering' || input.index !== state.index)
-        return { state, effects: [] };
-      const r = input.result;
-      if (state.pendingExit && r.kind !== 'sent') {
-        // The forced end never landed: the process had already exited by itself.
-        return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
-      }
-      switch (r.kind) {
-        case 'sent': {
-          const deadline = input.now + current.graceMs;
-          const forced = state.forced || isForceStrategy(current.strategy);
-          const effects: Effect[] = [
-            { type: 'wake-at', at: deadline },
-            {
-              type: 'emit',
-              event: {
-                type: 'tick',
-                pid,
-                index: state.index,
-                remainingMs: current.graceMs,
-                graceMs: current.graceMs,
-              },
-            },
-          ];
-          if (state.pendingExit) {
-            return exited(
-              { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
-              state.pendingExit.at,
-              state.pendingExit.exit,
-              finish,
-              current.strategy,
-            );
-          }
-          if (r.notice)
-            effects.push({
-              type: 'emit',
-              event: { type: 'notice', pid, message: r.notice, atMs: at(input.now) },
-            });
-          return {
-            state: {
-              ...state,
-              phase: 'waiting',
-              deadline,
-              forced,
-              lastSent: current.strategy,
-              sentSignals: withSignal(state.sentSignals, current.strategy),
-              progressBase: input.progress,
-              extendedMs: 0,
-            },
-            effects,
-          };
-        }
-        case 'skipped':
-          if (isLast)
-            return finish(input.now, {
-              outcome: 'failed',
-              code: 'unsupported',
-              reason: r.reason,
-              strategy: current.strategy,
-            });
-          return escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
-        case 'gone':
-          // This step never reached it: the exit followed what was sent before, or nothing.
-          return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
-        case 'denied':
-          return finish(input.now, {
-            outcome: 'failed',
-            code: 'permission-denied',
-            reason: r.reason,
-            strategy: current.strategy,
-          });
-        case 'error':
-          return finish(input.now, {
-            outcome: 'failed',
-            code: r.code,
-            reason: r.reason,
-            strategy: current.strategy,
-          });
-      }
-      break;
-    }
-    case 'exited':
-      // Did it die of the step being delivered, or just before it? The delivery's answer tells
-      // (a death by a signal still on its way must not look like someone else's).
-      if (state.phase === 'delivering') {
-        return {
-          state: { ...state, pendingExit: { exit: input.exit, at: input.now } },
-          effects: [],
-        };
-      }
-      return exited(state, input.now, input.exit, finish, currentStrategy(state));
-    case 'deadline': {
-      if (state.phase === 'paused') {
-        const timeout = state.dialog.timeoutMs;
-        if (timeout === undefined) return { state, effects: [] };
-        const until = (state.askedAt ?? input.now) + timeout;
-        if (input.now < until) return { state, effects: [{ type: 'wake-at', at: until }] };
-        const what = `still asking ${JSON.stringify(state.question)} after ${timeout} ms`;
-        if (state.dialog.forceThrough && !isLast)
-          return escalate(input.now, `${what} (forced through the dialog)`, {
-            ...state,
-            forcedWhileAsking: true,
-          });
-        return finish(input.now, {
-          outcome: 'left-running',
-          reason: `left running: ${what}; nothing more was sent (answer it, or use --force-through-dialogs)`,
-          strategy: current.strategy,
-        });
-      }
-      if (state.phase !== 'waiting') return { state, effects: [] };
-      if (input.now < state.deadline)
-        return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
-      const seen =
-        !state.forced && state.progressBase && input.progress
-          ? workSeen(state.progressBase, input.progress)
-          : undefined;
-      const extended = state.extendedMs ?? 0;
-      if (seen && !isLast && current.graceMs + extended + current.graceMs <= state.maxGraceMs) {
-        // Still visibly working: one more grace period, never past --max-grace.
-        const deadline = input.now + current.graceMs;
-        return {
-          state: {
-            ...state,
-            deadline,
-            progressBase: input.progress,
-            extendedMs: extended + current.graceMs,
-            lastWork: seen,
+type Input<T extends MachineInput['type']> = Extract<MachineInput, { type: T }>;
+
+function onStart(c: Ctx, input: Input<'start'>): Transition {
+  if (c.state.phase !== 'idle') return stay(c.state);
+  return beginStep({ ...c.state, startedAt: input.now }, 0, input.now);
+}
+
+function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
+  const { state, pid, current, isLast, finish } = c;
+  if (state.phase !== 'delivering' || input.index !== state.index) return stay(state);
+  const r = input.result;
+  if (state.pendingExit && r.kind !== 'sent') {
+    // The forced end never landed: the process had already exited by itself.
+    return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
+  }
+  switch (r.kind) {
+    case 'sent': {
+      const deadline = input.now + current.graceMs;
+      const forced = state.forced || isForceStrategy(current.strategy);
+      const effects: Effect[] = [
+        { type: 'wake-at', at: deadline },
+        {
+          type: 'emit',
+          event: {
+            type: 'tick',
+            pid,
+            index: state.index,
+            remainingMs: current.graceMs,
+            graceMs: current.graceMs,
           },
-          effects: [
-            { type: 'wake-at', at: deadline },
-            {
-              type: 'emit',
-              event: {
-                type: 'extended',
-                pid,
-                index: state.index,
-                graceMs: current.graceMs,
-                reason: seen,
-                atMs: at(input.now),
-              },
-            },
-            {
-              type: 'emit',
-              event: {
-                type: 'tick',
-                pid,
-                index: state.index,
-                remainingMs: current.graceMs,
-                graceMs: current.graceMs,
-              },
-            },
-          ],
-        };
-      }
-      if (seen && !isLast) {
-        return escalate(
-          input.now,
-          `still running after ${current.graceMs + extended} ms of grace, though ${seen} (the grace may not grow past ${state.maxGraceMs} ms)`,
-          { ...state, lastWork: seen },
+        },
+      ];
+      if (state.pendingExit) {
+        return exited(
+          { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
+          state.pendingExit.at,
+          state.pendingExit.exit,
+          finish,
+          current.strategy,
         );
       }
-      if (isLast) {
-        return finish(input.now, {
-          outcome: 'failed',
-          code: 'did-not-exit',
-          reason: state.forced
-            ? `still running ${current.graceMs} ms after ${current.strategy}: it may be stuck in the kernel (uninterruptible sleep)`
-            : `still running after the last step (${current.strategy})`,
-          strategy: current.strategy,
+      if (r.notice)
+        effects.push({
+          type: 'emit',
+          event: { type: 'notice', pid, message: r.notice, atMs: c.at(input.now) },
         });
-      }
-      return escalate(input.now, `still running after ${current.graceMs} ms of grace`);
-    }
-    case 'tick': {
-      if (state.phase !== 'waiting') return { state, effects: [] };
-      const remainingMs = Math.max(0, Math.round(state.deadline - input.now));
       return {
-        state,
-        effects: [
-          {
-            type: 'emit',
-            event: { type: 'tick', pid, index: state.index, remainingMs, graceMs: current.graceMs },
-          },
-        ],
+        state: {
+          ...state,
+          phase: 'waiting',
+          deadline,
+          forced,
+          lastSent: current.strategy,
+          sentSignals: withSignal(state.sentSignals, current.strategy),
+          progressBase: input.progress,
+          extendedMs: 0,
+        },
+        effects,
       };
     }
-    case 'notice':
-      return {
-        state,
-        effects: [
-          {
-            type: 'emit',
-            event: { type: 'notice', pid, message: input.message, atMs: at(input.now) },
-          },
-        ],
-      };
-    case 'asking': {
-      // A question to the user holds the countdown: no signal while it is open.
-      if ((state.phase !== 'waiting' && state.phase !== 'paused') || state.forced)
-        return { state, effects: [] };
-      const askedAt = state.askedAt ?? input.now;
-      const timeout = state.dialog.timeoutMs;
-      return {
-        state: { ...state, phase: 'paused', question: input.question, askedAt },
-        effects: [
-          timeout === undefined
-            ? { type: 'clear-wake' }
-            : { type: 'wake-at', at: askedAt + timeout },
-          {
-            type: 'emit',
-            event: { type: 'waiting', pid, question: input.question, since: at(askedAt) },
-          },
-        ],
-      };
-    }
-    case 'answered': {
-      if (state.phase !== 'paused') return { state, effects: [] };
-      // Answered and still running: the step gets a fresh grace period.
-      const deadline = input.now + current.graceMs;
-      const { question: _q, askedAt: _a, ...rest } = state;
-      return {
-        state: { ...rest, phase: 'waiting', deadline },
-        effects: [
-          { type: 'wake-at', at: deadline },
-          {
-            type: 'emit',
-            event: {
-              type: 'resumed',
-              pid,
-              index: state.index,
-              graceMs: current.graceMs,
-              atMs: at(input.now),
-            },
-          },
-          {
-            type: 'emit',
-            event: {
-              type: 'tick',
-              pid,
-              index: state.index,
-              remainingMs: current.graceMs,
-              graceMs: current.graceMs,
-            },
-          },
-        ],
-      };
-    }
-    case 'end-anyway': {
-      if ((state.phase !== 'waiting' && state.phase !== 'paused') || isLast)
-        return { state, effects: [] };
-      const asking = state.phase === 'paused';
-      return escalate(
-        input.now,
-        asking
-          ? `the user chose End anyway while it was asking ${JSON.stringify(state.question)}`
-          : 'the user chose End anyway',
-        asking ? { ...state, forcedWhileAsking: true } : state,
-      );
-    }
-    case 'cancel': {
-      // Once the forced end is on its way it cannot be called back; let it finish.
-      if (state.forced) return { state, effects: [] };
+    case 'skipped':
+      if (!isLast)
+        return c.escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
       return finish(input.now, {
-        outcome: 'cancelled',
-        reason:
-          state.phase === 'idle'
-            ? 'cancelled before anything was sent; the process was not touched'
-            : `cancelled during ${current.strategy}; the process is still running`,
-        strategy: state.phase === 'idle' ? undefined : current.strategy,
+        outcome: 'failed',
+        code: codeOfDelivery(r),
+        reason: r.reason,
+        strategy: current.strategy,
       });
-    }
+    case 'gone':
+      // This step never reached it: the exit followed what was sent before, or nothing.
+      return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
+    case 'denied':
+    case 'error':
+      return finish(input.now, {
+        outcome: 'failed',
+        code: codeOfDelivery(r),
+        reason: r.reason,
+        strategy: current.strategy,
+      });
   }
-  return { state, effects: [] };
+}
+
+function onExited(c: Ctx, input: Input<'exited'>): Transition {
+  // Did it die of the step being delivered, or just before it? The delivery's answer tells
+  // (a death by a signal still on its way must not look like someone else's).
+  if (c.state.phase === 'delivering') {
+    return {
+      state: { ...c.state, pendingExit: { exit: input.exit, at: input.now } },
+      effects: [],
+    };
+  }
+  return exited(c.state, input.now, input.exit, c.finish, currentStrategy(c.state));
+}
+
+function onDeadline(c: Ctx, input: Input<'deadline'>): Transition {
+  const { state, current, isLast, finish } = c;
+  if (state.phase === 'paused') return onDialogDeadline(c, input);
+  if (state.phase !== 'waiting') return stay(state);
+  if (input.now < state.deadline)
+    return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
+  if (isLast) {
+    return finish(input.now, {
+      outcome: 'failed',
+      code: 'did-not-exit',
+      reason: state.forced
+        ? `still running ${current.graceMs} ms after ${current.strategy}: it may be stuck in the kernel (uninterruptible sleep)`
+        : `still running after the last step (${current.strategy})`,
+      strategy: current.strategy,
+    });
+  }
+  const seen =
+    !state.forced && state.progressBase && input.progress
+      ? workSeen(state.progressBase, input.progress)
+      : undefined;
+  if (seen) return onStillWorking(c, input, seen);
+  return c.escalate(input.now, `still running after ${current.graceMs} ms of grace`);
+}
+
+/** Still visibly working at its deadline: one more grace period, never past the maximum. */
+function onStillWorking(c: Ctx, input: Input<'deadline'>, seen: string): Transition {
+  const { state, pid, current } = c;
+  const extended = state.extendedMs ?? 0;
+  if (current.graceMs + extended + current.graceMs > state.maxGraceMs) {
+    return c.escalate(
+      input.now,
+      `still running after ${current.graceMs + extended} ms of grace, though ${seen} (the grace may not grow past ${state.maxGraceMs} ms)`,
+      { ...state, lastWork: seen },
+    );
+  }
+  const deadline = input.now + current.graceMs;
+  const tick = { type: 'tick' as const, pid, index: state.index };
+  return {
+    state: {
+      ...state,
+      deadline,
+      progressBase: input.progress,
+      extendedMs: extended + current.graceMs,
+      lastWork: seen,
+    },
+    effects: [
+      { type: 'wake-at', at: deadline },
+      {
+        type: 'emit',
+        event: {
+          type: 'extended',
+          pid,
+          index: state.index,
+          graceMs: current.graceMs,
+          reason: seen,
+          atMs: c.at(input.now),
+        },
+      },
+      {
+        type: 'emit',
+        event: { ...tick, remainingMs: current.graceMs, graceMs: current.graceMs },
+      },
+    ],
+  };
+}
+
+/** A deadline while the program asks the user: the dialog wait may have run out. */
+function onDialogDeadline(c: Ctx, input: Input<'deadline'>): Transition {
+  const { state, current, isLast } = c;
+  const timeout = state.dialog.timeoutMs;
+  if (timeout === undefined) return stay(state);
+  const until = (state.askedAt ?? input.now) + timeout;
+  if (input.now < until) return { state, effects: [{ type: 'wake-at', at: until }] };
+  const what = `still asking ${JSON.stringify(state.question)} after ${timeout} ms`;
+  if (state.dialog.forceThrough && !isLast)
+    return c.escalate(input.now, `${what} (forced through the dialog)`, {
+      ...state,
+      forcedWhileAsking: true,
+    });
+  return c.finish(input.now, {
+    outcome: 'left-running',
+    reason: `left running: ${what}; nothing more was sent (answer it, or use --force-through-dialogs)`,
+    strategy: current.strategy,
+  });
+}
+
+function onTick(c: Ctx, input: Input<'tick'>): Transition {
+  const { state, pid, current } = c;
+  if (state.phase !== 'waiting') return stay(state);
+  const remainingMs = Math.max(0, Math.round(state.deadline - input.now));
+  return {
+    state,
+    effects: [
+      {
+        type: 'emit',
+        event: { type: 'tick', pid, index: state.index, remainingMs, graceMs: current.graceMs },
+      },
+    ],
+  };
+}
+
+function onNotice(c: Ctx, input: Input<'notice'>): Transition {
+  return {
+    state: c.state,
+    effects: [
+      {
+        type: 'emit',
+        event: { type: 'notice', pid: c.pid, message: input.message, atMs: c.at(input.now) },
+      },
+    ],
+  };
+}
+
+function onAsking(c: Ctx, input: Input<'asking'>): Transition {
+  const { state, pid } = c;
+  // A question to the user holds the countdown: no signal while it is open.
+  if ((state.phase !== 'waiting' && state.phase !== 'paused') || state.forced) return stay(state);
+  const askedAt = state.askedAt ?? input.now;
+  const timeout = state.dialog.timeoutMs;
+  return {
+    state: { ...state, phase: 'paused', question: input.question, askedAt },
+    effects: [
+      timeout === undefined ? { type: 'clear-wake' } : { type: 'wake-at', at: askedAt + timeout },
+      {
+        type: 'emit',
+        event: { type: 'waiting', pid, question: input.question, since: c.at(askedAt) },
+      },
+    ],
+  };
+}
+
+function onAnswered(c: Ctx, input: Input<'answered'>): Transition {
+  const { state, pid, current } = c;
+  if (state.phase !== 'paused') return stay(state);
+  // Answered and still running: the step gets a fresh grace period.
+  const deadline = input.now + current.graceMs;
+  const { question: _q, askedAt: _a, ...rest } = state;
+  return {
+    state: { ...rest, phase: 'waiting', deadline },
+    effects: [
+      { type: 'wake-at', at: deadline },
+      {
+        type: 'emit',
+        event: {
+          type: 'resumed',
+          pid,
+          index: state.index,
+          graceMs: current.graceMs,
+          atMs: c.at(input.now),
+        },
+      },
+      {
+        type: 'emit',
+        event: {
+          type: 'tick',
+          pid,
+          index: state.index,
+          remainingMs: current.graceMs,
+          graceMs: current.graceMs,
+        },
+      },
+    ],
+  };
+}
+
+function onEndAnyway(c: Ctx, input: Input<'end-anyway'>): Transition {
+  const { state } = c;
+  if ((state.phase !== 'waiting' && state.phase !== 'paused') || c.isLast) return stay(state);
+  const asking = state.phase === 'paused';
+  return c.escalate(
+    input.now,
+    asking
+      ? `the user chose End anyway while it was asking ${JSON.stringify(state.question)}`
+      : 'the user chose End anyway',
+    asking ? { ...state, forcedWhileAsking: true } : state,
+  );
+}
+
+function onCancel(c: Ctx, input: Input<'cancel'>): Transition {
+  const { state, current } = c;
+  // Once the forced end is on its way it cannot be called back; let it finish.
+  if (state.forced) return stay(state);
+  return c.finish(input.now, {
+    outcome: 'cancelled',
+    reason:
+      state.phase === 'idle'
+        ? 'cancelled before anything was sent; the process was not touched'
+        : `cancelled during ${current.strategy}; the process is still running`,
+    strategy: state.phase === 'idle' ? undefined : current.strategy,
+  });
+}
+
+/** One handler per input. */
+const HANDLERS: { [T in MachineInput['type']]: (c: Ctx, input: Input<T>) => Transition } = {
+  start: onStart,
+  delivered: onDelivered,
+  exited: onExited,
+  deadline: onDeadline,
+  tick: onTick,
+  notice: onNotice,
+  asking: onAsking,
+  answered: onAnswered,
+  'end-anyway': onEndAnyway,
+  cancel: onCancel,
+};
+
+/**
+ * The escalation ladder as a pure reducer: inputs (time, deliveries, exits, cancel) in, a new
+ * state and effects out. The driver owns timers and the platform; this owns every decision.
+ */
+export function advance(state: MachineState, input: MachineInput): Transition {
+  if (state.phase === 'done') return stay(state);
+  const handle = HANDLERS[input.type] as (c: Ctx, input: MachineInput) => Transition;
+  return handle(context(state), input);
 }
 
 /** The strategy of the step under way; none before the first. */
@@ -467,7 +507,7 @@ function exited(
   state: MachineState,
   now: number,
   exit: ExitInfo,
-  finish: (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition,
+  finish: Finish,
   strategy: Strategy | undefined,
 ): Transition {
   const sent = state.sentSignals ?? [];

@@ -9,6 +9,7 @@ import type {
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
+import { outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
@@ -53,9 +54,15 @@ type Prepared =
 export const TREE_ORDER_REASON =
   'parents first, so a supervisor can stop its own workers instead of restarting them; every process was pinned, and checked against the tree it was found in, before anything was sent';
 
-const done = (pid: number, outcome: Outcome, code: ErrorCode, reason: string): Prepared => ({
+const done = (
+  pid: number,
+  name: string,
+  outcome: Outcome,
+  code: ErrorCode,
+  reason: string,
+): Prepared => ({
   kind: 'done',
-  result: { pid, outcome, code, elapsedMs: 0, reason },
+  result: { pid, name, outcome, code, elapsedMs: 0, reason },
 });
 
 /** Why a member of a tree is left out; undefined when it may be ended with the tree. */
@@ -84,9 +91,11 @@ async function prepare(
   tree?: { root: number; lineage: ReadonlySet<number> },
 ): Promise<Prepared> {
   let target: KillTarget | undefined;
+  let name = '';
   try {
     target = deps.platform.open(pid, expected);
     const facts = await deps.platform.describe(target);
+    name = facts.name;
     const skip = tree
       ? treeSkipReason(facts, tree.root, tree.lineage, req.forceProtected ?? false)
       : facts.protectedReason && !req.forceProtected
@@ -94,13 +103,14 @@ async function prepare(
         : undefined;
     if (skip) {
       target.close();
-      return done(pid, 'refused', 'protected', skip);
+      return done(pid, name, 'refused', 'protected', skip);
     }
     const holder = deps.claims?.claim(pid, target.startTime, deps.owner ?? 'safekill');
     if (holder !== undefined) {
       target.close();
       return done(
         pid,
+        name,
         'refused',
         'already-ending',
         `already being ended by ${holder}; nothing more was sent, so its ladder goes on undisturbed`,
@@ -114,13 +124,7 @@ async function prepare(
   } catch (e) {
     target?.close();
     if (!isSafeKillError(e)) throw e;
-    const outcome =
-      e.code === 'not-found' || e.code === 'pid-reused'
-        ? 'not-found'
-        : e.code === 'protected'
-          ? 'refused'
-          : 'failed';
-    return done(pid, outcome, e.code, e.message);
+    return done(pid, name, outcomeOfError(e.code), e.code, e.message);
   }
 }
 

@@ -152,7 +152,8 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
     const apply = (e: Effect) => {
       switch (e.type) {
         case 'emit':
-          onEvent(e.event);
+          // The machine knows the plan, not who reads the result: the name goes with it here.
+          onEvent(e.event.type === 'result' ? { ...e.event, name: plan.name } : e.event);
           break;
         case 'wake-at':
           cancelWake?.();
@@ -195,7 +196,7 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
           cancelTick?.();
           cancelWake = cancelTick = undefined;
           for (const c of cleanups) c();
-          resolve(e.result);
+          resolve({ ...e.result, name: plan.name });
           break;
       }
     };

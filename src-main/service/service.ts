@@ -80,12 +80,9 @@ export function createService(deps: ServiceDeps): Service {
     push({ channel: 'history:status', payload: s }),
   );
 
-  const onEvent = (killId: string, names: Map<number, string>, finished: HistoryEntry[]) => {
+  const onEvent = (killId: string, finished: HistoryEntry[]) => {
     return (event: KillEvent) => {
-      if (event.type === 'plan') {
-        names.set(event.pid, event.plan.name);
-        if (!ending.has(event.pid)) ending.set(event.pid, killId);
-      }
+      if (event.type === 'plan' && !ending.has(event.pid)) ending.set(event.pid, killId);
       if (event.type === 'result') {
         ladders.delete(`${killId}:${event.pid}`);
         if (ending.get(event.pid) === killId) ending.delete(event.pid);
@@ -96,7 +93,7 @@ export function createService(deps: ServiceDeps): Service {
         const entry: HistoryEntry = {
           ...result,
           killId,
-          name: names.get(event.pid) ?? '',
+          name: event.name ?? '',
           finishedAt: now(),
         };
         finished.push(entry);
@@ -113,7 +110,6 @@ export function createService(deps: ServiceDeps): Service {
   };
 
   const run = async (killId: string, req: KillRequestPayload, abort: AbortController) => {
-    const names = new Map<number, string>();
     const finished: HistoryEntry[] = [];
     const pids = req.targets.map((t) => t.pid);
     try {
@@ -129,7 +125,7 @@ export function createService(deps: ServiceDeps): Service {
         },
         {
           platform: deps.platform,
-          onEvent: onEvent(killId, names, finished),
+          onEvent: onEvent(killId, finished),
           signal: abort.signal,
           tickMs: deps.tickMs ?? 1000,
           claims,
@@ -140,12 +136,14 @@ export function createService(deps: ServiceDeps): Service {
     } catch (e) {
       // Nothing may be left without an answer: every target not yet reported fails in words.
       for (const [pid, id] of ending) if (id === killId) ending.delete(pid);
-      const report = onEvent(killId, names, finished);
+      const report = onEvent(killId, finished);
       for (const pid of pids) {
         if (finished.some((f) => f.pid === pid)) continue;
         report({
           type: 'result',
           pid,
+          // Not planned (or not reported) yet: its name was never read.
+          name: '',
           outcome: 'failed',
           code: 'internal',
           elapsedMs: 0,

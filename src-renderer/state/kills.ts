@@ -71,7 +71,7 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
       break;
     case 'result': {
       const { type: _t, ...result } = e;
-      next = { ...prev, result };
+      next = { ...prev, name: prev.name || (result.name ?? ''), result };
       break;
     }
     case 'tick':

@@ -10,16 +10,21 @@ import { CLI, ROOT, killQuietly, runCli, tmpFile } from '../helpers/processes';
 
 const WRITER = path.join(ROOT, 'test/fixtures/slow-writer.cjs');
 const started: number[] = [];
+const holders: number[] = [];
 
 beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error('build first: npm run build');
 });
-afterAll(() => started.forEach(killQuietly));
+afterAll(() => [...started, ...holders].forEach(killQuietly));
 
 function startWriter(file: string, mb: number): Promise<number> {
-  const child = spawn(process.execPath, [WRITER, file, String(mb)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // Under a holder that never reaps it, so its exit code is read from its zombie entry.
+  const child = spawn(
+    'sh',
+    ['-c', '"$@" & exec sleep 3600', 'sh', process.execPath, WRITER, file, String(mb)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  holders.push(child.pid!);
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       const m = /ready (\d+)/.exec(d.toString());

@@ -30,6 +30,8 @@ export interface FakeProcess {
   exeFile: string;
   creation: bigint;
   cpuTime: bigint;
+  /** I/O so far (GetProcessIoCounters); a test raises it to look busy. */
+  ioBytes?: bigint;
   imagePath: string;
   workingSetBytes: number;
   subsystem: number;
@@ -216,6 +218,10 @@ export class FakeWin32 {
       return p
         ? { creation: p.creation, kernel: p.cpuTime / 2n, user: p.cpuTime - p.cpuTime / 2n }
         : null;
+    },
+    getProcessIoBytes: (h) => {
+      this.calls.push('GetProcessIoCounters');
+      return this.processes.get(this.rec(h).pid!)?.ioBytes ?? null;
     },
     queryFullProcessImageName: (h) => {
       this.calls.push('QueryFullProcessImageNameW');

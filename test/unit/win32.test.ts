@@ -299,6 +299,26 @@ describe('the Windows ladder against the recorded fake', () => {
     await expect.poll(() => s.w.openHandles(), { timeout: 3000 }).toEqual([]);
   });
 
+  it('extends the grace while GetProcessIoCounters shows it writing, up to the maximum', async () => {
+    const s = setup();
+    const p = s.w.processes.get(256)!;
+    p.onClose = 'ignore';
+    p.ioBytes = 0n;
+    const busy = setInterval(() => (p.ioBytes! += 1n << 20n), 20);
+    try {
+      const events: KillEvent[] = [];
+      const [result] = await killTargets(
+        { pids: [256], overrides: { strategy: 'auto', graceMs: 300 }, maxGraceMs: 900 },
+        { platform: s.platform, onEvent: (e) => events.push(e), tickMs: 0 },
+      );
+      expect(events.filter((e) => e.type === 'extended')).toHaveLength(2);
+      expect(result).toMatchObject({ outcome: 'force-killed', strategy: 'terminate' });
+      expect(result!.reason).toMatch(/when the grace ran out it was still reading or writing/);
+    } finally {
+      clearInterval(busy);
+    }
+  });
+
   it('forced through the dialog, a program that was asking is forced-while-asking', async () => {
     const s = setup();
     s.w.processes.get(256)!.onClose = 'ask';

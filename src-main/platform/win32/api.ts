@@ -35,6 +35,8 @@ export interface Kernel32 {
   /** OpenProcess(access, FALSE, pid); null when denied or gone (GetLastError is not trusted). */
   openProcess(access: number, pid: number): Handle | null;
   getProcessTimes(h: Handle): ProcessTimes | null;
+  /** GetProcessIoCounters: bytes read + written + other I/O so far (limited access suffices). */
+  getProcessIoBytes(h: Handle): bigint | null;
   /** QueryFullProcessImageNameW, Win32 path form. */
   queryFullProcessImageName(h: Handle): string | null;
   /** K32GetProcessMemoryInfo: the working set, in bytes. */

@@ -29,6 +29,10 @@ export function kernel32(): Kernel32 {
   const OpenProcess = k.func(
     'HANDLE __stdcall OpenProcess(uint32_t access, bool inherit, uint32_t pid)',
   );
+  // IO_COUNTERS is six ULONGLONGs; the transfer counts are the last three.
+  const GetProcessIoCounters = k.func(
+    'bool __stdcall GetProcessIoCounters(HANDLE h, _Out_ uint8_t *counters)',
+  );
   const GetProcessTimes = k.func(
     'bool __stdcall GetProcessTimes(HANDLE h, _Out_ FILETIME *creation, _Out_ FILETIME *exit, _Out_ FILETIME *kernel, _Out_ FILETIME *user)',
   );
@@ -94,6 +98,11 @@ export function kernel32(): Kernel32 {
       const [c, exit, kt, u] = [{}, {}, {}, {}] as F[];
       if (!GetProcessTimes(h, c, exit, kt, u)) return null;
       return { creation: ft(c!), kernel: ft(kt!), user: ft(u!) };
+    },
+    getProcessIoBytes(h) {
+      const c = Buffer.alloc(48);
+      if (!GetProcessIoCounters(h, c)) return null;
+      return c.readBigUInt64LE(24) + c.readBigUInt64LE(32) + c.readBigUInt64LE(40);
     },
     queryFullProcessImageName(h) {
       const size = [MAX_PATH_CHARS];

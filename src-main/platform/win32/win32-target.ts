@@ -116,6 +116,18 @@ class Win32Target implements KillTarget {
     private readonly deps: Win32TargetDeps,
   ) {}
 
+  /** I/O (GetProcessIoCounters) and CPU time (GetProcessTimes) through the pinned handle. */
+  sampleProgress(): { ioBytes?: number; cpuMs?: number } | undefined {
+    if (this.exited()) return undefined;
+    const io = this.deps.k.getProcessIoBytes(this.handle);
+    const t = this.deps.k.getProcessTimes(this.handle);
+    return {
+      ...(io !== null ? { ioBytes: Number(io) } : {}),
+      // FILETIME units are 100 ns.
+      ...(t ? { cpuMs: Number(t.kernel + t.user) / 10_000 } : {}),
+    };
+  }
+
   /** Gone, with the exit code the pinned handle still holds. */
   private gone(): DeliveryResult {
     return { kind: 'gone', exit: this.exitInfo() };

@@ -80,6 +80,13 @@ export const killRequestSchema = z.strictObject({
 
 export const cancelRequestSchema = z.strictObject({ killId: z.string().min(1).max(100) });
 
+/** "Remember for this program": the chosen signal and grace become a profile for its executable. */
+export const rememberRequestSchema = z.strictObject({
+  pid,
+  startTime: z.number().nonnegative().optional(),
+  overrides: overridesSchema,
+});
+
 /** One target of a running kill: the user's answer while it asks a question. */
 export const ladderRequestSchema = z.strictObject({ killId: z.string().min(1).max(100), pid });
 
@@ -90,6 +97,7 @@ export type PlanRequest = z.infer<typeof planRequestSchema>;
 export type KillRequestPayload = z.infer<typeof killRequestSchema>;
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 export type LadderRequest = z.infer<typeof ladderRequestSchema>;
+export type RememberRequest = z.infer<typeof rememberRequestSchema>;
 
 export interface AppInfo {
   platform: Platform;
@@ -184,6 +192,11 @@ export interface Channels {
   'kill:cancel': { request: CancelRequest; reply: { cancelled: boolean } };
   /** "End anyway": the target's ladder goes on to its next step now. */
   'kill:end-anyway': { request: LadderRequest; reply: { ended: boolean } };
+  /** "Remember for this program": saved as a profile in profiles.json (the plan follows it). */
+  'profiles:remember': {
+    request: RememberRequest;
+    reply: { program: string; signal: string; graceMs: number; file: string };
+  };
   /** "Show it": raise and focus the dialog the program is asking with. */
   'kill:show-dialog': { request: LadderRequest; reply: { shown: boolean } };
   'history:list': { request: void; reply: HistoryEntry[] };
@@ -201,6 +214,7 @@ export const requestSchemas: { [C in Channel]: z.ZodType<RequestOf<C>> } = {
   'kill:cancel': cancelRequestSchema,
   'kill:end-anyway': ladderRequestSchema,
   'kill:show-dialog': ladderRequestSchema,
+  'profiles:remember': rememberRequestSchema,
   'history:list': noPayload,
 };
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -22,6 +22,7 @@ export function composeService(opts: ComposeOptions): Service {
   return createService({
     source: opts.source ?? createProcessSource(),
     platform: currentPlatform({ profiles: profilesLoader(profilesFile(opts.dataDir)) }),
+    profilesFile: profilesFile(opts.dataDir),
     history: createHistoryStore(historyFile(opts.dataDir)),
     // Lock files: a second SafeKill of this user (another window, the CLI) never doubles a ladder.
     claims: lockFileClaims(),

@@ -23,6 +23,7 @@ const handlers: Handlers = {
   'kill:cancel': (s, p) => s.cancel(p.killId),
   'kill:end-anyway': (s, p) => s.endAnyway(p.killId, p.pid),
   'kill:show-dialog': (s, p) => s.showDialog(p.killId, p.pid),
+  'profiles:remember': (s, p) => s.remember(p),
   'history:list': (s) => s.history(),
 };
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILT_IN_PROFILES, profileSchema } from '../../src-shared/profiles';
+import { SafeKillError } from '../../src-shared/errors';
+import { BUILT_IN_PROFILES, profileSchema, type ProfileSignal } from '../../src-shared/profiles';
+import { tmpNameFor, writeAtomically } from './atomic-file';
 import type { ProfileEntry } from '../engine/profile-match';
 
 /** The user's shutdown profiles, in the app's data folder. */
@@ -102,4 +104,54 @@ export function profilesLoader(file: string): () => LoadedProfiles {
     if (cached?.key !== key) cached = { key, loaded: loadProfiles(file) };
     return cached.loaded;
   };
+}
+
+/** What "remember for this program" keeps: the polite signal and grace the user chose. */
+export interface Remembered {
+  /** The executable's basename the profile matches. */
+  exe: string;
+  signal: ProfileSignal;
+  graceMs: number;
+}
+
+/**
+ * Adds (or replaces) a user profile for one program in profiles.json, written atomically. A file
+ * that cannot be read as a list of profiles is never overwritten: the user's own entries would
+ * be lost, so that is a typed error instead.
+ */
+export async function rememberProfile(file: string, r: Remembered): Promise<{ id: string }> {
+  let list: unknown[] = [];
+  let wrapped = false;
+  try {
+    const json: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    wrapped = !Array.isArray(json);
+    const inner = Array.isArray(json) ? json : (json as { profiles?: unknown } | null)?.profiles;
+    if (!Array.isArray(inner)) throw new Error('expected a list of profiles');
+    list = inner;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new SafeKillError(
+        'bad-input',
+        `${file} cannot be updated without losing what it holds (${(e as Error).message}); fix it, or remove it`,
+      );
+  }
+  const slug = r.exe
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  const id = `remembered-${slug || 'program'}`.slice(0, 60);
+  const profile = profileSchema.parse({
+    id,
+    name: r.exe,
+    // Either the executable's basename or the kernel's name for it (python3 runs python3.11).
+    match: { exe: [r.exe], comm: [r.exe.slice(0, 15)] },
+    steps: [
+      { signal: r.signal, graceMs: r.graceMs, reason: `${r.signal}, as you chose for ${r.exe}` },
+    ],
+    source: 'remembered from SafeKill (profiles.json)',
+  });
+  const next = [...list.filter((p) => (p as { id?: unknown } | null)?.id !== id), profile];
+  const text = JSON.stringify(wrapped ? { profiles: next } : next, null, 2) + '\n';
+  await writeAtomically(file, text, tmpNameFor(file));
+  return { id };
 }

@@ -1,5 +1,7 @@
 import type {
   AppInfo,
+  RememberRequest,
+  ReplyOf,
   HistoryEntry,
   KillRequestPayload,
   KillStarted,
@@ -10,6 +12,8 @@ import type {
 import { SafeKillError } from '../../src-shared/errors';
 import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../src-shared/kill';
 import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
+import { PROFILE_SIGNALS, type ProfileSignal } from '../../src-shared/profiles';
+import { rememberProfile } from './profiles-file';
 import { lockFileClaims, type EndingClaims } from '../kill/ending-claims';
 import { killTargets, planFor } from '../kill/kill-targets';
 import type { LadderControl } from '../kill/run-ladder';
@@ -26,6 +30,8 @@ export interface ProcessSourceLike {
 export interface ServiceDeps {
   source: ProcessSourceLike;
   platform: KillPlatform;
+  /** profiles.json, where "remember for this program" writes (none: not offered). */
+  profilesFile?: string;
   history: HistoryStore;
   mode: AppInfo['mode'];
   /** Wall clock for event stamps and history (injected for tests). */
@@ -43,6 +49,8 @@ export interface Service {
   plan(req: PlanRequest): Promise<PlanReply>;
   kill(req: KillRequestPayload): KillStarted;
   cancel(killId: string): { cancelled: boolean };
+  /** "Remember for this program": the polite signal and grace become a user profile. */
+  remember(req: RememberRequest): Promise<ReplyOf<'profiles:remember'>>;
   /** The user's "End anyway" for one target of a running kill. */
   endAnyway(killId: string, pid: number): { ended: boolean };
   /** The user's "Show it": raise the dialog one target is asking with. */
@@ -164,6 +172,28 @@ export function createService(deps: ServiceDeps): Service {
     }),
     snapshot: () => deps.source.snapshot(),
     plan: (req) => planFor(req.pid, req.overrides, deps.platform, req.startTime),
+    async remember(req) {
+      if (!deps.profilesFile)
+        throw new SafeKillError('unsupported', 'this SafeKill has no profiles.json to write to');
+      // The plan names the program and the signal it would send with these choices.
+      const { plan } = await planFor(req.pid, req.overrides, deps.platform, req.startTime);
+      const step = plan.steps.find(
+        (s) => s.strategy.startsWith('signal:') && s.strategy !== 'signal:SIGKILL',
+      );
+      const signal = step?.strategy.slice('signal:'.length);
+      if (!step || !signal || !(PROFILE_SIGNALS as readonly string[]).includes(signal))
+        throw new SafeKillError(
+          'unsupported',
+          `${plan.name}'s plan has no polite signal to remember`,
+        );
+      const exe = plan.name;
+      await rememberProfile(deps.profilesFile, {
+        exe,
+        signal: signal as ProfileSignal,
+        graceMs: step.graceMs,
+      });
+      return { program: exe, signal, graceMs: step.graceMs, file: deps.profilesFile };
+    },
     kill(req) {
       if (closed) throw new SafeKillError('unsupported', 'SafeKill is shutting down');
       // One ladder per process: a target already being ended joins its running kill.

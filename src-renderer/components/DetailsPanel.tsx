@@ -4,6 +4,7 @@ import type { PlanOverrides, StrategyChoice } from '../../src-shared/kill';
 import type { ProcessRow } from '../../src-shared/process';
 import type { ApiClient } from '../api/client';
 import { plainError } from './plain-error';
+import { RememberButton } from './RememberButton';
 import { PlanFacts } from './PlanFacts';
 
 export interface DetailsPanelProps {
@@ -106,6 +107,14 @@ export function DetailsPanel(props: DetailsPanelProps) {
           </ol>
           <PlanFacts plan={current.reply.plan} />
           <p className="muted small">Identity check: {current.reply.plan.mechanism}</p>
+          {!gone && (
+            <RememberButton
+              api={api}
+              pid={row.pid}
+              startTime={row.startTime}
+              overrides={overrides}
+            />
+          )}
         </>
       )}
       <div className="actions">

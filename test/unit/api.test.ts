@@ -21,6 +21,7 @@ describe('the IPC contract', () => {
       'kill:cancel': true,
       'kill:end-anyway': true,
       'kill:show-dialog': true,
+      'profiles:remember': true,
       'history:list': true,
     };
     expect([...CHANNELS].sort()).toEqual(Object.keys(typed).sort());

@@ -206,4 +206,25 @@ export type KillEvent =
   | { type: 'resumed'; pid: number; index: number; graceMs: number; atMs: number }
   /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */
   | { type: 'tree'; pid: number; order: number[]; reason: string }
+  /**
+   * After every ladder of a root is done: members of the family read before the first step
+   * (descendants, and the process group and session it leads) that still run, identity-checked.
+   */
+  | { type: 'survivors'; pid: number; survivors: Survivor[]; reason: string }
   | ({ type: 'result' } & KillResult);
+
+/** A process of a target's family still running after the target's run ended. */
+export interface Survivor {
+  pid: number;
+  name: string;
+  startTime: number;
+  /** How it belongs to the family, as the snapshot before the first step saw it. */
+  relation: FamilyRelation;
+  /** Listening TCP and bound UDP sockets, e.g. `tcp 127.0.0.1:8080`. */
+  ports: string[];
+  /** Lock and PID files it holds open (`*.lock`, `*.pid`, files under /run or /var/lock). */
+  files: string[];
+}
+
+/** Why a process counts as part of a target's family (the first that holds, in this order). */
+export type FamilyRelation = 'descendant' | 'process-group' | 'session';

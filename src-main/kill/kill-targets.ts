@@ -13,6 +13,7 @@ import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/typ
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
 import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
+import { readFamilies, reportSurvivors } from './survivors';
 
 export interface KillRequest {
   pids: number[];
@@ -182,6 +183,10 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     prepared.push(...(await prepareGroup(pid, req, deps, seen, selfLineage)));
   }
 
+  // Before the first step: what the run leaves behind is reported, never silent.
+  const roots = req.pids.filter((pid) => prepared.some((p) => p.kind === 'ready' && p.pid === pid));
+  const families = readFamilies(deps.platform, roots, selfLineage());
+
   const owner = deps.owner ?? 'safekill';
   const runs = prepared.map((p) => {
     if (p.kind === 'done') {
@@ -203,7 +208,9 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       p.target.close();
     });
   });
-  return Promise.all(runs);
+  const results = await Promise.all(runs);
+  await reportSurvivors(deps.platform, families, results, deps.onEvent);
+  return results;
 }
 
 /** The plan SafeKill would follow for one process; changes nothing. */

@@ -1,4 +1,5 @@
-import type { ExitInfo, Platform, Strategy } from '../../src-shared/kill';
+import type { ExitInfo, Platform, Strategy, Survivor } from '../../src-shared/kill';
+import type { FamilyMember } from '../engine/family';
 import type { TargetFacts } from '../../src-shared/process';
 import type { DeliveryResult } from '../engine/escalation';
 import type { DialogChange } from '../engine/window-watch';
@@ -52,6 +53,13 @@ export interface KillPlatform {
   descendants(pid: number): TreeMember[];
   /** SafeKill's own PID and every ancestor of it: never ended as part of a tree. */
   selfLineage(): ReadonlySet<number>;
+  /**
+   * Optional (absent: survivors are not looked for): the family of `pid` now, read before the
+   * first step: descendants, and the process group and session it leads; `exclude` left out.
+   */
+  family?(pid: number, exclude: ReadonlySet<number>): FamilyMember[];
+  /** Optional, with `family`: the members still running as the same process, and what they hold. */
+  survivors?(members: readonly FamilyMember[]): Survivor[];
 }
 
 /**

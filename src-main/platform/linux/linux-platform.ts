@@ -14,6 +14,7 @@ import {
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid, lineageOf } from './proc-tree';
+import { linuxFamily, linuxSurvivors } from './proc-family';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -69,7 +70,6 @@ export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped
       : {}),
   };
 }
-
 
 function commandName(pid: number, comm: string): string {
   try {
@@ -153,5 +153,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
     },
     descendants: (pid) => descendantsOfPid(pid),
     selfLineage: () => lineageOf(process.pid),
+    family: linuxFamily,
+    survivors: linuxSurvivors,
   };
 }

@@ -10,7 +10,23 @@ export type Platform = 'linux' | 'win32';
  * `terminate` (Windows TerminateProcess).
  */
 export type PoliteStrategy =
-  `signal:${PoliteSignal}` | 'x11-close' | 'wayland-close' | 'wm-close' | 'ctrl-c' | 'ctrl-break';
+  | `signal:${PoliteSignal}`
+  | GroupStrategy
+  | 'x11-close'
+  | 'wayland-close'
+  | 'wm-close'
+  | 'ctrl-c'
+  | 'ctrl-break';
+/**
+ * Linux: the signal to every member of the target's process group, as a terminal's Ctrl+C
+ * (SIGINT) or hang-up (SIGHUP) does; each member pinned and signalled through its own pidfd.
+ */
+export type GroupStrategy = 'group:SIGINT' | 'group:SIGTERM' | 'group:SIGHUP';
+export const GROUP_STRATEGIES: readonly GroupStrategy[] = [
+  'group:SIGINT',
+  'group:SIGTERM',
+  'group:SIGHUP',
+];
 export type ForceStrategy = 'signal:SIGKILL' | 'terminate';
 export type Strategy = PoliteStrategy | ForceStrategy;
 
@@ -20,6 +36,7 @@ export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
   'signal:SIGHUP',
   'signal:SIGQUIT',
   'signal:SIGWINCH',
+  ...GROUP_STRATEGIES,
   'x11-close',
   'wayland-close',
   'wm-close',
@@ -40,6 +57,7 @@ export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
     'signal:SIGHUP',
     'signal:SIGQUIT',
     'signal:SIGWINCH',
+    ...GROUP_STRATEGIES,
     'x11-close',
     'wayland-close',
     'signal:SIGKILL',
@@ -100,6 +118,8 @@ export interface KillPlan {
   profile?: { id: string; name: string; source: string; note?: string };
   /** The program's own stop command, offered (not run): e.g. `pg_ctl stop -m fast -D …`. */
   nativeStop?: NativeStop;
+  /** With a `group:` step: the process group it is sent to, the target (its leader) left out. */
+  processGroup?: { pgid: number; members: { pid: number; name: string }[] };
   /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
   warnings?: string[];
 }

@@ -30,6 +30,19 @@ export interface TargetFacts {
   tracer?: { pid: number; name: string };
   /** The shutdown profile of the program, its native stop command filled in for this process. */
   profile?: MatchedProfile;
+  /**
+   * Linux, when the target leads its process group: the other members, and whether a `group:`
+   * signal may go (every member is its descendant and none is SafeKill or an ancestor of it).
+   */
+  processGroup?: {
+    pgid: number;
+    members: { pid: number; name: string }[];
+    safe: boolean;
+    /** Why it is (or is not) safe, in words. */
+    detail: string;
+    /** It has a controlling terminal (a job a terminal's Ctrl+C would reach whole). */
+    terminal: boolean;
+  };
   /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
   profileProblems?: string[];
 }

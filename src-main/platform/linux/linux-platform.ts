@@ -5,7 +5,9 @@ import { protectionReason } from '../../engine/protection';
 import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
 import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
 import type { KillPlatform, KillTarget } from '../types';
+import { readProcessGroup } from './process-group';
 import {
+  attachGroup,
   continueAfterPolite,
   openLinuxTarget,
   type WindowCloser,
@@ -140,6 +142,11 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
       const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
+      // Members pinned the way the target is, so a group: step reaches these and no others.
+      const group = readProcessGroup(target, lineageOf(process.pid), (pid, expected) =>
+        openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
+      );
+      if (group) attachGroup(target, group.pins);
       return {
         pid: target.pid,
         platform: 'linux',
@@ -149,6 +156,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...(profile ? { profile } : {}),
         ...(problems.length ? { profileProblems: problems } : {}),
         ...windows,
+        ...(group ? { processGroup: group.facts } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),

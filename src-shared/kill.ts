@@ -225,7 +225,14 @@ export type KillEvent =
   /** The question was answered and the process still runs: the step's grace starts over. */
   | { type: 'resumed'; pid: number; index: number; graceMs: number; atMs: number }
   /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */
-  | { type: 'tree'; pid: number; order: number[]; reason: string }
+  | {
+      type: 'tree';
+      pid: number;
+      order: number[];
+      /** The stages: the root alone, then each generation under it (children found later join one). */
+      stages?: number[][];
+      reason: string;
+    }
   /**
    * After every ladder of a root is done: members of the family read before the first step
    * (descendants, and the process group and session it leads) that still run, identity-checked.

@@ -126,7 +126,7 @@ export function plainLine(e: KillEvent): string | undefined {
     case 'result':
       return `${e.pid}: ${describeResult(e)}`;
     case 'tree':
-      return `ending ${e.order.length} processes under ${e.pid}: ${e.order.join(' → ')} (${e.reason})`;
+      return `ending ${e.order.length} processes under ${e.pid}: ${(e.stages ?? [e.order]).map((g) => g.join(', ')).join(' → ')} (${e.reason})`;
     case 'survivors':
       return [`${e.pid}: ${e.reason}:`, ...e.survivors.map(survivorLine)].join('\n');
     case 'tick':

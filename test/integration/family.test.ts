@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, isRunning, killQuietly, runCli, tmpFile } from '../helpers/processes';
 
 const FAMILY = path.join(ROOT, 'test/fixtures/family-parent.cjs');
+const FORKER = path.join(ROOT, 'test/fixtures/fork-on-term.cjs');
 const started: number[] = [];
 const holders: ChildProcess[] = [];
 
@@ -81,5 +82,34 @@ describe.runIf(process.platform === 'linux')('survivors are never silent', () =>
     expect(run.events.some((e) => e.type === 'survivors')).toBe(false);
     expect(run.code).toBe(0);
     expect(isRunning(f.child)).toBe(false);
+  });
+
+  it('with --tree, a child forked during the countdown is found, pinned and ended', async () => {
+    const pidFile = tmpFile('forked.pid');
+    const p = spawn(process.execPath, [FORKER, pidFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    holders.push(p);
+    const root = await new Promise<number>((resolve) => {
+      p.stdout!.on('data', (d: Buffer) => {
+        const m = /ready (\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    started.push(root);
+    // The root ignores SIGTERM (it forks instead): its grace runs out, then SIGKILL.
+    const run = await runCli(['kill', '--json', '--tree', '--grace', '3000', String(root)]);
+    const child = Number(fs.readFileSync(pidFile, 'utf8'));
+    started.push(child);
+    const tree = run.events.find((e) => e.type === 'tree') as unknown as { stages: number[][] };
+    expect(tree.stages).toEqual([[root]]);
+    const res = run.events.filter((e) => e.type === 'result') as unknown as {
+      pid: number;
+      outcome: string;
+    }[];
+    expect(res.map((r) => r.pid)).toEqual([root, child]);
+    expect(res[0]!.outcome).toBe('force-killed');
+    // Its exit status went to init, which reaped it: SafeKill sees only that it is gone.
+    expect(['exited', 'terminated']).toContain(res[1]!.outcome);
+    expect(isRunning(child)).toBe(false);
+    expect(run.code).toBe(0);
   });
 });

@@ -120,6 +120,8 @@ export interface KillPlan {
   nativeStop?: NativeStop;
   /** With a `group:` step: the process group it is sent to, the target (its leader) left out. */
   processGroup?: { pgid: number; members: { pid: number; name: string }[] };
+  /** Who would bring it back (a systemd unit, a container, supervisord…), named before anything is sent. */
+  supervisor?: SupervisorInfo;
   /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
   warnings?: string[];
 }
@@ -132,6 +134,17 @@ export interface SignalDispositions {
   ignored: string[];
   /** Signals blocked in every thread: the kernel holds them until unblocked or read (signalfd). */
   blocked: string[];
+}
+
+/** Who supervises a process, and the stop it offers (shown, not run). */
+export interface SupervisorInfo {
+  /** systemd, docker, podman, containerd, lxc, supervisord, runsv, s6-supervise, pm2. */
+  kind: string;
+  /** In words: `systemd service nginx.service`, `supervisord (PID 40), program web`. */
+  who: string;
+  /** The supervising process, when it is a parent. */
+  pid?: number;
+  stop?: NativeStop;
 }
 
 export interface NativeStop {
@@ -195,6 +208,8 @@ export interface KillResult extends ExitInfo {
   strategy?: Strategy;
   /** A typed code when the outcome is refused, failed or not-found. */
   code?: ErrorCode;
+  /** Its supervisor started it again: the new process, and who started it. */
+  restarted?: { pid: number; by: string };
 }
 
 /** What SafeKill reports while ending a process; the CLI's `--json` prints one per line. */
@@ -238,6 +253,8 @@ export type KillEvent =
    * (descendants, and the process group and session it leads) that still run, identity-checked.
    */
   | { type: 'survivors'; pid: number; survivors: Survivor[]; reason: string }
+  /** After the result: its supervisor started the same program again (exit status 6). */
+  | { type: 'restarted'; pid: number; newPid: number; by: string; atMs: number }
   | ({ type: 'result' } & KillResult);
 
 /** A process of a target's family still running after the target's run ended. */

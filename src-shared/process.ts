@@ -1,4 +1,4 @@
-import type { Platform, SignalDispositions } from './kill';
+import type { Platform, SignalDispositions, SupervisorInfo } from './kill';
 import type { MatchedProfile } from './profiles';
 
 /** The facts a kill plan is chosen from. Gathered by the platform layer, read by the engine. */
@@ -43,6 +43,8 @@ export interface TargetFacts {
     /** It has a controlling terminal (a job a terminal's Ctrl+C would reach whole). */
     terminal: boolean;
   };
+  /** Who would bring it back, from its cgroup or its parent. */
+  supervisor?: SupervisorInfo;
   /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
   profileProblems?: string[];
 }

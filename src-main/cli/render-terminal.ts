@@ -54,7 +54,7 @@ export class TerminalRenderer {
       this.out.write(plainLine(e) + '\n');
       return;
     }
-    if (e.type === 'survivors') {
+    if (e.type === 'survivors' || e.type === 'restarted') {
       this.closing.push(plainLine(e)!);
       return;
     }
@@ -127,6 +127,8 @@ export function plainLine(e: KillEvent): string | undefined {
       return `${e.pid}: ${describeResult(e)}`;
     case 'tree':
       return `ending ${e.order.length} processes under ${e.pid}: ${(e.stages ?? [e.order]).map((g) => g.join(', ')).join(' → ')} (${e.reason})`;
+    case 'restarted':
+      return `${e.pid}: started again by ${e.by} as PID ${e.newPid}: stop it through its supervisor`;
     case 'survivors':
       return [`${e.pid}: ${e.reason}:`, ...e.survivors.map(survivorLine)].join('\n');
     case 'tick':

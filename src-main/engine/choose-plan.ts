@@ -79,7 +79,15 @@ export function choosePlan(
     { ...overrides, strategy: asSignalChoice(overrides.strategy) },
     mechanism,
   );
-  return withProcessGroup(facts, overrides.strategy, plan);
+  const widened = withProcessGroup(facts, overrides.strategy, plan);
+  const sup = facts.supervisor;
+  return sup
+    ? {
+        ...widened,
+        supervisor: sup,
+        summary: `${widened.summary}; supervised by ${sup.who}: it may be started again${sup.stop ? ` (its own stop: ${sup.stop.command.join(' ')})` : ''}`,
+      }
+    : widened;
 }
 
 function choosePlanFor(facts: TargetFacts, overrides: PlanOverrides, mechanism: string): KillPlan {

@@ -15,6 +15,7 @@ import { realClock, type Clock } from './clock';
 import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
+import { watchForRestart } from './restart-watch';
 
 export interface KillRequest {
   pids: number[];
@@ -210,7 +211,11 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       return Promise.resolve(p.result);
     }
     deps.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
-    return runLadder({
+    // Read while it runs: what a supervisor would start again.
+    const sup = p.plan.supervisor;
+    const probe = sup && deps.platform.restartProbe?.(p.target, sup);
+    const started = clock.now();
+    const ladder = runLadder({
       plan: p.plan,
       target: through ?? p.target,
       clock,
@@ -223,6 +228,9 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       deps.claims?.release(p.pid, p.target.startTime, owner);
       p.target.close();
     });
+    return probe && sup
+      ? ladder.then((r) => watchForRestart(r, probe, sup.who, clock, deps.onEvent, started))
+      : ladder;
   };
   // Each root's group: without --tree, just the root; with it, in stages.
   const staged = (group: Prepared[]): Promise<KillResult[]> => {

@@ -1,4 +1,4 @@
-import type { ExitInfo, Platform, Strategy, Survivor } from '../../src-shared/kill';
+import type { ExitInfo, Platform, Strategy, SupervisorInfo, Survivor } from '../../src-shared/kill';
 import type { FamilyMember } from '../engine/family';
 import type { TargetFacts } from '../../src-shared/process';
 import type { DeliveryResult } from '../engine/escalation';
@@ -60,6 +60,14 @@ export interface KillPlatform {
   family?(pid: number, exclude: ReadonlySet<number>): FamilyMember[];
   /** Optional, with `family`: the members still running as the same process, and what they hold. */
   survivors?(members: readonly FamilyMember[]): Survivor[];
+  /**
+   * Optional: for a supervised target, still running, a probe that later finds the same program
+   * started again under the same supervisor (undefined when it cannot tell).
+   */
+  restartProbe?(
+    target: KillTarget,
+    supervisor: SupervisorInfo,
+  ): (() => { pid: number } | undefined) | undefined;
 }
 
 /**

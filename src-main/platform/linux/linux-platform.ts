@@ -6,6 +6,7 @@ import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
 import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
 import type { KillPlatform, KillTarget } from '../types';
 import { readProcessGroup } from './process-group';
+import { linuxRestartProbe, linuxSupervisor } from './proc-supervisor';
 import {
   attachGroup,
   continueAfterPolite,
@@ -147,6 +148,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
       );
       if (group) attachGroup(target, group.pins);
+      const supervisor = linuxSupervisor(target.pid, st.ppid);
       return {
         pid: target.pid,
         platform: 'linux',
@@ -157,11 +159,13 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...(problems.length ? { profileProblems: problems } : {}),
         ...windows,
         ...(group ? { processGroup: group.facts } : {}),
+        ...(supervisor ? { supervisor } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),
     selfLineage: () => lineageOf(process.pid),
     family: linuxFamily,
     survivors: linuxSurvivors,
+    restartProbe: (target, supervisor) => linuxRestartProbe(target.pid, supervisor),
   };
 }

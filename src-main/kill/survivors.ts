@@ -11,16 +11,13 @@ export function readFamilies(
   roots: readonly number[],
   exclude: ReadonlySet<number>,
 ): Map<number, FamilyMember[]> {
-  const out = new Map<number, FamilyMember[]>();
-  if (!platform.family) return out;
-  for (const root of roots) {
-    try {
-      out.set(root, platform.family(root, exclude));
-    } catch {
-      // /proc unreadable here: survivors go unreported for this root rather than end the run.
-    }
+  if (!platform.families || roots.length === 0) return new Map();
+  try {
+    return platform.families(roots, exclude);
+  } catch {
+    // /proc unreadable here: survivors go unreported rather than end the run.
+    return new Map();
   }
-  return out;
 }
 
 const SETTLE_MS = 300;

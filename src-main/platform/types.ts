@@ -54,11 +54,12 @@ export interface KillPlatform {
   /** SafeKill's own PID and every ancestor of it: never ended as part of a tree. */
   selfLineage(): ReadonlySet<number>;
   /**
-   * Optional (absent: survivors are not looked for): the family of `pid` now, read before the
-   * first step: descendants, and the process group and session it leads; `exclude` left out.
+   * Optional (absent: survivors are not looked for): the family of each root now, from one
+   * snapshot, read before the first step: descendants, and the process group and session it
+   * leads; `exclude` left out.
    */
-  family?(pid: number, exclude: ReadonlySet<number>): FamilyMember[];
-  /** Optional, with `family`: the members still running as the same process, and what they hold. */
+  families?(roots: readonly number[], exclude: ReadonlySet<number>): Map<number, FamilyMember[]>;
+  /** Optional, with `families`: the members still running as the same process, and what they hold. */
   survivors?(members: readonly FamilyMember[]): Survivor[];
   /**
    * Optional: for a supervised target, still running, a probe that later finds the same program

@@ -17,7 +17,7 @@ import {
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid, lineageOf } from './proc-tree';
-import { linuxFamily, linuxSurvivors } from './proc-family';
+import { linuxFamilies, linuxSurvivors } from './proc-family';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -164,7 +164,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
     },
     descendants: (pid) => descendantsOfPid(pid),
     selfLineage: () => lineageOf(process.pid),
-    family: linuxFamily,
+    families: linuxFamilies,
     survivors: linuxSurvivors,
     restartProbe: (target, supervisor) => linuxRestartProbe(target.pid, supervisor),
   };

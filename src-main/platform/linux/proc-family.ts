@@ -23,9 +23,13 @@ function procTable(): Map<number, ProcInfo> {
   return out;
 }
 
-/** The family of `pid` now (see familyOf), SafeKill and its ancestors left out. */
-export function linuxFamily(pid: number, exclude: ReadonlySet<number>): FamilyMember[] {
-  return familyOf(pid, procTable(), exclude);
+/** The family of each root now (see familyOf), from one pass over /proc, `exclude` left out. */
+export function linuxFamilies(
+  roots: readonly number[],
+  exclude: ReadonlySet<number>,
+): Map<number, FamilyMember[]> {
+  const table = procTable();
+  return new Map(roots.map((root) => [root, familyOf(root, table, exclude)]));
 }
 
 function liveStartTime(pid: number): number | undefined {

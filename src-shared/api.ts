@@ -154,6 +154,7 @@ export const historyEntrySchema = z.looseObject({
   code: z.enum(ERROR_CODES).optional(),
   exitCode: z.number().int().optional(),
   signal: z.string().max(100).optional(),
+  restarted: z.strictObject({ pid, by: z.string().max(HISTORY_TEXT_LIMITS.name) }).optional(),
   finishedAt: z.number().nonnegative(),
 });
 // Every field of HistoryEntry is checked, and whatever passes is a HistoryEntry: a field added

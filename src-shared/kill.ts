@@ -10,7 +10,23 @@ export type Platform = 'linux' | 'win32';
  * `terminate` (Windows TerminateProcess).
  */
 export type PoliteStrategy =
-  `signal:${PoliteSignal}` | 'x11-close' | 'wayland-close' | 'wm-close' | 'ctrl-c' | 'ctrl-break';
+  | `signal:${PoliteSignal}`
+  | GroupStrategy
+  | 'x11-close'
+  | 'wayland-close'
+  | 'wm-close'
+  | 'ctrl-c'
+  | 'ctrl-break';
+/**
+ * Linux: the signal to every member of the target's process group, as a terminal's Ctrl+C
+ * (SIGINT) or hang-up (SIGHUP) does; each member pinned and signalled through its own pidfd.
+ */
+export type GroupStrategy = 'group:SIGINT' | 'group:SIGTERM' | 'group:SIGHUP';
+export const GROUP_STRATEGIES: readonly GroupStrategy[] = [
+  'group:SIGINT',
+  'group:SIGTERM',
+  'group:SIGHUP',
+];
 export type ForceStrategy = 'signal:SIGKILL' | 'terminate';
 export type Strategy = PoliteStrategy | ForceStrategy;
 
@@ -20,6 +36,7 @@ export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
   'signal:SIGHUP',
   'signal:SIGQUIT',
   'signal:SIGWINCH',
+  ...GROUP_STRATEGIES,
   'x11-close',
   'wayland-close',
   'wm-close',
@@ -40,6 +57,7 @@ export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
     'signal:SIGHUP',
     'signal:SIGQUIT',
     'signal:SIGWINCH',
+    ...GROUP_STRATEGIES,
     'x11-close',
     'wayland-close',
     'signal:SIGKILL',
@@ -100,6 +118,10 @@ export interface KillPlan {
   profile?: { id: string; name: string; source: string; note?: string };
   /** The program's own stop command, offered (not run): e.g. `pg_ctl stop -m fast -D …`. */
   nativeStop?: NativeStop;
+  /** With a `group:` step: the process group it is sent to, the target (its leader) left out. */
+  processGroup?: { pgid: number; members: { pid: number; name: string }[] };
+  /** Who would bring it back (a systemd unit, a container, supervisord…), named before anything is sent. */
+  supervisor?: SupervisorInfo;
   /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
   warnings?: string[];
 }
@@ -112,6 +134,17 @@ export interface SignalDispositions {
   ignored: string[];
   /** Signals blocked in every thread: the kernel holds them until unblocked or read (signalfd). */
   blocked: string[];
+}
+
+/** Who supervises a process, and the stop it offers (shown, not run). */
+export interface SupervisorInfo {
+  /** systemd, docker, podman, containerd, lxc, supervisord, runsv, s6-supervise, pm2. */
+  kind: string;
+  /** In words: `systemd service nginx.service`, `supervisord (PID 40), program web`. */
+  who: string;
+  /** The supervising process, when it is a parent. */
+  pid?: number;
+  stop?: NativeStop;
 }
 
 export interface NativeStop {
@@ -178,6 +211,8 @@ export interface KillResult extends ExitInfo {
   strategy?: Strategy;
   /** A typed code when the outcome is refused, failed or not-found. */
   code?: ErrorCode;
+  /** Its supervisor started it again: the new process, and who started it. */
+  restarted?: { pid: number; by: string };
 }
 
 /** What SafeKill reports while ending a process; the CLI's `--json` prints one per line. */
@@ -218,5 +253,35 @@ export type KillEvent =
   /** The question was answered and the process still runs: the step's grace starts over. */
   | { type: 'resumed'; pid: number; index: number; graceMs: number; atMs: number }
   /** With --tree: the processes found under `pid` (itself first), in the order they are ended. */
-  | { type: 'tree'; pid: number; order: number[]; reason: string }
+  | {
+      type: 'tree';
+      pid: number;
+      order: number[];
+      /** The stages: the root alone, then each generation under it (children found later join one). */
+      stages?: number[][];
+      reason: string;
+    }
+  /**
+   * After every ladder of a root is done: members of the family read before the first step
+   * (descendants, and the process group and session it leads) that still run, identity-checked.
+   */
+  | { type: 'survivors'; pid: number; survivors: Survivor[]; reason: string }
+  /** After the result: its supervisor started the same program again (exit status 6). */
+  | { type: 'restarted'; pid: number; newPid: number; by: string; atMs: number }
   | ({ type: 'result' } & KillResult);
+
+/** A process of a target's family still running after the target's run ended. */
+export interface Survivor {
+  pid: number;
+  name: string;
+  startTime: number;
+  /** How it belongs to the family, as the snapshot before the first step saw it. */
+  relation: FamilyRelation;
+  /** Listening TCP and bound UDP sockets, e.g. `tcp 127.0.0.1:8080`. */
+  ports: string[];
+  /** Lock and PID files it holds open (`*.lock`, `*.pid`, files under /run or /var/lock). */
+  files: string[];
+}
+
+/** Why a process counts as part of a target's family (the first that holds, in this order). */
+export type FamilyRelation = 'descendant' | 'process-group' | 'session';

@@ -1,4 +1,4 @@
-import type { Platform, SignalDispositions } from './kill';
+import type { Platform, SignalDispositions, SupervisorInfo } from './kill';
 import type { MatchedProfile } from './profiles';
 
 /** The facts a kill plan is chosen from. Gathered by the platform layer, read by the engine. */
@@ -30,6 +30,21 @@ export interface TargetFacts {
   tracer?: { pid: number; name: string };
   /** The shutdown profile of the program, its native stop command filled in for this process. */
   profile?: MatchedProfile;
+  /**
+   * Linux, when the target leads its process group: the other members, and whether a `group:`
+   * signal may go (every member is its descendant and none is SafeKill or an ancestor of it).
+   */
+  processGroup?: {
+    pgid: number;
+    members: { pid: number; name: string }[];
+    safe: boolean;
+    /** Why it is (or is not) safe, in words. */
+    detail: string;
+    /** It has a controlling terminal (a job a terminal's Ctrl+C would reach whole). */
+    terminal: boolean;
+  };
+  /** Who would bring it back, from its cgroup or its parent. */
+  supervisor?: SupervisorInfo;
   /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
   profileProblems?: string[];
 }

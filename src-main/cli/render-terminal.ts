@@ -1,4 +1,4 @@
-import type { KillEvent, KillResult } from '../../src-shared/kill';
+import type { KillEvent, KillResult, Survivor } from '../../src-shared/kill';
 
 interface Row {
   pid: number;
@@ -43,6 +43,8 @@ export class TerminalRenderer {
   private readonly rows = new Map<number, Row>();
   private drawn = 0;
   private pending: NodeJS.Timeout | undefined;
+  /** Closing lines, printed under the countdown rows once they are final. */
+  private readonly closing: string[] = [];
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
@@ -50,6 +52,10 @@ export class TerminalRenderer {
     if (e.type === 'tree') {
       // Comes before any countdown line is drawn.
       this.out.write(plainLine(e) + '\n');
+      return;
+    }
+    if (e.type === 'survivors' || e.type === 'restarted') {
+      this.closing.push(plainLine(e)!);
       return;
     }
     const row = this.rows.get(e.pid) ?? { pid: e.pid, name: '', graceMs: 0, remainingMs: 0 };
@@ -95,6 +101,7 @@ export class TerminalRenderer {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
     this.draw();
+    for (const line of this.closing.splice(0)) this.out.write(line + '\n');
   }
 
   private draw(): void {
@@ -125,8 +132,18 @@ export function plainLine(e: KillEvent): string | undefined {
     case 'result':
       return `${e.pid}: ${describeResult(e)}`;
     case 'tree':
-      return `ending ${e.order.length} processes under ${e.pid}: ${e.order.join(' → ')} (${e.reason})`;
+      return `ending ${e.order.length} processes under ${e.pid}: ${(e.stages ?? [e.order]).map((g) => g.join(', ')).join(' → ')} (${e.reason})`;
+    case 'restarted':
+      return `${e.pid}: started again by ${e.by} as PID ${e.newPid}: stop it through its supervisor`;
+    case 'survivors':
+      return [`${e.pid}: ${e.reason}:`, ...e.survivors.map(survivorLine)].join('\n');
     case 'tick':
       return undefined;
   }
+}
+
+/** `  4321 nginx (descendant), holds tcp 127.0.0.1:8080, /run/nginx.pid`. */
+export function survivorLine(s: Survivor): string {
+  const holds = [...s.ports, ...s.files];
+  return `  still running: ${s.pid} ${s.name} (${s.relation})${holds.length ? `, holds ${holds.join(', ')}` : ''}`;
 }

@@ -14,6 +14,7 @@ import type { TargetFacts } from '../../src-shared/process';
 import { SafeKillError } from '../../src-shared/errors';
 import type { PoliteSignal } from '../../src-shared/signals';
 import { chooseSignals, chosenReason, disposition, notWorthIt, stoppedNote } from './polite-signal';
+import { GROUP_REASONS, asSignalChoice, withProcessGroup } from './group-plan';
 
 const REASONS: Record<Strategy, string> = {
   'signal:SIGTERM':
@@ -37,6 +38,7 @@ const REASONS: Record<Strategy, string> = {
   'signal:SIGKILL':
     'last resort: SIGKILL cannot be caught, the process ends at once without cleanup',
   terminate: 'last resort: TerminateProcess ends the process at once without cleanup (exit code 1)',
+  ...GROUP_REASONS,
 };
 
 function forceFor(facts: TargetFacts): ForceStrategy {
@@ -64,13 +66,31 @@ export function validateGrace(graceMs: unknown): number {
 
 /**
  * Chooses how to end one process: a pure function of what is known about it and what the user
- * asked for. Every ladder ends with the platform's forced end.
+ * asked for. Every ladder ends with the platform's forced end. A `group:` strategy is planned as
+ * its signal, then widened to the process group (also where `auto` finds a terminal would).
  */
 export function choosePlan(
   facts: TargetFacts,
   overrides: PlanOverrides,
   mechanism: string,
 ): KillPlan {
+  const plan = choosePlanFor(
+    facts,
+    { ...overrides, strategy: asSignalChoice(overrides.strategy) },
+    mechanism,
+  );
+  const widened = withProcessGroup(facts, overrides.strategy, plan);
+  const sup = facts.supervisor;
+  return sup
+    ? {
+        ...widened,
+        supervisor: sup,
+        summary: `${widened.summary}; supervised by ${sup.who}: it may be started again${sup.stop ? ` (its own stop: ${sup.stop.command.join(' ')})` : ''}`,
+      }
+    : widened;
+}
+
+function choosePlanFor(facts: TargetFacts, overrides: PlanOverrides, mechanism: string): KillPlan {
   const userGrace = overrides.graceMs === undefined ? undefined : validateGrace(overrides.graceMs);
   const grace = userGrace ?? DEFAULT_GRACE_MS;
   const force = forceFor(facts);

@@ -486,11 +486,11 @@ function currentStrategy(state: MachineState): Strategy | undefined {
   return state.phase === 'idle' ? undefined : state.plan.steps[state.index]!.strategy;
 }
 
-/** The signals sent so far, plus the one a `signal:` strategy just delivered. */
+/** The signals sent so far, plus the one a `signal:` or `group:` strategy just delivered. */
 function withSignal(sent: readonly string[] | undefined, strategy: Strategy): readonly string[] {
   const list = sent ?? [];
-  if (!strategy.startsWith('signal:')) return list;
-  const sig = strategy.slice('signal:'.length);
+  const sig = /^(?:signal|group):(.+)$/.exec(strategy)?.[1];
+  if (!sig) return list;
   return list.includes(sig) ? list : [...list, sig];
 }
 

@@ -14,6 +14,9 @@ import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/typ
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
 import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
+import { readFamilies, reportSurvivors } from './survivors';
+import { runStagedTree, type StagedMember } from './staged-tree';
+import { watchForRestart } from './restart-watch';
 
 export interface KillRequest {
   pids: number[];
@@ -52,7 +55,7 @@ type Prepared =
   | { kind: 'done'; result: KillResult };
 
 export const TREE_ORDER_REASON =
-  'parents first, so a supervisor can stop its own workers instead of restarting them; every process was pinned, and checked against the tree it was found in, before anything was sent';
+  'the root alone first, so it can stop its own workers instead of restarting them; then what remains, one generation at a time, each with its own ladder; every process was pinned, and checked against the tree it was found in, before anything was sent, and children forked during the run are found and added';
 
 const done = (
   pid: number,
@@ -89,11 +92,13 @@ async function prepare(
   req: KillRequest,
   deps: KillDeps,
   tree?: { root: number; lineage: ReadonlySet<number> },
+  /** Already pinned (a child found during the run). */
+  opened?: KillTarget,
 ): Promise<Prepared> {
-  let target: KillTarget | undefined;
+  let target: KillTarget | undefined = opened;
   let name = '';
   try {
-    target = deps.platform.open(pid, expected);
+    target ??= deps.platform.open(pid, expected);
     const facts = await deps.platform.describe(target);
     name = facts.name;
     const skip = tree
@@ -138,6 +143,7 @@ async function prepareGroup(
   deps: KillDeps,
   seen: Set<number>,
   lineage: () => ReadonlySet<number>,
+  generations: Map<number, number> = new Map(),
 ): Promise<Prepared[]> {
   const expectedStart = req.expectedStartTimes?.get(pid);
   const root = await prepare(
@@ -154,10 +160,16 @@ async function prepareGroup(
     return [root];
   }
   const members = deps.platform.descendants(pid).filter((m) => !seen.has(m.pid));
+  generations.set(pid, 0);
+  // Breadth first: a parent's generation is known before its children's.
+  for (const m of members) generations.set(m.pid, (generations.get(m.ppid) ?? 0) + 1);
+  const stages: number[][] = [];
+  for (const p of [pid, ...members.map((m) => m.pid)]) (stages[generations.get(p)!] ??= []).push(p);
   deps.onEvent({
     type: 'tree',
     pid,
     order: [pid, ...members.map((m) => m.pid)],
+    stages,
     reason: TREE_ORDER_REASON,
   });
   const out: Prepared[] = [root];
@@ -182,23 +194,37 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   let lineage: ReadonlySet<number> | undefined;
   const selfLineage = () => (lineage ??= deps.platform.selfLineage());
   const prepared: Prepared[] = [];
+  const groups: Prepared[][] = [];
+  const generations = new Map<number, number>();
   for (const pid of req.pids) {
     if (seen.has(pid)) continue;
     seen.add(pid);
-    prepared.push(...(await prepareGroup(pid, req, deps, seen, selfLineage)));
+    const group = await prepareGroup(pid, req, deps, seen, selfLineage, generations);
+    groups.push(group);
+    prepared.push(...group);
   }
 
+  // Before the first step: what the run leaves behind is reported, never silent.
+  const roots = req.pids.filter((pid) => prepared.some((p) => p.kind === 'ready' && p.pid === pid));
+  const families = readFamilies(deps.platform, roots, selfLineage());
+
   const owner = deps.owner ?? 'safekill';
-  const runs = prepared.map((p) => {
+  const clock = deps.clock ?? realClock;
+  /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
+  const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
       deps.onEvent({ type: 'result', ...p.result });
       return Promise.resolve(p.result);
     }
     deps.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
-    return runLadder({
+    // Read while it runs: what a supervisor would start again.
+    const sup = p.plan.supervisor;
+    const probe = sup && deps.platform.restartProbe?.(p.target, sup);
+    const started = clock.now();
+    const ladder = runLadder({
       plan: p.plan,
-      target: p.target,
-      clock: deps.clock ?? realClock,
+      target: through ?? p.target,
+      clock,
       onEvent: deps.onEvent,
       signal: deps.signal,
       tickMs: deps.tickMs,
@@ -209,8 +235,33 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       deps.claims?.release(p.pid, p.target.startTime, owner);
       p.target.close();
     });
-  });
-  return Promise.all(runs);
+    return probe && sup
+      ? ladder.then((r) => watchForRestart(r, probe, sup.who, clock, deps.onEvent, started))
+      : ladder;
+  };
+  // Each root's group: without --tree, just the root; with it, in stages.
+  const staged = (group: Prepared[]): Promise<KillResult[]> => {
+    const root = group[0]!;
+    if (!req.tree || root.kind === 'done') return Promise.all(group.map((p) => runOne(p)));
+    const member = (p: Prepared): StagedMember<Prepared> => {
+      const pid = p.kind === 'ready' ? p.pid : p.result.pid;
+      return { pid, generation: generations.get(pid) ?? 1, prepared: p };
+    };
+    const family = { root: root.pid, lineage: selfLineage() };
+    return runStagedTree(member(root), group.slice(1).map(member), {
+      platform: deps.platform,
+      clock,
+      onEvent: deps.onEvent,
+      seen,
+      prepareFound: (target, m) =>
+        prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
+      run: runOne,
+      pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
+    });
+  };
+  const results = (await Promise.all(groups.map(staged))).flat();
+  await reportSurvivors(deps.platform, families, results, deps.onEvent);
+  return results;
 }
 
 /** The plan SafeKill would follow for one process; changes nothing. */

@@ -1,4 +1,5 @@
-import type { ExitInfo, Platform, Strategy } from '../../src-shared/kill';
+import type { ExitInfo, Platform, Strategy, SupervisorInfo, Survivor } from '../../src-shared/kill';
+import type { FamilyMember } from '../engine/family';
 import type { TargetFacts } from '../../src-shared/process';
 import type { DeliveryResult } from '../engine/escalation';
 import type { DialogChange } from '../engine/window-watch';
@@ -54,6 +55,22 @@ export interface KillPlatform {
   descendants(pid: number): TreeMember[];
   /** SafeKill's own PID and every ancestor of it: never ended as part of a tree. */
   selfLineage(): ReadonlySet<number>;
+  /**
+   * Optional (absent: survivors are not looked for): the family of each root now, from one
+   * snapshot, read before the first step: descendants, and the process group and session it
+   * leads; `exclude` left out.
+   */
+  families?(roots: readonly number[], exclude: ReadonlySet<number>): Map<number, FamilyMember[]>;
+  /** Optional, with `families`: the members still running as the same process, and what they hold. */
+  survivors?(members: readonly FamilyMember[]): Survivor[];
+  /**
+   * Optional: for a supervised target, still running, a probe that later finds the same program
+   * started again under the same supervisor (undefined when it cannot tell).
+   */
+  restartProbe?(
+    target: KillTarget,
+    supervisor: SupervisorInfo,
+  ): (() => { pid: number } | undefined) | undefined;
 }
 
 /**

@@ -139,7 +139,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     );
   });
 
-  it('ends a whole tree with --tree, parents first, one result per process', async () => {
+  it('ends a whole tree with --tree in stages, root first, one result per process', async () => {
     // Root, two children, each with a grandchild: 5 processes.
     const t = await target(['--children', '2', '--grandchild'], 5);
     const [root] = t.pids;
@@ -151,11 +151,21 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const firstStep = run.events.find((e) => e.type === 'step');
     expect(firstStep?.pid).toBe(root);
     // The order is announced first: the root, then its children, then the grandchildren.
-    const tree = run.events[0] as unknown as { type: string; order: number[]; reason: string };
+    const tree = run.events[0] as unknown as {
+      type: string;
+      order: number[];
+      stages: number[][];
+      reason: string;
+    };
     expect(tree.type).toBe('tree');
     expect(tree.order[0]).toBe(root);
     expect([...tree.order].sort()).toEqual([...t.pids].sort());
-    expect(tree.reason).toMatch(/parents first/);
+    expect(tree.stages.map((s) => s.length)).toEqual([1, 2, 2]);
+    expect(tree.reason).toMatch(/root alone first/);
+    // Nothing is sent to a child before the root's ladder is over.
+    const rootDone = run.events.findIndex((e) => e.type === 'result' && e.pid === root);
+    const firstChildStep = run.events.findIndex((e) => e.type === 'step' && e.pid !== root);
+    expect(rootDone).toBeLessThan(firstChildStep);
     for (const pid of t.pids) expect(isRunning(pid)).toBe(false);
   });
 
@@ -163,8 +173,13 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const t = await target(['--children', '1'], 2);
     const [root, child] = t.pids;
     const run = await runCli(['kill', '--json', String(root)]);
-    expect(run.code).toBe(0);
+    // ...and says so: the child is a survivor, exit status 5.
+    expect(run.code).toBe(5);
     expect(results(run)).toHaveLength(1);
+    expect(run.events.find((e) => e.type === 'survivors')).toMatchObject({
+      pid: root,
+      survivors: [{ pid: child, relation: 'descendant' }],
+    });
     expect(isRunning(child!)).toBe(true);
   });
 

@@ -47,7 +47,9 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
 
   const json = values.json === true;
   const renderer = !json && io.stdout.isTTY ? new TerminalRenderer(io.stdout) : undefined;
+  let survivors = 0;
   const onEvent = (e: KillEvent) => {
+    if (e.type === 'survivors') survivors += e.survivors.length;
     if (json) io.stdout.write(JSON.stringify(e) + '\n');
     else if (renderer) renderer.onEvent(e);
     else {
@@ -85,7 +87,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
       },
     );
     renderer?.finish();
-    return exitStatus(results);
+    return exitStatus(results, survivors);
   } finally {
     stopCancelling();
   }

@@ -5,7 +5,10 @@ import { protectionReason } from '../../engine/protection';
 import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
 import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
 import type { KillPlatform, KillTarget } from '../types';
+import { readProcessGroup } from './process-group';
+import { linuxRestartProbe, linuxSupervisor } from './proc-supervisor';
 import {
+  attachGroup,
   continueAfterPolite,
   openLinuxTarget,
   type WindowCloser,
@@ -14,6 +17,7 @@ import {
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid, lineageOf } from './proc-tree';
+import { linuxFamilies, linuxSurvivors } from './proc-family';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -139,6 +143,12 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
       const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
+      // Members pinned the way the target is, so a group: step reaches these and no others.
+      const group = readProcessGroup(target, lineageOf(process.pid), (pid, expected) =>
+        openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
+      );
+      if (group) attachGroup(target, group.pins);
+      const supervisor = linuxSupervisor(target.pid, st.ppid);
       return {
         pid: target.pid,
         platform: 'linux',
@@ -148,9 +158,14 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...(profile ? { profile } : {}),
         ...(problems.length ? { profileProblems: problems } : {}),
         ...windows,
+        ...(group ? { processGroup: group.facts } : {}),
+        ...(supervisor ? { supervisor } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),
     selfLineage: () => lineageOf(process.pid),
+    families: linuxFamilies,
+    survivors: linuxSurvivors,
+    restartProbe: (target, supervisor) => linuxRestartProbe(target.pid, supervisor),
   };
 }

@@ -9,6 +9,7 @@ import { ERRNO, libc } from './libc';
 import { decodeWaitStatus, readStat } from './proc-stat';
 import { processUid, userName } from './users';
 import { sharedPidfdWatcher } from './pidfd-exit-watcher';
+import { stillInGroup, type PinnedMember } from './process-group';
 
 export const PIDFD_MECHANISM =
   'pidfd: the PID is pinned while SafeKill works, and exit is seen the moment it happens';
@@ -144,6 +145,12 @@ function signalOf(strategy: Strategy): SignalName | undefined {
   return name in SIGNAL_NUMBERS ? name : undefined;
 }
 
+/** Gives a group leader its pinned members, for `group:` steps; they are closed with it. */
+export function attachGroup(target: KillTarget, members: PinnedMember[]): void {
+  if (target instanceof LinuxTarget) target.group = members;
+  else members.forEach((m) => m.target.close());
+}
+
 /**
  * Marks a target that was stopped (state T) when it was described, so that every polite step is
  * followed at once by SIGCONT: a stopped process cannot act on a signal (systemd does the same).
@@ -155,6 +162,8 @@ export function continueAfterPolite(target: KillTarget): void {
 abstract class LinuxTarget implements KillTarget {
   /** Set by continueAfterPolite: follow each polite step with SIGCONT. */
   sendContinue = false;
+  /** Set by attachGroup: the other members of the process group it leads, each pinned. */
+  group: PinnedMember[] | undefined;
   abstract readonly mechanism: string;
   private readonly noticeListeners = new Set<(message: string) => void>();
   private readonly dialogListeners = new Set<(change: DialogChange) => void>();
@@ -190,6 +199,7 @@ abstract class LinuxTarget implements KillTarget {
         onClose: (stop) => this.onCloseWork.push(stop),
       });
     }
+    if (strategy.startsWith('group:')) return this.deliverToGroup(strategy);
     const sig = signalOf(strategy);
     if (!sig)
       return { kind: 'error', code: 'unsupported', reason: `${strategy} does not exist on Linux` };
@@ -198,6 +208,28 @@ abstract class LinuxTarget implements KillTarget {
     if (r === 'gone') return { kind: 'gone' };
     if (r === 'denied') return { kind: 'denied', reason: deniedReason(this.pid, strategy) };
     return { kind: 'error', code: 'internal', reason: `sending ${sig} failed: ${r}` };
+  }
+
+  /**
+   * The signal to itself, then to each pinned member still in its group, each through its own
+   * pin: never kill(-pgid), which would reach whoever joined the group since it was read.
+   */
+  private async deliverToGroup(strategy: Strategy): Promise<DeliveryResult> {
+    const sig = strategy.slice('group:'.length);
+    if (!this.group)
+      return {
+        kind: 'error',
+        code: 'unsupported',
+        reason: `${strategy}: the process group of ${this.pid} was not read and pinned`,
+      };
+    const own = await this.deliverOnly(`signal:${sig}` as Strategy);
+    for (const m of this.group)
+      if (stillInGroup(m.target.pid, this.pid)) await m.target.deliver(`signal:${sig}` as Strategy);
+    return own;
+  }
+
+  protected closeGroup(): void {
+    for (const m of this.group?.splice(0) ?? []) m.target.close();
   }
 
   /** Signal 0: still running (a zombie counts: its PID is not free yet). */
@@ -283,6 +315,7 @@ class PidfdTarget extends LinuxTarget {
     if (this.closed) return;
     this.closed = true;
     this.stopCloseWork();
+    this.closeGroup();
     sharedPidfdWatcher().release(this.fd);
   }
 }
@@ -327,5 +360,6 @@ class FallbackTarget extends LinuxTarget {
 
   close(): void {
     this.stopCloseWork();
+    this.closeGroup();
   }
 }

@@ -1,0 +1,137 @@
+import type { KillEvent, KillResult } from '../../src-shared/kill';
+import type { KillPlatform, KillTarget, TreeMember } from '../platform/types';
+import type { Clock } from './clock';
+
+/** How often the family is read again for children forked during the run. */
+export const DISCOVERY_MS = 200;
+
+/** A member of a staged tree: who it is, which generation under the root, and its pin. */
+export interface StagedMember<P> {
+  pid: number;
+  generation: number;
+  prepared: P;
+}
+
+export interface StagedTreeDeps<P> {
+  platform: KillPlatform;
+  clock: Clock;
+  onEvent: (e: KillEvent) => void;
+  /** PIDs already in the run (never pinned twice). */
+  seen: Set<number>;
+  /** Plans a newly found member, already pinned (refusing it the way the tree's members are). */
+  prepareFound: (target: KillTarget, member: TreeMember) => Promise<P>;
+  /** Runs one member's ladder (or reports its result), with `target` standing in for its pin. */
+  run: (p: P, target?: KillTarget) => Promise<KillResult>;
+  /** The pin of a prepared member that will get a ladder; undefined when it already has a result. */
+  pinOf: (p: P) => KillTarget | undefined;
+}
+
+/**
+ * Ends a tree in stages: the root alone first (so it can stop its own workers), then what remains
+ * of the family one generation at a time, each member with its own ladder. While a stage runs,
+ * and just before any signal goes, the descendants of every pinned member are read again: a child
+ * forked meanwhile is pinned at once (before its parent can die and hand it to init) and ended
+ * with the next generation.
+ */
+export async function runStagedTree<P>(
+  root: StagedMember<P>,
+  members: StagedMember<P>[],
+  deps: StagedTreeDeps<P>,
+): Promise<KillResult[]> {
+  const start = deps.clock.now();
+  const generationOf = new Map([[root.pid, 0]]);
+  const pins = new Map<number, KillTarget>();
+  const pending: StagedMember<P>[] = [];
+  const found: { target: KillTarget; member: TreeMember; generation: number }[] = [];
+  for (const m of [root, ...members]) {
+    generationOf.set(m.pid, m.generation);
+    const pin = deps.pinOf(m.prepared);
+    if (pin) pins.set(m.pid, pin);
+    if (m !== root) pending.push(m);
+  }
+
+  // Synchronous, so that it can run between a ladder's decision to signal and the signal.
+  const discover = () => {
+    for (const [pid] of [...pins]) {
+      let under: TreeMember[];
+      try {
+        under = deps.platform.descendants(pid);
+      } catch {
+        continue; // Unreadable now: the next round tries again.
+      }
+      for (const d of under) {
+        if (deps.seen.has(d.pid)) continue;
+        let target: KillTarget;
+        try {
+          target = deps.platform.open(d.pid, { startTime: d.startTime, ppid: d.ppid });
+        } catch {
+          continue; // Gone, or not the process the scan saw: never signalled.
+        }
+        deps.seen.add(d.pid);
+        const generation = (generationOf.get(d.ppid) ?? generationOf.get(pid) ?? 0) + 1;
+        generationOf.set(d.pid, generation);
+        pins.set(d.pid, target);
+        found.push({ target, member: d, generation });
+      }
+    }
+  };
+  const watched = (t: KillTarget): KillTarget => ({
+    pid: t.pid,
+    startTime: t.startTime,
+    mechanism: t.mechanism,
+    deliver: (s) => {
+      discover();
+      return t.deliver(s);
+    },
+    onExit: (cb) => t.onExit(cb),
+    ...(t.onNotice ? { onNotice: (cb: (m: string) => void) => t.onNotice!(cb) } : {}),
+    ...(t.onDialog
+      ? { onDialog: (cb: Parameters<NonNullable<KillTarget['onDialog']>>[0]) => t.onDialog!(cb) }
+      : {}),
+    ...(t.showDialog ? { showDialog: () => t.showDialog!() } : {}),
+    close: () => t.close(),
+  });
+  const runMember = (m: StagedMember<P>) => {
+    const pin = deps.pinOf(m.prepared);
+    return deps.run(m.prepared, pin && watched(pin)).finally(() => pins.delete(m.pid));
+  };
+  /** Plans what discovery pinned, into the pending generations. */
+  const adopt = async () => {
+    for (const f of found.splice(0)) {
+      deps.onEvent({
+        type: 'notice',
+        pid: root.pid,
+        message: `found ${f.member.pid}, started by ${f.member.ppid} during the run: pinned, and ended with generation ${f.generation}`,
+        atMs: Math.round(deps.clock.now() - start),
+      });
+      const prepared = await deps.prepareFound(f.target, f.member);
+      if (!deps.pinOf(prepared)) pins.delete(f.member.pid);
+      pending.push({ pid: f.member.pid, generation: f.generation, prepared });
+    }
+  };
+
+  let stopPolling: (() => void) | undefined;
+  const poll = () => {
+    stopPolling = deps.clock.setTimer(() => {
+      discover();
+      poll();
+    }, DISCOVERY_MS);
+  };
+  poll();
+  const results: KillResult[] = [];
+  try {
+    results.push(await runMember(root));
+    for (;;) {
+      discover();
+      await adopt();
+      if (pending.length === 0) break;
+      const next = Math.min(...pending.map((m) => m.generation));
+      const stage = pending.filter((m) => m.generation === next);
+      pending.splice(0, pending.length, ...pending.filter((m) => m.generation !== next));
+      results.push(...(await Promise.all(stage.map(runMember))));
+    }
+  } finally {
+    stopPolling?.();
+  }
+  return results;
+}

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import type { Survivor } from '../../../src-shared/kill';
+import { familyOf, survivorsOf, type FamilyMember, type ProcInfo } from '../../engine/family';
+import { heldFiles, listeningPorts } from './proc-holdings';
+import { readStat } from './proc-stat';
+
+/** Every live process in one pass over /proc (zombies are gone already: they hold nothing). */
+function procTable(): Map<number, ProcInfo> {
+  const out = new Map<number, ProcInfo>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = readStat(Number(name));
+    if (!st || st.state === 'zombie' || st.state === 'dead') continue;
+    out.set(st.pid, {
+      pid: st.pid,
+      ppid: st.ppid,
+      pgrp: st.pgrp,
+      session: st.session,
+      startTime: st.startTime,
+      name: st.comm,
+    });
+  }
+  return out;
+}
+
+/** The family of each root now (see familyOf), from one pass over /proc, `exclude` left out. */
+export function linuxFamilies(
+  roots: readonly number[],
+  exclude: ReadonlySet<number>,
+): Map<number, FamilyMember[]> {
+  const table = procTable();
+  return new Map(roots.map((root) => [root, familyOf(root, table, exclude)]));
+}
+
+function liveStartTime(pid: number): number | undefined {
+  const st = readStat(pid);
+  return !st || st.state === 'zombie' || st.state === 'dead' ? undefined : st.startTime;
+}
+
+/** The members that still run as the same process, with the ports and lock files they hold. */
+export function linuxSurvivors(members: readonly FamilyMember[]): Survivor[] {
+  return survivorsOf(members, liveStartTime).map((m) => ({
+    ...m,
+    ports: listeningPorts(m.pid),
+    files: heldFiles(m.pid),
+  }));
+}

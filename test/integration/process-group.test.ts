@@ -1,0 +1,156 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT, isRunning, killQuietly, runCli } from '../helpers/processes';
+
+const started: number[] = [];
+const holders: ChildProcess[] = [];
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+});
+afterEach(() => {
+  for (const pid of started.splice(0)) killQuietly(pid);
+});
+afterAll(() => holders.forEach((h) => h.kill('SIGKILL')));
+
+/** Direct children of `pid`, from /proc (the test's own processes only). */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const s = fs.readFileSync(`/proc/${n}/stat`, 'latin1');
+        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Waits, without a deadline of its own (vitest's bounds it), until `cond` holds. */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Runs `argv` in a new session (setsid), like a job started from a terminal, in `cwd`. */
+function inNewSession(argv: string[], cwd: string): number {
+  const p = spawn('setsid', argv, { cwd, stdio: 'ignore' });
+  holders.push(p);
+  started.push(p.pid!);
+  return p.pid!;
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-group-'));
+}
+
+interface PlanEvent {
+  type: 'plan';
+  plan: {
+    steps: { strategy: string }[];
+    processGroup?: { pgid: number; members: { pid: number }[] };
+  };
+}
+
+describe.runIf(process.platform === 'linux')('the process group, as a terminal signals it', () => {
+  it('a bash script that traps TERM while it waits for a foreground sleep: the trap runs', async () => {
+    const dir = tmpDir();
+    const lock = path.join(dir, 'job.lock');
+    const script = path.join(dir, 'job.sh');
+    fs.writeFileSync(
+      script,
+      `trap 'rm -f "${lock}"; exit 0' TERM\ntouch "${lock}"\nsleep 1000\necho never\n`,
+    );
+    const bash = inNewSession(['bash', script], dir);
+    await until(() => fs.existsSync(lock) && childrenOf(bash).length === 1);
+    const [sleep] = childrenOf(bash);
+    started.push(sleep!);
+
+    const run = await runCli(['kill', '--json', '--grace', '30000', String(bash)]);
+    expect(run.stderr).toBe('');
+    const plan = run.events.find((e) => e.type === 'plan') as unknown as PlanEvent;
+    expect(plan.plan.steps[0]!.strategy).toBe('group:SIGTERM');
+    expect(plan.plan.processGroup).toEqual({
+      pgid: bash,
+      members: [{ pid: sleep, name: 'sleep' }],
+    });
+    expect(run.events.find((e) => e.type === 'result')).toMatchObject({
+      pid: bash,
+      outcome: 'exited',
+      strategy: 'group:SIGTERM',
+    });
+    expect(fs.existsSync(lock)).toBe(false);
+    expect(isRunning(sleep!)).toBe(false);
+    expect(run.events.some((e) => e.type === 'survivors')).toBe(false);
+    expect(run.code).toBe(0);
+  });
+
+  it('make -j4 with long recipes: nothing is left', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'Makefile'), 'all: a b c d\na b c d:\n\tsleep 1000; echo $@\n');
+    const make = inNewSession(['make', '-j4'], dir);
+    // Four shells, each running its sleep.
+    await until(() => {
+      const shells = childrenOf(make);
+      return shells.length === 4 && shells.every((s) => childrenOf(s).length === 1);
+    });
+    const family = childrenOf(make).flatMap((s) => [s, ...childrenOf(s)]);
+    started.push(...family);
+
+    const run = await runCli(['kill', '--json', '--grace', '30000', String(make)]);
+    expect(run.stderr).toBe('');
+    const plan = run.events.find((e) => e.type === 'plan') as unknown as PlanEvent;
+    expect(plan.plan.steps[0]!.strategy).toBe('group:SIGTERM');
+    expect(plan.plan.processGroup!.members.map((m) => m.pid).sort()).toEqual([...family].sort());
+    expect(run.events.some((e) => e.type === 'survivors')).toBe(false);
+    expect(run.code).toBe(0);
+    expect(family.filter(isRunning)).toEqual([]);
+  });
+
+  it('a group with a member that is not its descendant is not signalled whole', async () => {
+    const dir = tmpDir();
+    // The leader's child re-parents to init (its parent exits) but stays in the group.
+    const leader = inNewSession(
+      ['bash', '-c', 'trap "exit 0" TERM; (sleep 1000 &); sleep 1000 & wait'],
+      dir,
+    );
+    await until(() =>
+      fs
+        .readdirSync('/proc')
+        .some(
+          (n) =>
+            /^\d+$/.test(n) &&
+            n !== String(leader) &&
+            pgrpOf(Number(n)) === leader &&
+            ppidOf(Number(n)) !== leader,
+        ),
+    );
+    const members = fs
+      .readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n) && pgrpOf(Number(n)) === leader)
+      .map(Number);
+    started.push(...members);
+    const run = await runCli(['plan', '--json', String(leader)]);
+    const out = JSON.parse(run.stdout) as { plan: PlanEvent['plan'] };
+    expect(out.plan.steps.every((s) => !s.strategy.startsWith('group:'))).toBe(true);
+    const refused = await runCli(['kill', '--json', '--strategy', 'group:SIGTERM', String(leader)]);
+    expect(refused.stderr + refused.stdout).toMatch(/not a descendant/);
+    expect(members.every(isRunning)).toBe(true);
+  });
+});
+
+function statField(pid: number, i: number): number | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[i]);
+  } catch {
+    return undefined;
+  }
+}
+const ppidOf = (pid: number) => statField(pid, 1);
+const pgrpOf = (pid: number) => statField(pid, 2);

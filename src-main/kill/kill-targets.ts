@@ -12,6 +12,7 @@ import { choosePlan } from '../engine/choose-plan';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
+import { holdEvents } from './hold-events';
 import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 
 export interface KillRequest {
@@ -183,17 +184,19 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   }
 
   const owner = deps.owner ?? 'safekill';
+  // Every polite step first, then the events they made (guarded: onEvent cannot throw here).
+  const batch = holdEvents(deps.onEvent);
   const runs = prepared.map((p) => {
     if (p.kind === 'done') {
-      deps.onEvent({ type: 'result', ...p.result });
+      batch.onEvent({ type: 'result', ...p.result });
       return Promise.resolve(p.result);
     }
-    deps.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
+    batch.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
     return runLadder({
       plan: p.plan,
       target: p.target,
       clock: deps.clock ?? realClock,
-      onEvent: deps.onEvent,
+      onEvent: batch.onEvent,
       signal: deps.signal,
       tickMs: deps.tickMs,
       dialog: req.dialog,
@@ -203,6 +206,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       p.target.close();
     });
   });
+  batch.release();
   return Promise.all(runs);
 }
 

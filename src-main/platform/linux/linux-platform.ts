@@ -70,7 +70,6 @@ export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped
   };
 }
 
-
 function commandName(pid: number, comm: string): string {
   try {
     const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';

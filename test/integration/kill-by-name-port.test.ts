@@ -120,7 +120,7 @@ describe('safekill list --sample and doctor', () => {
     async () => {
       const r = await runCli(['doctor'], { env: { DISPLAY: '' } });
       expect(r.stdout).toContain('x11 display:    none');
-      expect(r.stdout).toMatch(/x11 libraries:  libX11 /);
+      expect(r.stdout).toMatch(/x11 libraries: {2}libX11 /);
       expect(r.stdout).toContain('window manager:');
       expect(r.stdout).toMatch(/history: +\/.*history\.json/);
       expect(r.stdout).toMatch(/electron: +/);

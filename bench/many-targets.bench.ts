@@ -17,6 +17,8 @@ import { linuxPlatform } from '../src-main/platform/linux/linux-platform';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/cli.cjs');
+/** Debian's python3 (where python3-psutil installs), else the first on PATH. */
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const now = () => performance.timeOrigin + performance.now();
 const median = (xs: number[]) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -115,6 +117,8 @@ interface Trial {
   lag: number;
   /** The whole command, ms (commands only). */
   wall?: number;
+  /** Median exit → the exit callback (pidfd noticed it), ms (the engine only). */
+  notice?: number;
 }
 
 function trial(c: Crowd, first: number, seen: Map<number, number>, wall?: number): Trial {
@@ -125,11 +129,18 @@ function trial(c: Crowd, first: number, seen: Map<number, number>, wall?: number
 async function engine(c: Crowd, claims: boolean): Promise<Trial> {
   const base = linuxPlatform();
   let first = NaN;
+  const noticed = new Map<number, number>();
   const platform: KillPlatform = {
     ...base,
     open: (pid, expected) => {
       const t = base.open(pid, expected);
       const deliver = t.deliver.bind(t);
+      const onExit = t.onExit.bind(t);
+      t.onExit = (cb) =>
+        onExit((exit) => {
+          noticed.set(pid, now());
+          cb(exit);
+        });
       t.deliver = (s) => {
         if (Number.isNaN(first)) first = now();
         return deliver(s);
@@ -149,7 +160,8 @@ async function engine(c: Crowd, claims: boolean): Promise<Trial> {
       ...(claims ? { claims: lockFileClaims(), owner: `bench-${process.pid}` } : {}),
     },
   );
-  return trial(c, first, seen);
+  const notice = median(c.pids.map((p) => (noticed.get(p) ?? NaN) - stampOf(c, p)));
+  return { ...trial(c, first, seen), notice };
 }
 
 function runCommand(cmd: string, args: string[]): Promise<number> {
@@ -187,7 +199,7 @@ async function safekillCommand(c: Crowd): Promise<Trial> {
 
 async function psutilRun(c: Crowd, script: string, dir: string): Promise<Trial> {
   const out = path.join(dir, 'psutil.json');
-  const wall = await runCommand('python3', [script, out, ...c.pids.map(String)]);
+  const wall = await runCommand(PYTHON, [script, out, ...c.pids.map(String)]);
   const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
     first: number;
     seen: Record<string, number>;
@@ -210,7 +222,7 @@ async function shellRun(c: Crowd, script: string, dir: string, fifo: string): Pr
 }
 
 function hasPsutil(): string | undefined {
-  const r = spawnSync('python3', ['-c', 'import psutil'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', 'import psutil'], { encoding: 'utf8' });
   if (r.error) return `python3 is missing (${r.error.message})`;
   if (r.status !== 0) return 'psutil is missing (apt install python3-psutil)';
   return undefined;
@@ -235,7 +247,7 @@ async function listCommand(runs: number, psutilOk: boolean): Promise<void> {
     ...(psutilOk
       ? {
           'psutil one-liner (python3)': [
-            'python3',
+            PYTHON,
             [
               '-c',
               "import psutil\nfor p in psutil.process_iter(['pid','ppid','username','status','cpu_percent','memory_info','create_time','cmdline']): print(p.info)",
@@ -313,8 +325,9 @@ export async function run(args: string[]): Promise<void> {
       const med = (name: string, k: keyof Trial) => median(results[name]!.map((t) => t[k] ?? NaN));
       for (const name of Object.keys(results)) {
         const wall = med(name, 'wall');
+        const notice = med(name, 'notice');
         console.log(
-          `  ${name.padEnd(50)} ${med(name, 'span').toFixed(1).padStart(11)} ${med(name, 'lag').toFixed(2).padStart(11)} ${Number.isNaN(wall) ? '       -' : wall.toFixed(1).padStart(8)}`,
+          `  ${name.padEnd(50)} ${med(name, 'span').toFixed(1).padStart(11)} ${med(name, 'lag').toFixed(2).padStart(11)} ${Number.isNaN(wall) ? '       -' : wall.toFixed(1).padStart(8)} ${Number.isNaN(notice) ? '          -' : notice.toFixed(2).padStart(11)}`,
         );
       }
       const ours = med('engine in-process (lock-file claims, as the CLI)', 'span');

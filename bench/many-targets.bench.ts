@@ -320,7 +320,7 @@ export async function run(args: string[]): Promise<void> {
       }
       console.log(`\nN = ${n} targets, median of ${runs} (ms):`);
       console.log(
-        `  ${'method'.padEnd(50)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'wall'.padStart(8)}`,
+        `  ${'method'.padEnd(50)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'wall'.padStart(8)} ${'exit→notice'.padStart(11)}`,
       );
       const med = (name: string, k: keyof Trial) => median(results[name]!.map((t) => t[k] ?? NaN));
       for (const name of Object.keys(results)) {

@@ -98,3 +98,18 @@ describe('list --sample', () => {
     expect(() => parseSample('999999')).toThrow(/bad --sample/);
   });
 });
+
+describe('selfLineage', () => {
+  it('is read once per burst and afresh after its time or when the parent changes', async () => {
+    const { selfLineage, SELF_LINEAGE_TTL_MS } =
+      await import('../../src-main/platform/linux/self-lineage');
+    if (process.platform !== 'linux') return;
+    const a = selfLineage(1_000_000);
+    expect(a.has(process.pid)).toBe(true);
+    expect(a.has(process.ppid)).toBe(true);
+    expect(selfLineage(1_000_000 + SELF_LINEAGE_TTL_MS / 2)).toBe(a);
+    expect(selfLineage(1_000_000 + SELF_LINEAGE_TTL_MS * 2)).not.toBe(a);
+    const b = selfLineage(2_000_000);
+    expect(selfLineage(2_000_000, process.pid, process.ppid + 1)).not.toBe(b);
+  });
+});

@@ -115,6 +115,14 @@ describe('safekill list --sample and doctor', () => {
     expect(bad.stderr).toContain('bad --sample');
   });
 
+  it('fits the width: each line is cut to COLUMNS (the terminal width on a terminal)', async () => {
+    const r = await runCli(['list'], { env: { COLUMNS: '60' } });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    expect(lines.some((l) => l.endsWith('…'))).toBe(true);
+  });
+
   it.skipIf(process.platform !== 'linux')(
     'doctor reports X11, the history file and Electron, and no console helper on Linux',
     async () => {

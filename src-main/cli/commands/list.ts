@@ -94,7 +94,8 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.json) {
     io.stdout.write(JSON.stringify(tree ? tree.map(nested) : rows) + '\n');
   } else {
-    const width = io.stdout.isTTY ? io.stdout.columns : undefined;
+    // The terminal's width; COLUMNS (as ps reads it) when the output is not a terminal.
+    const width = io.stdout.isTTY ? io.stdout.columns : columnsFromEnv(process.env.COLUMNS);
     const cpuNote =
       sampleMs > 0
         ? `CPU% over a ${sampleMs} ms sample`
@@ -106,6 +107,11 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   }
   return EXIT.ok;
+}
+
+function columnsFromEnv(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 20 ? n : undefined;
 }
 
 type Nested = ProcessRow & { children: Nested[] };

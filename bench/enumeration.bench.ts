@@ -322,7 +322,7 @@ export async function run(args: string[]): Promise<void> {
 
     await oneHzCost(10);
     console.log(
-      '\n1 Hz refresh cost by table size (steady refresh in this thread, × 1 per second):',
+      '\n1 Hz refresh cost by table size (CPU of one steady refresh in this thread, once a second):',
     );
     refreshCostLine();
   } finally {

@@ -321,7 +321,44 @@ export async function run(args: string[]): Promise<void> {
     verdict('steady refresh: this reader / bare stat read', r3, '<= 1.3', r3 <= 1.3);
 
     await oneHzCost(10);
+    console.log(
+      '\n1 Hz refresh cost by table size (CPU of one steady refresh in this thread, once a second):',
+    );
+    refreshCostLine();
   } finally {
     await crowd.stop();
   }
+  if (!args.includes('--no-8000')) {
+    // Another 6,000 on top of the 2,000 just ended: about 8,000 in all (~200 kB each).
+    const big = await spawnCrowd(8000 - CROWD);
+    try {
+      const more = await spawnCrowd(CROWD);
+      try {
+        refreshCostLine();
+      } finally {
+        await more.stop();
+      }
+    } finally {
+      await big.stop();
+    }
+  } else console.log('  8,000: skipped (--no-8000)');
+}
+
+/** A steady refresh's median time as the share of one core a 1 Hz refresh costs. */
+function refreshCostLine(): void {
+  const table = new LinuxTable();
+  table.refresh();
+  // CPU time, not wall time: on a busy machine a refresh waits for a core without costing one.
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = process.cpuUsage();
+    table.refresh();
+    const d = process.cpuUsage(t);
+    times.push((d.user + d.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  console.log(
+    `  ${String(listPids().length).padStart(6)} processes: steady refresh ${ms.toFixed(1)} ms of CPU = ${(ms / 10).toFixed(2)}% of one core at 1 Hz (median of ${RUNS})`,
+  );
 }

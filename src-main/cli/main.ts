@@ -1,10 +1,6 @@
 import { version } from '../../package.json';
 import { isSafeKillError } from '../../src-shared/errors';
 import { UsageError } from './args';
-import { killCommand } from './commands/kill';
-import { listCommand } from './commands/list';
-import { planCommand } from './commands/plan';
-import { doctorCommand } from './commands/doctor';
 import { EXIT } from './exit-status';
 import type { CliIo } from './io';
 
@@ -15,9 +11,9 @@ Commands:
   plan <pid>[@start] [--strategy S] [--grace MS] [--json]
       Print how SafeKill would end the process, and why. Changes nothing. --json prints
       its startTime: pass PID@STARTTIME to kill to end that process and no other.
-  kill <pid>[@start]... [--strategy S] [--grace MS] [--tree] [--force-protected]
-       [--expect-start-time T] [--dialog-timeout MS] [--force-through-dialogs]
-       [--max-grace MS] [--json]
+  kill <pid>[@start]|NAME|:PORT... [--all] [--strategy S] [--grace MS] [--tree]
+       [--force-protected] [--expect-start-time T] [--dialog-timeout MS]
+       [--force-through-dialogs] [--max-grace MS] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
                   signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
@@ -25,19 +21,24 @@ Commands:
       --tree      also end every descendant, each with its own outcome; a tree whose root is
                   protected is refused whole, and SafeKill and its ancestors are never part of one
       PID@START   refuse (pid-reused) when the PID now names a process with another start time
+      NAME        the process with exactly this name (its kernel name or argv[0]'s base name)
+      :PORT       the process listening on this TCP or UDP port (Linux)
+      --all       end every match of a NAME or :PORT; without it, several matches are listed
       --json      one JSON event per line, ending with one "result" per target
       A program that asks the user (a "Save changes?" dialog after the close request)
       pauses the countdown until it is answered; --dialog-timeout MS bounds the wait,
       after which it is left running (exit 4) unless --force-through-dialogs.
       A program still reading, writing or computing when its grace runs out gets one
       more grace period at a time, up to --max-grace MS (default 60000).
-  list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name]
-      The process table: CPU % over a short sample, memory, start, flags (W window,
+  list [--json] [--tree] [--filter TEXT] [--sort cpu|mem|pid|name] [--sample MS]
+      The process table: CPU % since each process started (as ps shows it), or over a
+      sample of MS milliseconds with --sample; memory, start, flags (W window,
       T terminal, P protected). --filter matches a PID, name, command line or user;
       --tree nests children under parents; --json prints one JSON array.
 
   doctor [--json]
-      Show what this installation uses: koffi, the console helper, pidfd or its fallback.
+      Show what this installation uses: koffi, pidfd or its fallback, X11 and Wayland, the
+      history file, Electron's binary (and on Windows the console helper).
 
 Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused,
 4 left running or forced while asking the user, 130 cancelled (Ctrl+C).
@@ -45,11 +46,16 @@ Exit status: 0 all gone, 1 any failed or not found, 2 usage error, 3 any refused
 
 export type Command = (argv: string[], io: CliIo) => Promise<number>;
 
+/**
+ * Each command is loaded when it runs: the bundle evaluates a command's modules (X11, Wayland,
+ * D-Bus, the process source...) only for the command that needs them, so a kill sends its first
+ * signal, and a list answers, without paying for the others.
+ */
 export const COMMANDS: Record<string, Command> = {
-  plan: planCommand,
-  kill: killCommand,
-  doctor: doctorCommand,
-  list: listCommand,
+  plan: async (argv, io) => (await import('./commands/plan')).planCommand(argv, io),
+  kill: async (argv, io) => (await import('./commands/kill')).killCommand(argv, io),
+  doctor: async (argv, io) => (await import('./commands/doctor')).doctorCommand(argv, io),
+  list: async (argv, io) => (await import('./commands/list')).listCommand(argv, io),
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

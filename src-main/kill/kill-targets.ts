@@ -13,6 +13,7 @@ import { outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
+import { holdEvents } from './hold-events';
 import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
@@ -209,14 +210,16 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   const families = readFamilies(deps.platform, roots, selfLineage());
 
   const owner = deps.owner ?? 'safekill';
+  // Every polite step first, then the events they made (guarded: onEvent cannot throw here).
+  const batch = holdEvents(deps.onEvent);
   const clock = deps.clock ?? realClock;
   /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
   const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
-      deps.onEvent({ type: 'result', ...p.result });
+      batch.onEvent({ type: 'result', ...p.result });
       return Promise.resolve(p.result);
     }
-    deps.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
+    batch.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
     // Read while it runs: what a supervisor would start again.
     const sup = p.plan.supervisor;
     const probe = sup && deps.platform.restartProbe?.(p.target, sup);
@@ -225,7 +228,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       plan: p.plan,
       target: through ?? p.target,
       clock,
-      onEvent: deps.onEvent,
+      onEvent: batch.onEvent,
       signal: deps.signal,
       tickMs: deps.tickMs,
       dialog: req.dialog,
@@ -236,7 +239,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       p.target.close();
     });
     return probe && sup
-      ? ladder.then((r) => watchForRestart(r, probe, sup.who, clock, deps.onEvent, started))
+      ? ladder.then((r) => watchForRestart(r, probe, sup.who, clock, batch.onEvent, started))
       : ladder;
   };
   // Each root's group: without --tree, just the root; with it, in stages.
@@ -251,7 +254,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     return runStagedTree(member(root), group.slice(1).map(member), {
       platform: deps.platform,
       clock,
-      onEvent: deps.onEvent,
+      onEvent: batch.onEvent,
       seen,
       prepareFound: (target, m) =>
         prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
@@ -259,7 +262,9 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
     });
   };
-  const results = (await Promise.all(groups.map(staged))).flat();
+  const running = Promise.all(groups.map(staged));
+  batch.release();
+  const results = (await running).flat();
   await reportSurvivors(deps.platform, families, results, deps.onEvent);
   return results;
 }

@@ -8,6 +8,8 @@ export interface RowContext {
   clkTck: number;
   selfPid: number;
   parentPid: number;
+  /** The first build shows CPU % since each process started (as ps does) instead of 0. */
+  lifetimeCpu?: boolean;
 }
 
 interface Sample {
@@ -33,7 +35,10 @@ export class LinuxRowBuilder {
       const prev = this.samples.get(key);
       let cpu = 0;
       if (prev) cpu = cpuPercent(prev.ticks, rec.cpuTicks, takenAt - prev.at, this.ctx.clkTck);
-      else if (this.lastAt !== undefined && rec.startedAt > this.lastAt)
+      else if (
+        (this.lastAt !== undefined && rec.startedAt > this.lastAt) ||
+        (this.lastAt === undefined && this.ctx.lifetimeCpu)
+      )
         cpu = cpuPercent(0, rec.cpuTicks, takenAt - rec.startedAt, this.ctx.clkTck);
       next.set(key, { ticks: rec.cpuTicks, at: takenAt });
       return toRow(rec, key, cpu, this.ctx, windowPids?.has(rec.pid) ?? false);

@@ -5,6 +5,8 @@ import type { ProcessTable, TableRead } from './table';
 
 export interface LinuxTableOptions extends ProcReaderOptions {
   now?: () => number;
+  /** The first read shows CPU % since each process started, as ps does (not 0). */
+  lifetimeCpu?: boolean;
 }
 
 /** The /proc table, read synchronously in whichever thread owns it. */
@@ -22,6 +24,7 @@ export class LinuxTable {
       clkTck: this.reader.constants.clkTck,
       selfPid: process.pid,
       parentPid: process.ppid,
+      lifetimeCpu: opts.lifetimeCpu,
     });
   }
 

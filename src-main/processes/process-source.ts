@@ -31,6 +31,8 @@ export interface ProcessSourceOptions {
   onError?: (e: unknown) => void;
   /** Clock for the inline and ps-list backends. */
   now?: () => number;
+  /** Inline backend: the first snapshot shows CPU % since each process started (as ps does). */
+  lifetimeCpu?: boolean;
 }
 
 export interface ProcessSourceHandle extends ProcessSource {
@@ -46,7 +48,7 @@ function pickTable(opts: ProcessSourceOptions): ProcessTable {
   const backend = rowBackend(opts.backend, workerPath !== undefined);
   if (backend === 'ps-list') return psListTable(opts.now);
   if (backend === 'win32') return win32Table(opts.now);
-  if (backend === 'inline') return inlineTable({ now: opts.now });
+  if (backend === 'inline') return inlineTable({ now: opts.now, lifetimeCpu: opts.lifetimeCpu });
   if (!workerPath)
     throw new SafeKillError('internal', 'the /proc worker (proc-worker.cjs) was not built');
   return workerTable(workerPath);

@@ -294,7 +294,8 @@ describe.runIf(process.platform === 'linux')('safekill plan and usage errors', (
   });
 
   it.each([
-    [['kill', 'abc'], /bad PID "abc"/],
+    // A word is a process name now (safekill kill NAME); digits with a bad start time are not.
+    [['kill', '12@abc'], /bad start time "abc"/],
     [['kill', '0'], /bad PID "0"/],
     [['kill', '-5'], /./],
     [['kill', '123', '--strategy', 'wm-close'], /unknown strategy "wm-close" on linux/],

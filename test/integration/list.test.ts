@@ -84,7 +84,9 @@ describe('safekill list', () => {
     const r = await runCli(['list', '--filter', tag, '--sort', 'name']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\s+PID\s+PPID USER\s+STATE\s+CPU%\s+MEM STARTED\s+FLG COMMAND$/);
+    // The first line says how CPU % was measured; the column header follows.
+    expect(lines[0]).toMatch(/^# CPU% since each process started/);
+    expect(lines[1]).toMatch(/^\s+PID\s+PPID USER\s+STATE\s+CPU%\s+MEM STARTED\s+FLG COMMAND$/);
     const line = lines.find((l) => l.trimStart().startsWith(`${pid} `));
     expect(line).toMatch(
       new RegExp(

@@ -3,6 +3,9 @@ import { parseOptions } from '../args';
 import type { CliIo } from '../io';
 import { linuxMechanismReport } from '../../platform/linux/mechanism';
 import { waylandReport } from '../../platform/linux/wayland/wayland-support';
+import { x11Report } from '../../platform/linux/x11/x11-report';
+import { defaultDataDir, historyFile } from '../../service/data-dir';
+import { electronBinaryPath } from '../electron-binary';
 
 /** `safekill doctor`: what this installation will use, and whether it is all there. */
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
@@ -13,9 +16,16 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     node: process.versions.node,
     ...runtimeReport(__dirname, () => require.resolve('koffi')),
     ...(process.platform === 'linux'
-      ? { exitDetection: linuxMechanismReport(), wayland: await waylandReport() }
+      ? {
+          exitDetection: linuxMechanismReport(),
+          x11: await x11Report(),
+          wayland: await waylandReport(),
+        }
       : {}),
+    history: historyFile(defaultDataDir()),
+    electron: electronBinaryPath(__dirname) ?? null,
   };
+  const onWindows = report.platform === 'win32';
   if (values.json) {
     io.stdout.write(JSON.stringify(report) + '\n');
   } else {
@@ -25,9 +35,22 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
         `app root:       ${report.appRoot}${report.packaged ? ' (packaged)' : ''}`,
         `koffi:          ${report.koffiModule ?? 'NOT FOUND'}`,
         `koffi native:   ${report.koffiNative.dir}${report.koffiNative.present ? '' : ' (missing)'}`,
-        `console helper: ${report.consoleHelper.path}${report.consoleHelper.present ? '' : ' (missing; needed on Windows only)'}`,
+        ...(onWindows
+          ? [
+              `console helper: ${report.consoleHelper.path}${report.consoleHelper.present ? '' : ' (missing)'}`,
+            ]
+          : []),
         ...(report.exitDetection ? [`exit detection: ${report.exitDetection}`] : []),
+        ...(report.x11
+          ? [
+              `x11 display:    ${report.x11.display ?? 'none (DISPLAY is not set)'}`,
+              `x11 libraries:  libX11 ${report.x11.libX11}; XRes ${report.x11.xres}`,
+              `window manager: ${report.x11.windowManager}`,
+            ]
+          : []),
         ...(report.wayland ? [`wayland:        ${report.wayland}`] : []),
+        `history:        ${report.history}`,
+        `electron:       ${report.electron ?? 'not installed (npm start fetches it, or serves the UI to a browser)'}`,
       ].join('\n') + '\n',
     );
   }

@@ -11,12 +11,13 @@ import {
   parseOptions,
   parseStartTime,
   parseStrategy,
-  parseTarget,
 } from '../args';
+import { resolveTargets } from '../resolve-targets';
 import { cancelOnSignals } from '../cancel-on-signals';
 import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
 import type { CliIo } from '../io';
+import { lineBatch } from '../line-batch';
 
 export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
@@ -29,10 +30,13 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     'force-through-dialogs': { type: 'boolean' },
     'max-grace': { type: 'string' },
     json: { type: 'boolean' },
+    all: { type: 'boolean' },
   });
   if (positionals.length === 0)
-    throw new UsageError('kill needs at least one PID, e.g. safekill kill 1234');
-  const targets = positionals.map(parseTarget);
+    throw new UsageError(
+      'kill needs at least one PID, name or :PORT, e.g. safekill kill 1234, safekill kill :8080',
+    );
+  const targets = resolveTargets(positionals, values.all === true);
   if (values['expect-start-time'] !== undefined) {
     if (targets.length !== 1 || targets[0]!.startTime !== undefined)
       throw new UsageError('--expect-start-time goes with exactly one PID (or write PID@START)');
@@ -48,13 +52,14 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const json = values.json === true;
   const renderer = !json && io.stdout.isTTY ? new TerminalRenderer(io.stdout) : undefined;
   let survivors = 0;
+  const lines = lineBatch(io.stdout);
   const onEvent = (e: KillEvent) => {
     if (e.type === 'survivors') survivors += e.survivors.length;
-    if (json) io.stdout.write(JSON.stringify(e) + '\n');
+    if (json) lines.push(JSON.stringify(e));
     else if (renderer) renderer.onEvent(e);
     else {
       const line = plainLine(e);
-      if (line) io.stdout.write(line + '\n');
+      if (line) lines.push(line);
     }
   };
 
@@ -89,6 +94,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     renderer?.finish();
     return exitStatus(results, survivors);
   } finally {
+    lines.flush();
     stopCancelling();
   }
 }

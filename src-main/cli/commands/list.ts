@@ -12,8 +12,17 @@ import { UsageError, parseOptions } from '../args';
 import { EXIT } from '../exit-status';
 import type { CliIo } from '../io';
 
-/** CPU % is use over an interval: a one-shot list waits this long between its two reads. */
-const CPU_SAMPLE_MS = 300;
+/** The longest --sample: a minute. */
+const MAX_SAMPLE_MS = 60_000;
+
+export function parseSample(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text) || Number(text) > MAX_SAMPLE_MS)
+    throw new UsageError(
+      `bad --sample "${text}": give whole milliseconds up to ${MAX_SAMPLE_MS}, e.g. --sample 300`,
+    );
+  return Number(text);
+}
 
 /** `--sort` keys: cpu and mem busiest first, pid and name ascending. */
 export const SORT_KEYS = {
@@ -43,7 +52,9 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
     tree: { type: 'boolean' },
     filter: { type: 'string' },
     sort: { type: 'string' },
+    sample: { type: 'string' },
   });
+  const sampleMs = parseSample(values.sample);
   if (positionals.length > 0)
     throw new UsageError(`list takes no PIDs (got "${positionals[0]}"); use --filter TEXT`);
   const sort = values.sort ?? 'pid';
@@ -57,12 +68,13 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   // One-shot: no UI thread to keep free, so the /proc reader runs in this thread.
   const source = createProcessSource({
     backend: process.platform === 'linux' ? 'inline' : undefined,
+    lifetimeCpu: sampleMs === 0,
   });
   let all: ProcessRow[];
   try {
     await source.snapshot();
-    if (source.backend !== 'ps-list') {
-      await new Promise((r) => setTimeout(r, CPU_SAMPLE_MS));
+    if (sampleMs > 0 && source.backend !== 'ps-list') {
+      await new Promise((r) => setTimeout(r, sampleMs));
       await source.refresh();
     }
     all = (await source.snapshot()).rows;
@@ -82,14 +94,24 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.json) {
     io.stdout.write(JSON.stringify(tree ? tree.map(nested) : rows) + '\n');
   } else {
-    const width = io.stdout.isTTY ? io.stdout.columns : undefined;
-    io.stdout.write(formatTable(rows, tree, Date.now(), width).join('\n') + '\n');
+    // The terminal's width; COLUMNS (as ps reads it) when the output is not a terminal.
+    const width = io.stdout.isTTY ? io.stdout.columns : columnsFromEnv(process.env.COLUMNS);
+    const cpuNote =
+      sampleMs > 0
+        ? `CPU% over a ${sampleMs} ms sample`
+        : 'CPU% since each process started (--sample MS measures over an interval)';
+    io.stdout.write(formatTable(rows, tree, Date.now(), width, cpuNote).join('\n') + '\n');
   }
   if (filter !== undefined && rows.length === 0) {
     io.stderr.write(`safekill: no process matches "${filter}"\n`);
     return EXIT.failed;
   }
   return EXIT.ok;
+}
+
+function columnsFromEnv(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 20 ? n : undefined;
 }
 
 type Nested = ProcessRow & { children: Nested[] };
@@ -134,6 +156,7 @@ export function formatTable(
   tree: readonly TreeNode[] | undefined,
   now: number,
   width?: number,
+  cpuNote?: string,
 ): string[] {
   const lines = tree
     ? [...walkTree(tree)].map(({ node, depth }) => ({
@@ -154,7 +177,10 @@ export function formatTable(
       cells[7]!,
       cells[8]!,
     ].join(' ');
-  const out = [head(['PID', 'PPID', 'USER', 'STATE', 'CPU%', 'MEM', 'STARTED', 'FLG', 'COMMAND'])];
+  const out = [
+    ...(cpuNote ? [`# ${cpuNote}`] : []),
+    head(['PID', 'PPID', 'USER', 'STATE', 'CPU%', 'MEM', 'STARTED', 'FLG', 'COMMAND']),
+  ];
   for (const { row: r, indent } of lines) {
     out.push(
       head([

@@ -18,6 +18,7 @@ import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
 import { descendantsOfPid, lineageOf } from './proc-tree';
 import { linuxFamilies, linuxSurvivors } from './proc-family';
+import { selfLineage } from './self-lineage';
 
 export interface LinuxPlatformOptions {
   noPidfd?: boolean;
@@ -133,7 +134,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         name,
         selfPid: process.pid,
         parentPid: process.ppid,
-        lineage: lineageOf(process.pid),
+        lineage: selfLineage(),
         isKernelThread: (st.flags & PF_KTHREAD) !== 0,
       });
       const signals = signalFacts(target.pid);

@@ -1,4 +1,4 @@
-import * as dbus from '@particle/dbus-next';
+import type * as DBus from '@particle/dbus-next';
 import { CompositorError } from './compositor';
 import { DBusCallError, type DBusCall, type DBusLink } from './dbus-link';
 
@@ -6,9 +6,12 @@ import { DBusCallError, type DBusCall, type DBusLink } from './dbus-link';
  * Connects to the session bus at `address` with dbus-next (the maintained @particle fork) and
  * resolves once the bus has named this connection. A bus that never answers times out.
  */
-export function connectSessionBus(address: string, timeoutMs: number): Promise<DBusLink> {
+export async function connectSessionBus(address: string, timeoutMs: number): Promise<DBusLink> {
+  // Loaded on first use: dbus-next and its XML parser cost tens of ms at start-up, and only the
+  // KWin path needs them.
+  const dbus = (await import('@particle/dbus-next')) as typeof DBus;
   return new Promise((resolve, reject) => {
-    let bus: dbus.MessageBus;
+    let bus: DBus.MessageBus;
     try {
       bus = dbus.sessionBus({ busAddress: address });
     } catch (e) {
@@ -28,12 +31,12 @@ export function connectSessionBus(address: string, timeoutMs: number): Promise<D
       clearTimeout(timer);
       // Later errors (the bus going away) fail the pending call instead of throwing.
       bus.on('error', () => {});
-      resolve(linkOf(bus));
+      resolve(linkOf(dbus, bus));
     });
   });
 }
 
-function linkOf(bus: dbus.MessageBus): DBusLink {
+function linkOf(dbus: typeof DBus, bus: DBus.MessageBus): DBusLink {
   return {
     uniqueName: (bus as unknown as { name: string }).name,
     async call(c: DBusCall) {
@@ -46,7 +49,7 @@ function linkOf(bus: dbus.MessageBus): DBusLink {
       }
     },
     onCall(handler) {
-      const fn = (msg: dbus.Message) => {
+      const fn = (msg: DBus.Message) => {
         const taken = handler({
           path: msg.path,
           interface: msg.interface,

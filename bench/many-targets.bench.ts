@@ -1,0 +1,353 @@
+// Ending many processes at once, and `safekill list` as a whole command, against their peers in
+// the same run: SafeKill's engine in this process, psutil (terminate() + wait_procs), and a shell
+// `kill` + wait loop; then the whole `safekill kill` command against a psutil script and the
+// shell loop, Node's start-up included. Every target is a bash started here (under one holder of
+// ours) that traps SIGTERM, stamps the moment ($EPOCHREALTIME) and exits, so exit→report is the
+// time from that stamp to the report. Nothing here signals a process it did not start.
+//   npm run bench -- --only many-targets [--runs 5]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KillPlatform } from '../src-main/platform/types';
+import { killTargets } from '../src-main/kill/kill-targets';
+import { lockFileClaims } from '../src-main/kill/ending-claims';
+import { linuxPlatform } from '../src-main/platform/linux/linux-platform';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist/cli.cjs');
+/** Debian's python3 (where python3-psutil installs), else the first on PATH. */
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const now = () => performance.timeOrigin + performance.now();
+const median = (xs: number[]) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+};
+
+function verdict(name: string, value: number, goal: string, holds: boolean): void {
+  console.log(
+    `  ${name.padEnd(62)} ${value.toFixed(2).padStart(8)}  goal ${goal}: ${holds ? 'holds' : 'falls short'}`,
+  );
+}
+
+const PSUTIL_KILL = `
+import sys, time, json, psutil
+procs = [psutil.Process(int(p)) for p in sys.argv[2:]]
+seen = {}
+first = time.time()
+for p in procs: p.terminate()
+psutil.wait_procs(procs, timeout=30, callback=lambda p: seen.__setitem__(p.pid, time.time() * 1000))
+open(sys.argv[1], 'w').write(json.dumps({'first': first * 1000, 'seen': seen}))
+`;
+
+// The loop waits between looks with a timed read on a FIFO nobody writes (a builtin: no fork).
+const SHELL_KILL = `
+out=$1; fifo=$2; shift 2; exec 3<>"$fifo"
+first=$EPOCHREALTIME; kill "$@"
+for p in "$@"; do while kill -0 "$p" 2>/dev/null; do read -t 0.001 -u 3; done; echo "$p $EPOCHREALTIME"; done > "$out"
+echo "first $first" >> "$out"
+`;
+
+interface Crowd {
+  pids: number[];
+  stamps: string;
+  holder: ChildProcess;
+}
+
+/** N bash targets under one holder bash of ours, each ready once it catches SIGTERM. */
+async function startCrowd(n: number, dir: string, fifo: string): Promise<Crowd> {
+  const stamps = fs.mkdtempSync(path.join(dir, 'stamps-'));
+  const target = `trap 'printf %s "$EPOCHREALTIME" > ${stamps}/$$; exit 0' TERM; exec 3<>${fifo}; read -u 3`;
+  const holder = spawn(
+    'bash',
+    ['-c', `for i in $(seq ${n}); do bash -c "$0" & echo $!; done; echo done; wait`, target],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const pids: number[] = [];
+  await new Promise<void>((resolve) => {
+    let buf = '';
+    holder.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) {
+        if (l === 'done') resolve();
+        else pids.push(Number(l));
+      }
+    });
+  });
+  // Ready: SIGTERM (15) is caught.
+  for (const pid of pids) {
+    for (;;) {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const cgt = /SigCgt:\s+([0-9a-f]+)/.exec(status)?.[1];
+      if (cgt && (BigInt(`0x${cgt}`) & (1n << 14n)) !== 0n) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  return { pids, stamps, holder };
+}
+
+function stampOf(c: Crowd, pid: number): number {
+  try {
+    return Number(fs.readFileSync(path.join(c.stamps, String(pid)), 'utf8')) * 1000;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Ends whatever of ours is left (a method that failed), and the holder. */
+function stopCrowd(c: Crowd): void {
+  for (const pid of c.pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone, as it should be.
+    }
+  }
+  c.holder.kill('SIGKILL');
+  fs.rmSync(c.stamps, { recursive: true, force: true });
+}
+
+interface Trial {
+  /** First signal → last exit reported, ms. */
+  span: number;
+  /** Median exit → report, ms. */
+  lag: number;
+  /** The whole command, ms (commands only). */
+  wall?: number;
+  /** Median exit → the exit callback (pidfd noticed it), ms (the engine only). */
+  notice?: number;
+}
+
+function trial(c: Crowd, first: number, seen: Map<number, number>, wall?: number): Trial {
+  const lags = c.pids.map((p) => (seen.get(p) ?? NaN) - stampOf(c, p));
+  return { span: Math.max(...seen.values()) - first, lag: median(lags), wall };
+}
+
+async function engine(c: Crowd, claims: boolean): Promise<Trial> {
+  const base = linuxPlatform();
+  let first = NaN;
+  const noticed = new Map<number, number>();
+  const platform: KillPlatform = {
+    ...base,
+    open: (pid, expected) => {
+      const t = base.open(pid, expected);
+      const deliver = t.deliver.bind(t);
+      const onExit = t.onExit.bind(t);
+      t.onExit = (cb) =>
+        onExit((exit) => {
+          noticed.set(pid, now());
+          cb(exit);
+        });
+      t.deliver = (s) => {
+        if (Number.isNaN(first)) first = now();
+        return deliver(s);
+      };
+      return t;
+    },
+  };
+  const seen = new Map<number, number>();
+  await killTargets(
+    { pids: c.pids, overrides: { strategy: 'signal:SIGTERM', graceMs: 20_000 } },
+    {
+      platform,
+      onEvent: (e) => {
+        if (e.type === 'result') seen.set(e.pid, now());
+      },
+      tickMs: 1000,
+      ...(claims ? { claims: lockFileClaims(), owner: `bench-${process.pid}` } : {}),
+    },
+  );
+  const notice = median(c.pids.map((p) => (noticed.get(p) ?? NaN) - stampOf(c, p)));
+  return { ...trial(c, first, seen), notice };
+}
+
+function runCommand(cmd: string, args: string[]): Promise<number> {
+  const t0 = now();
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve) => child.on('close', () => resolve(now() - t0)));
+}
+
+/** The whole `safekill kill --json`, reading each result's arrival from its stream. */
+async function safekillCommand(c: Crowd): Promise<Trial> {
+  const t0 = now();
+  const child = spawn(
+    process.execPath,
+    [CLI, 'kill', '--json', '--strategy', 'SIGTERM', '--grace', '20000', ...c.pids.map(String)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const seen = new Map<number, number>();
+  let first = NaN;
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const at = now();
+    buf += d.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const l of lines) {
+      const e = JSON.parse(l) as { type: string; pid: number; at?: number };
+      if (e.type === 'step' && Number.isNaN(first)) first = at;
+      if (e.type === 'result') seen.set(e.pid, at);
+    }
+  });
+  await new Promise((r) => child.on('close', r));
+  const wall = now() - t0;
+  return { ...trial(c, first, seen), wall };
+}
+
+async function psutilRun(c: Crowd, script: string, dir: string): Promise<Trial> {
+  const out = path.join(dir, 'psutil.json');
+  const wall = await runCommand(PYTHON, [script, out, ...c.pids.map(String)]);
+  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+    first: number;
+    seen: Record<string, number>;
+  };
+  const seen = new Map(Object.entries(r.seen).map(([k, v]) => [Number(k), v]));
+  return { ...trial(c, r.first, seen), wall };
+}
+
+async function shellRun(c: Crowd, script: string, dir: string, fifo: string): Promise<Trial> {
+  const out = path.join(dir, 'shell.txt');
+  const wall = await runCommand('bash', [script, out, fifo, ...c.pids.map(String)]);
+  const seen = new Map<number, number>();
+  let first = NaN;
+  for (const l of fs.readFileSync(out, 'utf8').trim().split('\n')) {
+    const [a, b] = l.split(' ');
+    if (a === 'first') first = Number(b) * 1000;
+    else seen.set(Number(a), Number(b) * 1000);
+  }
+  return { ...trial(c, first, seen), wall };
+}
+
+function hasPsutil(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import psutil'], { encoding: 'utf8' });
+  if (r.error) return `python3 is missing (${r.error.message})`;
+  if (r.status !== 0) return 'psutil is missing (apt install python3-psutil)';
+  return undefined;
+}
+
+async function listCommand(runs: number, psutilOk: boolean): Promise<void> {
+  const peers: Record<string, [string, string[]]> = {
+    'safekill list (CPU since start)': [process.execPath, [CLI, 'list']],
+    'safekill list --sample 300': [process.execPath, [CLI, 'list', '--sample', '300']],
+    'ps -eo pid,ppid,user,stat,pcpu,rss,lstart,args': [
+      'ps',
+      ['-eo', 'pid,ppid,user,stat,pcpu,rss,lstart,args'],
+    ],
+    'ps-list one-liner (node)': [
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import psList from '${path.join(ROOT, 'node_modules/ps-list/index.js')}'; for (const p of await psList()) console.log(p.pid, p.ppid, p.name, p.cpu, p.memory, p.cmd)`,
+      ],
+    ],
+    ...(psutilOk
+      ? {
+          'psutil one-liner (python3)': [
+            PYTHON,
+            [
+              '-c',
+              "import psutil\nfor p in psutil.process_iter(['pid','ppid','username','status','cpu_percent','memory_info','create_time','cmdline']): print(p.info)",
+            ],
+          ] as [string, string[]],
+        }
+      : {}),
+  };
+  const times: Record<string, number[]> = {};
+  for (let i = 0; i < runs; i++)
+    for (const [name, [cmd, args]] of Object.entries(peers))
+      (times[name] ??= []).push(await runCommand(cmd, args));
+  console.log(`\nlist as a whole command, median of ${runs} (ms, start-up included):`);
+  for (const [name, xs] of Object.entries(times))
+    console.log(`  ${name.padEnd(50)} ${median(xs).toFixed(1).padStart(8)}`);
+  const ours = median(times['safekill list (CPU since start)']!);
+  const r = ours / median(times['ps-list one-liner (node)']!);
+  verdict('safekill list / ps-list one-liner', r, '<= 1.1', r <= 1.1);
+  const rp = ours / median(times['ps -eo pid,ppid,user,stat,pcpu,rss,lstart,args']!);
+  console.log(
+    `  ${'safekill list / ps -eo (for the record)'.padEnd(62)} ${rp.toFixed(2).padStart(8)}`,
+  );
+  if (psutilOk) {
+    const ru = ours / median(times['psutil one-liner (python3)']!);
+    console.log(
+      `  ${'safekill list / psutil one-liner (for the record)'.padEnd(62)} ${ru.toFixed(2).padStart(8)}`,
+    );
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  if (process.platform !== 'linux') {
+    console.log('many-targets: Linux only (bash targets, /proc); skipped');
+    return;
+  }
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+  const noPsutil = hasPsutil();
+  if (noPsutil) console.log(`psutil comparisons skipped: ${noPsutil}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-many-'));
+  const fifo = path.join(dir, 'fifo');
+  spawnSync('mkfifo', [fifo]);
+  const psutilScript = path.join(dir, 'kill.py');
+  const shellScript = path.join(dir, 'kill.sh');
+  fs.writeFileSync(psutilScript, PSUTIL_KILL);
+  fs.writeFileSync(shellScript, SHELL_KILL);
+
+  const methods: Record<string, (c: Crowd) => Promise<Trial>> = {
+    'engine in-process (no claims)': (c) => engine(c, false),
+    'engine in-process (lock-file claims, as the CLI)': (c) => engine(c, true),
+    ...(noPsutil
+      ? {}
+      : { 'psutil terminate + wait_procs': (c) => psutilRun(c, psutilScript, dir) }),
+    'shell kill + kill -0 loop': (c) => shellRun(c, shellScript, dir, fifo),
+    'safekill kill --json (whole command)': safekillCommand,
+  };
+  try {
+    for (const n of [1, 50, 300]) {
+      const results: Record<string, Trial[]> = {};
+      // Interleaved, so machine load falls on every method alike.
+      for (let i = 0; i < runs; i++) {
+        for (const [name, m] of Object.entries(methods)) {
+          const c = await startCrowd(n, dir, fifo);
+          try {
+            (results[name] ??= []).push(await m(c));
+          } finally {
+            stopCrowd(c);
+          }
+        }
+      }
+      console.log(`\nN = ${n} targets, median of ${runs} (ms):`);
+      console.log(
+        `  ${'method'.padEnd(50)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'wall'.padStart(8)} ${'exit→notice'.padStart(11)}`,
+      );
+      const med = (name: string, k: keyof Trial) => median(results[name]!.map((t) => t[k] ?? NaN));
+      for (const name of Object.keys(results)) {
+        const wall = med(name, 'wall');
+        const notice = med(name, 'notice');
+        console.log(
+          `  ${name.padEnd(50)} ${med(name, 'span').toFixed(1).padStart(11)} ${med(name, 'lag').toFixed(2).padStart(11)} ${Number.isNaN(wall) ? '       -' : wall.toFixed(1).padStart(8)} ${Number.isNaN(notice) ? '          -' : notice.toFixed(2).padStart(11)}`,
+        );
+      }
+      const ours = med('engine in-process (lock-file claims, as the CLI)', 'span');
+      if (!noPsutil) {
+        const r = ours / med('psutil terminate + wait_procs', 'span');
+        verdict(`N=${n} engine signal→last reported / psutil`, r, '<= 1.1', r <= 1.1);
+        const w =
+          med('safekill kill --json (whole command)', 'wall') /
+          med('psutil terminate + wait_procs', 'wall');
+        verdict(`N=${n} safekill kill command / psutil script (wall)`, w, '<= 2', w <= 2);
+      }
+      const lag = med('engine in-process (lock-file claims, as the CLI)', 'lag');
+      if (n === 300) verdict('N=300 engine exit→report median, ms', lag, '< 5', lag < 5);
+      const claimCost = ours - med('engine in-process (no claims)', 'span');
+      console.log(
+        `  ${`N=${n} lock-file claims cost (span with − without), ms`.padEnd(62)} ${claimCost.toFixed(2).padStart(8)}`,
+      );
+    }
+    await listCommand(Math.max(runs, 7), !noPsutil);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

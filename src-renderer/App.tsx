@@ -16,7 +16,8 @@ import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
-import { applyKillEvent, cardId, describeResult, type Runs } from './state/kills';
+import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
+import { strategyWords } from './state/words';
 import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted, viewRows } from './state/table-model';
@@ -42,6 +43,8 @@ export function App({ api }: { api: ApiClient }) {
   const [historyStatus, setHistoryStatus] = useState<HistoryStatus>();
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string>();
+  const [retrying, setRetrying] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
   const [confirm, setConfirm] = useState<PendingConfirm>();
   const filterRef = useRef<HTMLInputElement>(null);
   const gridWrap = useRef<HTMLDivElement>(null);
@@ -66,8 +69,14 @@ export function App({ api }: { api: ApiClient }) {
           setStatus(`${who} is asking you ${JSON.stringify(e.question)}: paused until you answer`);
           notify(`${who} is asking you`, e.question);
         }
+        if (e.type === 'escalated') {
+          const who = `${nameOf(m.payload.killId, e.pid) || 'process'} (${e.pid})`;
+          notify(`${who}: ${strategyWords(e.to)}`, e.reason);
+        }
         if (e.type === 'result') {
-          setStatus(describeResult(e, nameOf(m.payload.killId, e.pid)));
+          const line = describeResult(e, nameOf(m.payload.killId, e.pid));
+          setStatus(line);
+          if (e.outcome !== 'refused') notify(line, e.reason);
           const ask = askOnRefusal.current.get(m.payload.killId);
           if (ask && e.outcome === 'refused' && e.code === 'protected') {
             askOnRefusal.current.delete(m.payload.killId);
@@ -79,19 +88,30 @@ export function App({ api }: { api: ApiClient }) {
       else if (m.channel === 'history:status') setHistoryStatus(m.payload);
     });
     api.onClose((why) => setProblem(why));
-    api.call('app:info', undefined).then(
-      (i) => {
-        setInfo(i);
-        // Replies and pushes come in the order they were sent: the last to arrive is current.
-        setHistoryStatus(i.history);
-      },
-      (e: unknown) => setProblem(plainError(e)),
-    );
-    api.call('processes:snapshot', undefined).then(
-      (s) => store.load(s),
-      (e: unknown) => setProblem(plainError(e)),
-    );
-    api.call('history:list', undefined).then(setHistory, () => undefined);
+    const load = () => {
+      api.call('app:info', undefined).then(
+        (i) => {
+          setInfo(i);
+          // Replies and pushes come in the order they were sent: the last to arrive is current.
+          setHistoryStatus(i.history);
+        },
+        (e: unknown) => setProblem(plainError(e)),
+      );
+      api.call('processes:snapshot', undefined).then(
+        (s) => store.load(s),
+        (e: unknown) => setProblem(plainError(e)),
+      );
+      api.call('history:list', undefined).then(setHistory, () => undefined);
+    };
+    load();
+    // The bridge dropped: say so, keep the running ends as they are, reload the rest when back.
+    api.onConnection((c) => {
+      setRetrying(c === 'retrying');
+      if (c === 'back') {
+        setProblem(undefined);
+        load();
+      }
+    });
     return off;
   }, [api, store]);
 
@@ -111,6 +131,24 @@ export function App({ api }: { api: ApiClient }) {
   if (selected) lastSelected.current = selected;
   const shown =
     selected ?? (lastSelected.current?.key === selectedKey ? lastSelected.current : undefined);
+
+  const ending = useMemo(() => liveCards(runs), [runs]);
+  const liveCount = ending.size;
+  // A new end starting at 800 px opens the drawer, so that its countdown is in view.
+  const lastLive = useRef(0);
+  useEffect(() => {
+    if (liveCount > lastLive.current) setDrawerOpen(true);
+    lastLive.current = liveCount;
+  }, [liveCount]);
+
+  const select = useCallback(
+    (r: ProcessRow) => {
+      // The grace and strategy typed for one process do not carry over to the next.
+      if (r.key !== selectedKey) setOverrides(DEFAULT_OVERRIDES);
+      setSelectedKey(r.key);
+    },
+    [selectedKey],
+  );
 
   const start = useCallback(
     async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
@@ -143,11 +181,18 @@ export function App({ api }: { api: ApiClient }) {
   const end = useCallback(
     (withTree: boolean) => {
       if (!selected) return;
+      const card = ending.get(selected.pid);
+      if (card) {
+        // One ladder per process: show the one running instead of asking for another.
+        setDrawerOpen(true);
+        document.getElementById(card)?.focus();
+        return;
+      }
       if (selected.protectedReason) {
         setConfirm({ targets: [selected], tree: withTree, reason: selected.protectedReason });
       } else void start([selected], withTree, false);
     },
-    [selected, start],
+    [selected, start, ending],
   );
 
   useEffect(() => {
@@ -198,11 +243,26 @@ export function App({ api }: { api: ApiClient }) {
           <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
           view
         </label>
+        <button
+          type="button"
+          className="drawer-toggle"
+          aria-expanded={drawerOpen}
+          aria-controls="side-panel"
+          onClick={() => setDrawerOpen((o) => !o)}
+        >
+          {liveCount > 0 ? `Details · ${liveCount} ending` : 'Details'}
+        </button>
         <span className="muted small mode">
           {info ? (info.mode === 'browser' ? 'Browser mode' : 'Desktop') : 'Connecting…'}
         </span>
       </header>
-      {problem && (
+      {retrying && (
+        <p className="banner warning" role="alert">
+          The connection to SafeKill was lost: retrying… Running ends go on; their cards update when
+          it is back.
+        </p>
+      )}
+      {problem && !retrying && (
         <p className="banner error" role="alert">
           {problem}
         </p>
@@ -216,21 +276,17 @@ export function App({ api }: { api: ApiClient }) {
             sort={sort}
             onSort={onSort}
             selectedKey={selectedKey}
-            onSelect={(r) => setSelectedKey(r.key)}
+            onSelect={select}
+            ending={ending}
             onEnd={() => end(false)}
             tree={tree}
           />
         </div>
-        <aside className="side">
-          <DetailsPanel
-            api={api}
-            info={info}
-            row={shown}
-            gone={shown !== undefined && selected === undefined}
-            overrides={overrides}
-            onOverrides={setOverrides}
-            onEnd={end}
-          />
+        <aside
+          id="side-panel"
+          className={`side${drawerOpen ? ' open' : ''}`}
+          aria-label="Side panel"
+        >
           <RunningKills
             runs={runs}
             onAnswer={(run, answer) => {
@@ -254,6 +310,16 @@ export function App({ api }: { api: ApiClient }) {
                 return next;
               })
             }
+          />
+          <DetailsPanel
+            api={api}
+            info={info}
+            row={shown}
+            gone={shown !== undefined && selected === undefined}
+            overrides={overrides}
+            onOverrides={setOverrides}
+            onEnd={end}
+            endingCard={shown ? ending.get(shown.pid) : undefined}
           />
           <HistoryList entries={history} />
         </aside>

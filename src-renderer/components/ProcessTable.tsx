@@ -5,13 +5,14 @@ import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
 
 const ROW_HEIGHT = 28;
-const COLUMNS: { key: SortKey; label: string }[] = [
+const COLUMNS: { key: SortKey | 'cmdline'; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'pid', label: 'PID' },
   { key: 'cpu', label: 'CPU %' },
   { key: 'memory', label: 'Memory' },
   { key: 'user', label: 'User' },
   { key: 'start', label: 'Started' },
+  { key: 'cmdline', label: 'Command line' },
 ];
 
 export interface ProcessTableProps {
@@ -24,6 +25,8 @@ export interface ProcessTableProps {
   /** Delete on the grid: end the selected process. */
   onEnd(): void;
   tree: boolean;
+  /** Pids being ended right now: their rows show a small ring. */
+  ending?: ReadonlyMap<number, string>;
 }
 
 const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
@@ -44,6 +47,7 @@ function startedText(ms: number): string {
 export function ProcessTable(props: ProcessTableProps) {
   const { rows, sort, selectedKey } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -94,7 +98,7 @@ export function ProcessTable(props: ProcessTableProps) {
       aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
       onKeyDown={onKeyDown}
     >
-      <div role="rowgroup" className="grid-head">
+      <div role="rowgroup" className="grid-head" ref={headRef}>
         <div role="row" aria-rowindex={1} className="grid-row">
           {COLUMNS.map((c) => (
             <div
@@ -105,17 +109,29 @@ export function ProcessTable(props: ProcessTableProps) {
                 sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
               }
             >
-              <button type="button" onClick={() => props.onSort(c.key)}>
-                {c.label}
-                <span aria-hidden="true" className="sort-mark">
-                  {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                </span>
-              </button>
+              {c.key === 'cmdline' ? (
+                c.label
+              ) : (
+                <button type="button" onClick={() => props.onSort(c.key as SortKey)}>
+                  <span className="label">{c.label}</span>
+                  <span aria-hidden="true" className="sort-mark">
+                    {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              )}
             </div>
           ))}
         </div>
       </div>
-      <div ref={scrollRef} className="grid-scroll" role="rowgroup">
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="rowgroup"
+        onScroll={(e) => {
+          // The header scrolls sideways with the body (at 800 px the columns are wider).
+          if (headRef.current) headRef.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
+      >
         <div className="grid-sizer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const { row, depth } = rows[item.index]!;
@@ -133,6 +149,9 @@ export function ProcessTable(props: ProcessTableProps) {
               >
                 <div role="rowheader" className="cell col-name" title={row.cmdline}>
                   <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
+                  {props.ending?.has(row.pid) && (
+                    <span className="row-ring" role="img" aria-label="Being ended" />
+                  )}
                   {row.name}
                 </div>
                 <div role="gridcell" className="cell col-pid num">
@@ -149,6 +168,9 @@ export function ProcessTable(props: ProcessTableProps) {
                 </div>
                 <div role="gridcell" className="cell col-start">
                   {startedText(row.startedAt)}
+                </div>
+                <div role="gridcell" className="cell col-cmdline">
+                  {row.cmdline}
                 </div>
               </div>
             );

@@ -56,7 +56,13 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
   };
 
   return (
-    <div className="backdrop">
+    <div
+      className="backdrop"
+      // A click beside the dialog does not take focus out of it.
+      onMouseDown={(e) => {
+        if (!box.current?.contains(e.target as Node)) e.preventDefault();
+      }}
+    >
       <div
         ref={box}
         role="alertdialog"

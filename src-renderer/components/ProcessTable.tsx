@@ -47,12 +47,13 @@ function startedText(ms: number): string {
 export function ProcessTable(props: ProcessTableProps) {
   const { rows, sort, selectedKey } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const headRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // The sticky header sits above the rows inside the same scroller.
+    scrollMargin: ROW_HEIGHT,
   });
   const selectedIndex = selectedKey ? rows.findIndex((r) => r.row.key === selectedKey) : -1;
   const movedByKey = useRef(false);
@@ -86,53 +87,48 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
+  // One scroller holds the sticky header and the rows: they scroll sideways together, and the
+  // focusable grid is the scrolled region itself.
   return (
-    <div
-      className="grid"
-      role="grid"
-      aria-label="Processes"
-      aria-rowcount={rows.length + 1}
-      aria-colcount={COLUMNS.length}
-      aria-multiselectable="false"
-      tabIndex={0}
-      aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
-      onKeyDown={onKeyDown}
-    >
-      <div role="rowgroup" className="grid-head" ref={headRef}>
-        <div role="row" aria-rowindex={1} className="grid-row">
-          {COLUMNS.map((c) => (
-            <div
-              key={c.key}
-              role="columnheader"
-              className={`cell col-${c.key}`}
-              aria-sort={
-                sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
-              }
-            >
-              {c.key === 'cmdline' ? (
-                c.label
-              ) : (
-                <button type="button" onClick={() => props.onSort(c.key as SortKey)}>
-                  <span className="label">{c.label}</span>
-                  <span aria-hidden="true" className="sort-mark">
-                    {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
-              )}
-            </div>
-          ))}
-        </div>
-      </div>
+    <div className="grid">
       <div
         ref={scrollRef}
         className="grid-scroll"
-        role="rowgroup"
-        onScroll={(e) => {
-          // The header scrolls sideways with the body (at 800 px the columns are wider).
-          if (headRef.current) headRef.current.scrollLeft = e.currentTarget.scrollLeft;
-        }}
+        role="grid"
+        aria-label="Processes"
+        aria-rowcount={rows.length + 1}
+        aria-colcount={COLUMNS.length}
+        aria-multiselectable="false"
+        tabIndex={0}
+        aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
+        onKeyDown={onKeyDown}
       >
-        <div className="grid-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        <div role="rowgroup" className="grid-head">
+          <div role="row" aria-rowindex={1} className="grid-row">
+            {COLUMNS.map((c) => (
+              <div
+                key={c.key}
+                role="columnheader"
+                className={`cell col-${c.key}`}
+                aria-sort={
+                  sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+                }
+              >
+                {c.key === 'cmdline' ? (
+                  c.label
+                ) : (
+                  <button type="button" onClick={() => props.onSort(c.key as SortKey)}>
+                    <span className="label">{c.label}</span>
+                    <span aria-hidden="true" className="sort-mark">
+                      {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                )}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="grid-sizer" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const { row, depth } = rows[item.index]!;
             const selected = row.key === selectedKey;
@@ -144,7 +140,7 @@ export function ProcessTable(props: ProcessTableProps) {
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}`}
-                style={{ transform: `translateY(${item.start}px)` }}
+                style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)` }}
                 onClick={() => props.onSelect(row)}
               >
                 <div role="rowheader" className="cell col-name" title={row.cmdline}>

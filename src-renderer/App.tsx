@@ -16,8 +16,17 @@ import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
+import { SelectionPanel } from './components/SelectionPanel';
 import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
 import { strategyWords } from './state/words';
+import {
+  EMPTY_SELECTION,
+  pick,
+  selectAll,
+  treeSize,
+  type Selection,
+  type SelectMode,
+} from './state/selection';
 import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted, viewRows } from './state/table-model';
@@ -26,7 +35,10 @@ import { usePaintTimer } from './state/perf';
 interface PendingConfirm {
   targets: ProcessRow[];
   tree: boolean;
+  /** Why it is protected; empty for a plain confirmation of several targets. */
   reason: string;
+  /** A confirmation of the selection (not a protected-process question). */
+  many?: boolean;
 }
 
 export function App({ api }: { api: ApiClient }) {
@@ -36,7 +48,8 @@ export function App({ api }: { api: ApiClient }) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortSpec>({ key: 'cpu', dir: 'desc' });
   const [tree, setTree] = useState(false);
-  const [selectedKey, setSelectedKey] = useState<string>();
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const selectedKey = selection.anchor;
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
   const [runs, setRuns] = useState<Runs>(new Map());
   const [history, setHistory] = useState<HistoryEntry[]>([]);
@@ -142,12 +155,20 @@ export function App({ api }: { api: ApiClient }) {
   }, [liveCount]);
 
   const select = useCallback(
-    (r: ProcessRow) => {
+    (r: ProcessRow, mode: SelectMode = 'only') => {
       // The grace and strategy typed for one process do not carry over to the next.
       if (r.key !== selectedKey) setOverrides(DEFAULT_OVERRIDES);
-      setSelectedKey(r.key);
+      setSelection((s) => pick(s, rows, r, mode));
     },
-    [selectedKey],
+    [selectedKey, rows],
+  );
+  // The selected rows still in the list, in the grid's order.
+  const chosen = useMemo(
+    () =>
+      selection.keys.size > 1
+        ? rows.filter((r) => selection.keys.has(r.row.key)).map((r) => r.row)
+        : [],
+    [rows, selection],
   );
 
   const start = useCallback(
@@ -179,7 +200,12 @@ export function App({ api }: { api: ApiClient }) {
   );
 
   const end = useCallback(
-    (withTree: boolean) => {
+    (withTree: boolean, onlyShown = false) => {
+      if (chosen.length > 1 && !onlyShown) {
+        // One confirmation lists what will be ended (and how many, for a tree).
+        setConfirm({ targets: chosen, tree: withTree, reason: '', many: true });
+        return;
+      }
       if (!selected) return;
       const card = ending.get(selected.pid);
       if (card) {
@@ -192,7 +218,7 @@ export function App({ api }: { api: ApiClient }) {
         setConfirm({ targets: [selected], tree: withTree, reason: selected.protectedReason });
       } else void start([selected], withTree, false);
     },
-    [selected, start, ending],
+    [selected, start, ending, chosen],
   );
 
   useEffect(() => {
@@ -233,8 +259,7 @@ export function App({ api }: { api: ApiClient }) {
             if (e.key === 'ArrowDown' || e.key === 'Enter') {
               e.preventDefault();
               // Into the grid: keep a visible selection, else start at the first row.
-              if (rows[0] && !rows.some((r) => r.row.key === selectedKey))
-                setSelectedKey(rows[0].row.key);
+              if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
               gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
             }
           }}
@@ -276,7 +301,9 @@ export function App({ api }: { api: ApiClient }) {
             sort={sort}
             onSort={onSort}
             selectedKey={selectedKey}
+            selectedKeys={selection.keys}
             onSelect={select}
+            onSelectAll={() => setSelection((s) => selectAll(rows, s))}
             ending={ending}
             onEnd={() => end(false)}
             tree={tree}
@@ -311,6 +338,18 @@ export function App({ api }: { api: ApiClient }) {
               })
             }
           />
+          {chosen.length > 1 && (
+            <SelectionPanel
+              targets={chosen}
+              onEnd={end}
+              onClear={() =>
+                setSelection((s) => ({
+                  keys: new Set(s.anchor ? [s.anchor] : []),
+                  anchor: s.anchor,
+                }))
+              }
+            />
+          )}
           <DetailsPanel
             api={api}
             info={info}
@@ -318,7 +357,7 @@ export function App({ api }: { api: ApiClient }) {
             gone={shown !== undefined && selected === undefined}
             overrides={overrides}
             onOverrides={setOverrides}
-            onEnd={end}
+            onEnd={(t) => end(t, true)}
             endingCard={shown ? ending.get(shown.pid) : undefined}
           />
           <HistoryList entries={history} />
@@ -327,7 +366,24 @@ export function App({ api }: { api: ApiClient }) {
       <div role="status" aria-live="polite" className="status">
         {status}
       </div>
-      {confirm && (
+      {confirm?.many && (
+        <ConfirmDialog
+          title={`End ${confirm.tree ? 'these trees' : `${confirm.targets.length} processes`}?`}
+          message={
+            confirm.tree
+              ? `${confirm.targets.length} processes and their descendants: ${treeSize(confirm.targets, view.rows.values())} processes in all, each closed politely first.`
+              : `Each is closed politely first, then forced after its grace period.`
+          }
+          items={confirm.targets.map((t) => `${t.name} (${t.pid})`)}
+          confirmLabel={`End ${confirm.tree ? treeSize(confirm.targets, view.rows.values()) : confirm.targets.length}`}
+          onCancel={() => setConfirm(undefined)}
+          onConfirm={() => {
+            setConfirm(undefined);
+            void start(confirm.targets, confirm.tree, false);
+          }}
+        />
+      )}
+      {confirm && !confirm.many && (
         <ConfirmDialog
           title={`End protected process ${confirm.targets.map((t) => `${t.name} (${t.pid})`).join(', ')}?`}
           message={`It is protected: ${confirm.reason}. Ending it may break your session or the system.`}

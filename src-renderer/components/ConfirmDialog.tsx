@@ -4,6 +4,8 @@ export interface ConfirmDialogProps {
   title: string;
   message: string;
   confirmLabel: string;
+  /** What will be ended, listed under the message. */
+  items?: string[];
   onConfirm(): void;
   onCancel(): void;
 }
@@ -74,6 +76,13 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
       >
         <h2 id="confirm-title">{p.title}</h2>
         <p id="confirm-text">{p.message}</p>
+        {p.items && (
+          <ul className="confirm-list" aria-label="Will be ended">
+            {p.items.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        )}
         <div className="actions">
           <button type="button" ref={safe} onClick={p.onCancel}>
             Keep it running

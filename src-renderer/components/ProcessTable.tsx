@@ -3,6 +3,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
+import type { SelectMode } from '../state/selection';
 
 const ROW_HEIGHT = 28;
 const COLUMNS: { key: SortKey | 'cmdline'; label: string }[] = [
@@ -20,8 +21,12 @@ export interface ProcessTableProps {
   total: number;
   sort: SortSpec;
   onSort(key: SortKey): void;
+  /** The row shown in the details (the active row, where a Shift+click ranges from). */
   selectedKey: string | undefined;
-  onSelect(row: ProcessRow): void;
+  /** Every selected row (click, Shift+click, Ctrl+click, Ctrl+A). */
+  selectedKeys: ReadonlySet<string>;
+  onSelect(row: ProcessRow, mode: SelectMode): void;
+  onSelectAll(): void;
   /** Delete on the grid: end the selected process. */
   onEnd(): void;
   tree: boolean;
@@ -79,7 +84,10 @@ export function ProcessTable(props: ProcessTableProps) {
       const from = selectedIndex < 0 ? (moves[e.key]! > 0 ? -1 : rows.length) : selectedIndex;
       const to = Math.min(rows.length - 1, Math.max(0, from + moves[e.key]!));
       movedByKey.current = true;
-      props.onSelect(rows[to]!.row);
+      props.onSelect(rows[to]!.row, e.shiftKey ? 'range' : 'only');
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      props.onSelectAll();
     } else if (e.key === 'Delete' && selectedIndex >= 0) {
       e.preventDefault();
       props.onEnd();
@@ -98,7 +106,7 @@ export function ProcessTable(props: ProcessTableProps) {
         aria-label="Processes"
         aria-rowcount={rows.length + 1}
         aria-colcount={COLUMNS.length}
-        aria-multiselectable="false"
+        aria-multiselectable="true"
         tabIndex={0}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
         onKeyDown={onKeyDown}
@@ -131,7 +139,7 @@ export function ProcessTable(props: ProcessTableProps) {
         <div className="grid-sizer" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const { row, depth } = rows[item.index]!;
-            const selected = row.key === selectedKey;
+            const selected = props.selectedKeys.has(row.key);
             return (
               <div
                 key={row.key}
@@ -141,7 +149,16 @@ export function ProcessTable(props: ProcessTableProps) {
                 aria-selected={selected}
                 className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}`}
                 style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)` }}
-                onClick={() => props.onSelect(row)}
+                onClick={(e) =>
+                  props.onSelect(
+                    row,
+                    e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only',
+                  )
+                }
+                onMouseDown={(e) => {
+                  // Shift+click selects a range, not the text between.
+                  if (e.shiftKey) e.preventDefault();
+                }}
               >
                 <div role="rowheader" className="cell col-name" title={row.cmdline}>
                   <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />

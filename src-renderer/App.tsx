@@ -17,6 +17,7 @@ import { plainError } from './components/plain-error';
 import { ProcessTable } from './components/ProcessTable';
 import { RunningKills } from './components/RunningKills';
 import { SelectionPanel } from './components/SelectionPanel';
+import { RowMenu, type RowAction } from './components/RowMenu';
 import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
 import { strategyWords } from './state/words';
 import {
@@ -58,6 +59,8 @@ export function App({ api }: { api: ApiClient }) {
   const [problem, setProblem] = useState<string>();
   const [retrying, setRetrying] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const [menu, setMenu] = useState<{ row: ProcessRow; x: number; y: number }>();
+  const [reveal, setReveal] = useState(0);
   const [confirm, setConfirm] = useState<PendingConfirm>();
   const filterRef = useRef<HTMLInputElement>(null);
   const gridWrap = useRef<HTMLDivElement>(null);
@@ -172,12 +175,17 @@ export function App({ api }: { api: ApiClient }) {
   );
 
   const start = useCallback(
-    async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
+    async (
+      targets: ProcessRow[],
+      withTree: boolean,
+      forceProtected: boolean,
+      how: PlanOverrides = overrides,
+    ) => {
       try {
         askNotificationPermission();
         const { killId, alreadyEnding } = await api.call('kill:start', {
           targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
-          overrides,
+          overrides: how,
           tree: withTree,
           forceProtected,
         });
@@ -235,6 +243,42 @@ export function App({ api }: { api: ApiClient }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [confirm]);
+
+  const onMenuAction = (row: ProcessRow, a: RowAction) => {
+    const grid = () => gridWrap.current?.querySelector<HTMLElement>('[role=grid]');
+    switch (a.kind) {
+      case 'end':
+        end(a.tree, true);
+        break;
+      case 'end-with':
+        if (ending.has(row.pid)) break;
+        void start([row], false, false, { ...overrides, strategy: a.strategy });
+        break;
+      case 'copy': {
+        const text = a.what === 'pid' ? String(row.pid) : row.cmdline;
+        navigator.clipboard.writeText(text).then(
+          () => setStatus(a.what === 'pid' ? `Copied PID ${row.pid}` : 'Copied the command line'),
+          () => setStatus('Could not copy: the clipboard is not available here'),
+        );
+        grid()?.focus();
+        break;
+      }
+      case 'parent': {
+        const parent = [...view.rows.values()].find((r) => r.pid === row.ppid);
+        if (!parent) break;
+        if (!rows.some((r) => r.row.key === parent.key)) setFilter('');
+        setOverrides(DEFAULT_OVERRIDES);
+        setSelection({ keys: new Set([parent.key]), anchor: parent.key });
+        setReveal((n) => n + 1);
+        grid()?.focus();
+        break;
+      }
+      case 'details':
+        setDrawerOpen(true);
+        setTimeout(() => document.getElementById('details-title')?.focus());
+        break;
+    }
+  };
 
   const onSort = (key: SortKey) =>
     setSort((s) =>
@@ -304,6 +348,8 @@ export function App({ api }: { api: ApiClient }) {
             selectedKeys={selection.keys}
             onSelect={select}
             onSelectAll={() => setSelection((s) => selectAll(rows, s))}
+            onMenu={(row, x, y) => setMenu({ row, x, y })}
+            reveal={reveal}
             ending={ending}
             onEnd={() => end(false)}
             tree={tree}
@@ -366,6 +412,21 @@ export function App({ api }: { api: ApiClient }) {
       <div role="status" aria-live="polite" className="status">
         {status}
       </div>
+      {menu && (
+        <RowMenu
+          row={menu.row}
+          x={menu.x}
+          y={menu.y}
+          strategies={info?.strategies ?? []}
+          ending={ending.has(menu.row.pid)}
+          hasParent={[...view.rows.values()].some((r) => r.pid === menu.row.ppid)}
+          onAction={(a) => onMenuAction(menu.row, a)}
+          onClose={() => {
+            setMenu(undefined);
+            gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+          }}
+        />
+      )}
       {confirm?.many && (
         <ConfirmDialog
           title={`End ${confirm.tree ? 'these trees' : `${confirm.targets.length} processes`}?`}

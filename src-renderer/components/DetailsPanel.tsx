@@ -52,7 +52,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
 
   return (
     <section className="panel details" aria-labelledby="details-title">
-      <h2 id="details-title">
+      <h2 id="details-title" tabIndex={-1}>
         {row.name} <span className="muted">PID {row.pid}</span>
       </h2>
       <p className="cmdline" title={row.cmdline}>

@@ -27,6 +27,10 @@ export interface ProcessTableProps {
   selectedKeys: ReadonlySet<string>;
   onSelect(row: ProcessRow, mode: SelectMode): void;
   onSelectAll(): void;
+  /** Right-click, the Menu key or Shift+F10 on a row: open its menu at (x, y). */
+  onMenu(row: ProcessRow, x: number, y: number): void;
+  /** Bumped to bring the selected row into view (Go to parent). */
+  reveal?: number;
   /** Delete on the grid: end the selected process. */
   onEnd(): void;
   tree: boolean;
@@ -68,6 +72,12 @@ export function ProcessTable(props: ProcessTableProps) {
     if (movedByKey.current && selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex);
     movedByKey.current = false;
   }, [selectedIndex, virtualizer]);
+  const revealed = useRef(props.reveal);
+  useEffect(() => {
+    if (props.reveal !== revealed.current && selectedIndex >= 0)
+      virtualizer.scrollToIndex(selectedIndex, { align: 'center' });
+    revealed.current = props.reveal;
+  }, [props.reveal, selectedIndex, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
@@ -85,6 +95,11 @@ export function ProcessTable(props: ProcessTableProps) {
       const to = Math.min(rows.length - 1, Math.max(0, from + moves[e.key]!));
       movedByKey.current = true;
       props.onSelect(rows[to]!.row, e.shiftKey ? 'range' : 'only');
+    } else if ((e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) && selectedIndex >= 0) {
+      e.preventDefault();
+      const el = document.getElementById(rowDomId(selectedKey!));
+      const box = el?.getBoundingClientRect();
+      props.onMenu(rows[selectedIndex]!.row, (box?.left ?? 0) + 40, (box?.bottom ?? 0) + 2);
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
       e.preventDefault();
       props.onSelectAll();
@@ -155,6 +170,11 @@ export function ProcessTable(props: ProcessTableProps) {
                     e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only',
                   )
                 }
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  if (!props.selectedKeys.has(row.key)) props.onSelect(row, 'only');
+                  props.onMenu(row, e.clientX, e.clientY);
+                }}
                 onMouseDown={(e) => {
                   // Shift+click selects a range, not the text between.
                   if (e.shiftKey) e.preventDefault();

@@ -17,3 +17,19 @@ export const STRATEGY_WORDS: Record<Strategy, string> = {
 };
 
 export const strategyWords = (s: string): string => STRATEGY_WORDS[s as Strategy] ?? s;
+
+/** What each way of ending does, for "End with…" (one line each). */
+export const STRATEGY_HELP: Record<Strategy, string> = {
+  'signal:SIGTERM': 'The standard polite request: most programs save and exit.',
+  'signal:SIGINT': 'What Ctrl+C in a terminal sends: command-line tools stop what they do.',
+  'signal:SIGHUP': 'As if its terminal closed: some daemons reload instead of exiting.',
+  'signal:SIGQUIT': 'A harder request: many programs exit at once and may write a core dump.',
+  'signal:SIGWINCH': 'Apache and some servers stop gracefully on it; others ignore it.',
+  'x11-close': 'As if you clicked the close button of its windows: it may ask to save.',
+  'wayland-close': 'As if you clicked the close button of its windows: it may ask to save.',
+  'wm-close': 'As if you clicked the close button of its windows: it may ask to save.',
+  'ctrl-c': 'As if you pressed Ctrl+C in its console window.',
+  'ctrl-break': 'As if you pressed Ctrl+Break in its console window.',
+  'signal:SIGKILL': 'Ends it at once: no cleanup, unsaved work is lost.',
+  terminate: 'Ends it at once: no cleanup, unsaved work is lost.',
+};

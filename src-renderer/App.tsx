@@ -32,6 +32,14 @@ import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted, viewRows } from './state/table-model';
 import { usePaintTimer } from './state/perf';
+import { useRemembered } from './state/remembered';
+
+const SORT_KEYS = ['name', 'pid', 'cpu', 'memory', 'user', 'start'];
+const isSortSpec = (v: unknown): v is SortSpec =>
+  typeof v === 'object' &&
+  v !== null &&
+  SORT_KEYS.includes((v as SortSpec).key) &&
+  ((v as SortSpec).dir === 'asc' || (v as SortSpec).dir === 'desc');
 
 interface PendingConfirm {
   targets: ProcessRow[];
@@ -47,8 +55,8 @@ export function App({ api }: { api: ApiClient }) {
   const view = useSyncExternalStore(store.subscribe, store.getView);
   const [info, setInfo] = useState<AppInfo>();
   const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<SortSpec>({ key: 'cpu', dir: 'desc' });
-  const [tree, setTree] = useState(false);
+  const [sort, setSort] = useRemembered<SortSpec>('sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
+  const [tree, setTree] = useRemembered('tree', false, (v): v is boolean => typeof v === 'boolean');
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const selectedKey = selection.anchor;
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);

@@ -266,7 +266,14 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
       return mark.right > cell.getBoundingClientRect().right || b.scrollWidth > b.clientWidth;
     });
     expect(clipped).toBe(false);
-    await page.screenshot({ path: path.join(SHOTS, 'safekill-1920.png') });
+    // No header label is cut short either ("CPU %" once read "CPU…").
+    const cut = await grid.evaluate((g) =>
+      [...g.querySelectorAll<HTMLElement>('[role=columnheader] .label')]
+        .filter((l) => l.scrollWidth > l.clientWidth)
+        .map((l) => l.textContent),
+    );
+    expect(cut).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-1920.png') });
   });
 
   it('has no serious or critical axe violation in light and dark, with strategies in words', async () => {

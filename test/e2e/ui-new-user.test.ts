@@ -276,6 +276,22 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-1920.png') });
   });
 
+  it('remembers the sort and the tree view across a reload', async () => {
+    const page = await openApp();
+    const grid = page.getByRole('grid', { name: 'Processes' });
+    await grid.getByRole('button', { name: /^PID/ }).click();
+    await expect
+      .poll(() => grid.getByRole('columnheader', { name: /PID/ }).getAttribute('aria-sort'))
+      .toBe('ascending');
+    await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    await page.reload();
+    await visible(grid.getByRole('row').nth(1));
+    expect(await grid.getByRole('columnheader', { name: /PID/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
+    expect(await page.getByRole('checkbox', { name: 'Tree view' }).isChecked()).toBe(true);
+  });
+
   it('has no serious or critical axe violation in light and dark, with strategies in words', async () => {
     const tag = uniqueTag('axe');
     const pid = await spawnHeld(SLOW, ['100', tag]);

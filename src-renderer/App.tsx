@@ -14,7 +14,8 @@ import { DetailsPanel } from './components/DetailsPanel';
 import { HistoryAlert } from './components/HistoryAlert';
 import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
-import { ProcessTable } from './components/ProcessTable';
+import { DEFAULT_HIDDEN, ProcessTable } from './components/ProcessTable';
+import { ColumnPicker } from './components/ColumnPicker';
 import { RunningKills } from './components/RunningKills';
 import { SelectionPanel } from './components/SelectionPanel';
 import { RowMenu, type RowAction } from './components/RowMenu';
@@ -57,6 +58,11 @@ export function App({ api }: { api: ApiClient }) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useRemembered<SortSpec>('sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
   const [tree, setTree] = useRemembered('tree', false, (v): v is boolean => typeof v === 'boolean');
+  const [hiddenCols, setHiddenCols] = useRemembered<string[]>(
+    'hidden-columns',
+    DEFAULT_HIDDEN,
+    (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  );
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const selectedKey = selection.anchor;
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
@@ -320,6 +326,7 @@ export function App({ api }: { api: ApiClient }) {
           <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
           view
         </label>
+        <ColumnPicker hidden={hiddenCols} onChange={setHiddenCols} />
         <button
           type="button"
           className="drawer-toggle"
@@ -358,6 +365,7 @@ export function App({ api }: { api: ApiClient }) {
             onSelectAll={() => setSelection((s) => selectAll(rows, s))}
             onMenu={(row, x, y) => setMenu({ row, x, y })}
             reveal={reveal}
+            hidden={hiddenCols}
             ending={ending}
             onEnd={() => end(false)}
             tree={tree}

@@ -1,20 +1,79 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
 import type { SelectMode } from '../state/selection';
 
 const ROW_HEIGHT = 28;
-const COLUMNS: { key: SortKey | 'cmdline'; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'pid', label: 'PID' },
-  { key: 'cpu', label: 'CPU %' },
-  { key: 'memory', label: 'Memory' },
-  { key: 'user', label: 'User' },
-  { key: 'start', label: 'Started' },
-  { key: 'cmdline', label: 'Command line' },
+/** Every column: the sort key it sorts by (if any), its width, its text for one row. */
+export interface Column {
+  id: string;
+  label: string;
+  sort?: SortKey;
+  width: string;
+  minPx: number;
+  num?: boolean;
+  text(r: ProcessRow): string;
+}
+
+export const COLUMNS: Column[] = [
+  {
+    id: 'name',
+    label: 'Name',
+    sort: 'name',
+    width: 'minmax(160px, 300px)',
+    minPx: 160,
+    text: (r) => r.name,
+  },
+  {
+    id: 'pid',
+    label: 'PID',
+    sort: 'pid',
+    width: '80px',
+    minPx: 80,
+    num: true,
+    text: (r) => String(r.pid),
+  },
+  { id: 'ppid', label: 'PPID', width: '80px', minPx: 80, num: true, text: (r) => String(r.ppid) },
+  {
+    id: 'cpu',
+    label: 'CPU %',
+    sort: 'cpu',
+    width: '92px',
+    minPx: 92,
+    num: true,
+    text: (r) => r.cpuPercent.toFixed(1),
+  },
+  {
+    id: 'memory',
+    label: 'Memory',
+    sort: 'memory',
+    width: '100px',
+    minPx: 100,
+    num: true,
+    text: (r) => formatBytes(r.rssBytes),
+  },
+  { id: 'user', label: 'User', sort: 'user', width: '110px', minPx: 110, text: (r) => r.user },
+  { id: 'state', label: 'State', width: '100px', minPx: 100, text: (r) => r.state },
+  {
+    id: 'start',
+    label: 'Started',
+    sort: 'start',
+    width: '170px',
+    minPx: 170,
+    text: (r) => startedText(r.startedAt),
+  },
+  {
+    id: 'cmdline',
+    label: 'Command line',
+    width: 'minmax(220px, 1fr)',
+    minPx: 220,
+    text: (r) => r.cmdline,
+  },
 ];
+/** Shown until the user picks: the rest are a click away in the column picker. */
+export const DEFAULT_HIDDEN = ['ppid', 'state'];
 
 export interface ProcessTableProps {
   rows: ViewRow[];
@@ -36,16 +95,18 @@ export interface ProcessTableProps {
   tree: boolean;
   /** Pids being ended right now: their rows show a small ring. */
   ending?: ReadonlyMap<number, string>;
+  /** Column ids the user hid (Name is always shown). */
+  hidden: readonly string[];
 }
 
 const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
 
+/** Date and time: today's show the time only. */
 function startedText(ms: number): string {
   const d = new Date(ms);
-  const today = new Date();
-  return d.toDateString() === today.toDateString()
+  return d.toDateString() === new Date().toDateString()
     ? d.toLocaleTimeString()
-    : d.toLocaleDateString();
+    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /**
@@ -110,17 +171,22 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
+  const cols = COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id));
+  const layout = {
+    '--cols': cols.map((c) => c.width).join(' '),
+    '--grid-min': `${cols.reduce((n, c) => n + c.minPx, 0)}px`,
+  } as CSSProperties;
   // One scroller holds the sticky header and the rows: they scroll sideways together, and the
   // focusable grid is the scrolled region itself.
   return (
-    <div className="grid">
+    <div className="grid" style={layout}>
       <div
         ref={scrollRef}
         className="grid-scroll"
         role="grid"
         aria-label="Processes"
         aria-rowcount={rows.length + 1}
-        aria-colcount={COLUMNS.length}
+        aria-colcount={cols.length}
         aria-multiselectable="true"
         tabIndex={0}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
@@ -128,24 +194,30 @@ export function ProcessTable(props: ProcessTableProps) {
       >
         <div role="rowgroup" className="grid-head">
           <div role="row" aria-rowindex={1} className="grid-row">
-            {COLUMNS.map((c) => (
+            {cols.map((c) => (
               <div
-                key={c.key}
+                key={c.id}
                 role="columnheader"
-                className={`cell col-${c.key}`}
+                className={`cell col-${c.id}`}
                 aria-sort={
-                  sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+                  c.sort && sort.key === c.sort
+                    ? sort.dir === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : c.sort
+                      ? 'none'
+                      : undefined
                 }
               >
-                {c.key === 'cmdline' ? (
-                  c.label
-                ) : (
-                  <button type="button" onClick={() => props.onSort(c.key as SortKey)}>
+                {c.sort ? (
+                  <button type="button" onClick={() => props.onSort(c.sort!)}>
                     <span className="label">{c.label}</span>
                     <span aria-hidden="true" className="sort-mark">
-                      {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                      {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
                     </span>
                   </button>
+                ) : (
+                  c.label
                 )}
               </div>
             ))}
@@ -180,31 +252,25 @@ export function ProcessTable(props: ProcessTableProps) {
                   if (e.shiftKey) e.preventDefault();
                 }}
               >
-                <div role="rowheader" className="cell col-name" title={row.cmdline}>
-                  <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
-                  {props.ending?.has(row.pid) && (
-                    <span className="row-ring" role="img" aria-label="Being ended" />
-                  )}
-                  {row.name}
-                </div>
-                <div role="gridcell" className="cell col-pid num">
-                  {row.pid}
-                </div>
-                <div role="gridcell" className="cell col-cpu num">
-                  {row.cpuPercent.toFixed(1)}
-                </div>
-                <div role="gridcell" className="cell col-memory num">
-                  {formatBytes(row.rssBytes)}
-                </div>
-                <div role="gridcell" className="cell col-user">
-                  {row.user}
-                </div>
-                <div role="gridcell" className="cell col-start">
-                  {startedText(row.startedAt)}
-                </div>
-                <div role="gridcell" className="cell col-cmdline">
-                  {row.cmdline}
-                </div>
+                {cols.map((c) =>
+                  c.id === 'name' ? (
+                    <div key="name" role="rowheader" className="cell col-name" title={row.cmdline}>
+                      <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
+                      {props.ending?.has(row.pid) && (
+                        <span className="row-ring" role="img" aria-label="Being ended" />
+                      )}
+                      {row.name}
+                    </div>
+                  ) : (
+                    <div
+                      key={c.id}
+                      role="gridcell"
+                      className={`cell col-${c.id}${c.num ? ' num' : ''}`}
+                    >
+                      {c.text(row)}
+                    </div>
+                  ),
+                )}
               </div>
             );
           })}

@@ -276,20 +276,33 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-1920.png') });
   });
 
-  it('remembers the sort and the tree view across a reload', async () => {
+  it('remembers the sort, the columns picked and the tree view across a reload', async () => {
     const page = await openApp();
     const grid = page.getByRole('grid', { name: 'Processes' });
     await grid.getByRole('button', { name: /^PID/ }).click();
     await expect
-      .poll(() => grid.getByRole('columnheader', { name: /PID/ }).getAttribute('aria-sort'))
+      .poll(() => grid.getByRole('columnheader', { name: /^PID/ }).getAttribute('aria-sort'))
       .toBe('ascending');
     await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    // The column picker: PPID and State are a click away; User can go.
+    await page.getByRole('button', { name: 'Columns' }).click();
+    const picker = page.getByRole('group', { name: 'Show columns' });
+    await picker.getByRole('checkbox', { name: 'PPID' }).check();
+    await picker.getByRole('checkbox', { name: 'State' }).check();
+    await picker.getByRole('checkbox', { name: 'User' }).uncheck();
+    await visible(grid.getByRole('columnheader', { name: 'PPID' }));
+    await hidden(grid.getByRole('columnheader', { name: 'User' }));
+    await text(grid.getByRole('row').nth(1)).toMatch(/sleeping|running|idle/);
+    await page.keyboard.press('Escape');
+    await hidden(picker);
     await page.reload();
     await visible(grid.getByRole('row').nth(1));
-    expect(await grid.getByRole('columnheader', { name: /PID/ }).getAttribute('aria-sort')).toBe(
+    expect(await grid.getByRole('columnheader', { name: /^PID/ }).getAttribute('aria-sort')).toBe(
       'ascending',
     );
     expect(await page.getByRole('checkbox', { name: 'Tree view' }).isChecked()).toBe(true);
+    await visible(grid.getByRole('columnheader', { name: 'State' }));
+    expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
   });
 
   it('has no serious or critical axe violation in light and dark, with strategies in words', async () => {

@@ -16,6 +16,8 @@ import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { DEFAULT_HIDDEN, ProcessTable } from './components/ProcessTable';
 import { ColumnPicker } from './components/ColumnPicker';
+import { Totals, totals } from './components/Totals';
+import { HistoryChart } from './components/HistoryChart';
 import { RunningKills } from './components/RunningKills';
 import { SelectionPanel } from './components/SelectionPanel';
 import { RowMenu, type RowAction } from './components/RowMenu';
@@ -155,6 +157,7 @@ export function App({ api }: { api: ApiClient }) {
     [view, sorted, filter, sort, tree],
   );
   usePaintTimer(store, view.version);
+  const sums = useMemo(() => totals(view.rows.values()), [view]);
   const selected = selectedKey ? view.rows.get(selectedKey) : undefined;
   // The selected process may exit while shown: keep its details, and say so in place.
   const lastSelected = useRef<ProcessRow | undefined>(undefined);
@@ -422,12 +425,16 @@ export function App({ api }: { api: ApiClient }) {
             onEnd={(t) => end(t, true)}
             endingCard={shown ? ending.get(shown.pid) : undefined}
           />
+          <HistoryChart value={sums} />
           <HistoryList entries={history} />
         </aside>
       </main>
-      <div role="status" aria-live="polite" className="status">
-        {status}
-      </div>
+      <footer className="statusbar">
+        <div role="status" aria-live="polite" className="status">
+          {status}
+        </div>
+        <Totals value={sums} />
+      </footer>
       {menu && (
         <RowMenu
           row={menu.row}

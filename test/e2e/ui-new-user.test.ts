@@ -305,6 +305,24 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
   });
 
+  it('shows totals in the status bar and a CPU/memory chart, with no CSP error', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1300, height: 820 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    await page.goto(server.url);
+    const totals = page.getByLabel('Totals');
+    await text(totals).toMatch(/CPU \d+\.\d %.*Memory \d.*\d+ processes/);
+    const chart = page.getByRole('region', { name: 'CPU and memory, last 2 minutes' });
+    await visible(chart.getByRole('img', { name: /Total CPU .* and memory/ }));
+    await count(chart.locator('canvas')).toBe(1);
+    await page.waitForTimeout(2500); // a few 1 Hz updates drawn
+    expect(problems).toEqual([]);
+  });
+
   it('has no serious or critical axe violation in light and dark, with strategies in words', async () => {
     const tag = uniqueTag('axe');
     const pid = await spawnHeld(SLOW, ['100', tag]);

@@ -14,18 +14,43 @@ import { DetailsPanel } from './components/DetailsPanel';
 import { HistoryAlert } from './components/HistoryAlert';
 import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
-import { ProcessTable } from './components/ProcessTable';
+import { DEFAULT_HIDDEN, ProcessTable } from './components/ProcessTable';
+import { ColumnPicker } from './components/ColumnPicker';
+import { Totals, totals } from './components/Totals';
+import { HistoryChart } from './components/HistoryChart';
 import { RunningKills } from './components/RunningKills';
-import { applyKillEvent, cardId, describeResult, type Runs } from './state/kills';
+import { SelectionPanel } from './components/SelectionPanel';
+import { RowMenu, type RowAction } from './components/RowMenu';
+import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
+import { strategyWords } from './state/words';
+import {
+  EMPTY_SELECTION,
+  pick,
+  selectAll,
+  treeSize,
+  type Selection,
+  type SelectMode,
+} from './state/selection';
 import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted, viewRows } from './state/table-model';
 import { usePaintTimer } from './state/perf';
+import { useRemembered } from './state/remembered';
+
+const SORT_KEYS = ['name', 'pid', 'cpu', 'memory', 'user', 'start'];
+const isSortSpec = (v: unknown): v is SortSpec =>
+  typeof v === 'object' &&
+  v !== null &&
+  SORT_KEYS.includes((v as SortSpec).key) &&
+  ((v as SortSpec).dir === 'asc' || (v as SortSpec).dir === 'desc');
 
 interface PendingConfirm {
   targets: ProcessRow[];
   tree: boolean;
+  /** Why it is protected; empty for a plain confirmation of several targets. */
   reason: string;
+  /** A confirmation of the selection (not a protected-process question). */
+  many?: boolean;
 }
 
 export function App({ api }: { api: ApiClient }) {
@@ -33,15 +58,25 @@ export function App({ api }: { api: ApiClient }) {
   const view = useSyncExternalStore(store.subscribe, store.getView);
   const [info, setInfo] = useState<AppInfo>();
   const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<SortSpec>({ key: 'cpu', dir: 'desc' });
-  const [tree, setTree] = useState(false);
-  const [selectedKey, setSelectedKey] = useState<string>();
+  const [sort, setSort] = useRemembered<SortSpec>('sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
+  const [tree, setTree] = useRemembered('tree', false, (v): v is boolean => typeof v === 'boolean');
+  const [hiddenCols, setHiddenCols] = useRemembered<string[]>(
+    'hidden-columns',
+    DEFAULT_HIDDEN,
+    (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  );
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const selectedKey = selection.anchor;
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
   const [runs, setRuns] = useState<Runs>(new Map());
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [historyStatus, setHistoryStatus] = useState<HistoryStatus>();
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string>();
+  const [retrying, setRetrying] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [menu, setMenu] = useState<{ row: ProcessRow; x: number; y: number }>();
+  const [reveal, setReveal] = useState(0);
   const [confirm, setConfirm] = useState<PendingConfirm>();
   const filterRef = useRef<HTMLInputElement>(null);
   const gridWrap = useRef<HTMLDivElement>(null);
@@ -66,8 +101,14 @@ export function App({ api }: { api: ApiClient }) {
           setStatus(`${who} is asking you ${JSON.stringify(e.question)}: paused until you answer`);
           notify(`${who} is asking you`, e.question);
         }
+        if (e.type === 'escalated') {
+          const who = `${nameOf(m.payload.killId, e.pid) || 'process'} (${e.pid})`;
+          notify(`${who}: ${strategyWords(e.to)}`, e.reason);
+        }
         if (e.type === 'result') {
-          setStatus(describeResult(e, e.name || nameOf(m.payload.killId, e.pid)));
+          const line = describeResult(e, e.name || nameOf(m.payload.killId, e.pid));
+          setStatus(line);
+          if (e.outcome !== 'refused') notify(line, e.reason);
           const ask = askOnRefusal.current.get(m.payload.killId);
           if (ask && e.outcome === 'refused' && e.code === 'protected') {
             askOnRefusal.current.delete(m.payload.killId);
@@ -79,19 +120,30 @@ export function App({ api }: { api: ApiClient }) {
       else if (m.channel === 'history:status') setHistoryStatus(m.payload);
     });
     api.onClose((why) => setProblem(why));
-    api.call('app:info', undefined).then(
-      (i) => {
-        setInfo(i);
-        // Replies and pushes come in the order they were sent: the last to arrive is current.
-        setHistoryStatus(i.history);
-      },
-      (e: unknown) => setProblem(plainError(e)),
-    );
-    api.call('processes:snapshot', undefined).then(
-      (s) => store.load(s),
-      (e: unknown) => setProblem(plainError(e)),
-    );
-    api.call('history:list', undefined).then(setHistory, () => undefined);
+    const load = () => {
+      api.call('app:info', undefined).then(
+        (i) => {
+          setInfo(i);
+          // Replies and pushes come in the order they were sent: the last to arrive is current.
+          setHistoryStatus(i.history);
+        },
+        (e: unknown) => setProblem(plainError(e)),
+      );
+      api.call('processes:snapshot', undefined).then(
+        (s) => store.load(s),
+        (e: unknown) => setProblem(plainError(e)),
+      );
+      api.call('history:list', undefined).then(setHistory, () => undefined);
+    };
+    load();
+    // The bridge dropped: say so, keep the running ends as they are, reload the rest when back.
+    api.onConnection((c) => {
+      setRetrying(c === 'retrying');
+      if (c === 'back') {
+        setProblem(undefined);
+        load();
+      }
+    });
     return off;
   }, [api, store]);
 
@@ -105,6 +157,7 @@ export function App({ api }: { api: ApiClient }) {
     [view, sorted, filter, sort, tree],
   );
   usePaintTimer(store, view.version);
+  const sums = useMemo(() => totals(view.rows.values()), [view]);
   const selected = selectedKey ? view.rows.get(selectedKey) : undefined;
   // The selected process may exit while shown: keep its details, and say so in place.
   const lastSelected = useRef<ProcessRow | undefined>(undefined);
@@ -112,13 +165,44 @@ export function App({ api }: { api: ApiClient }) {
   const shown =
     selected ?? (lastSelected.current?.key === selectedKey ? lastSelected.current : undefined);
 
+  const ending = useMemo(() => liveCards(runs), [runs]);
+  const liveCount = ending.size;
+  // A new end starting at 800 px opens the drawer, so that its countdown is in view.
+  const lastLive = useRef(0);
+  useEffect(() => {
+    if (liveCount > lastLive.current) setDrawerOpen(true);
+    lastLive.current = liveCount;
+  }, [liveCount]);
+
+  const select = useCallback(
+    (r: ProcessRow, mode: SelectMode = 'only') => {
+      // The grace and strategy typed for one process do not carry over to the next.
+      if (r.key !== selectedKey) setOverrides(DEFAULT_OVERRIDES);
+      setSelection((s) => pick(s, rows, r, mode));
+    },
+    [selectedKey, rows],
+  );
+  // The selected rows still in the list, in the grid's order.
+  const chosen = useMemo(
+    () =>
+      selection.keys.size > 1
+        ? rows.filter((r) => selection.keys.has(r.row.key)).map((r) => r.row)
+        : [],
+    [rows, selection],
+  );
+
   const start = useCallback(
-    async (targets: ProcessRow[], withTree: boolean, forceProtected: boolean) => {
+    async (
+      targets: ProcessRow[],
+      withTree: boolean,
+      forceProtected: boolean,
+      how: PlanOverrides = overrides,
+    ) => {
       try {
         askNotificationPermission();
         const { killId, alreadyEnding } = await api.call('kill:start', {
           targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
-          overrides,
+          overrides: how,
           tree: withTree,
           forceProtected,
         });
@@ -141,13 +225,25 @@ export function App({ api }: { api: ApiClient }) {
   );
 
   const end = useCallback(
-    (withTree: boolean) => {
+    (withTree: boolean, onlyShown = false) => {
+      if (chosen.length > 1 && !onlyShown) {
+        // One confirmation lists what will be ended (and how many, for a tree).
+        setConfirm({ targets: chosen, tree: withTree, reason: '', many: true });
+        return;
+      }
       if (!selected) return;
+      const card = ending.get(selected.pid);
+      if (card) {
+        // One ladder per process: show the one running instead of asking for another.
+        setDrawerOpen(true);
+        document.getElementById(card)?.focus();
+        return;
+      }
       if (selected.protectedReason) {
         setConfirm({ targets: [selected], tree: withTree, reason: selected.protectedReason });
       } else void start([selected], withTree, false);
     },
-    [selected, start],
+    [selected, start, ending, chosen],
   );
 
   useEffect(() => {
@@ -164,6 +260,42 @@ export function App({ api }: { api: ApiClient }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [confirm]);
+
+  const onMenuAction = (row: ProcessRow, a: RowAction) => {
+    const grid = () => gridWrap.current?.querySelector<HTMLElement>('[role=grid]');
+    switch (a.kind) {
+      case 'end':
+        end(a.tree, true);
+        break;
+      case 'end-with':
+        if (ending.has(row.pid)) break;
+        void start([row], false, false, { ...overrides, strategy: a.strategy });
+        break;
+      case 'copy': {
+        const text = a.what === 'pid' ? String(row.pid) : row.cmdline;
+        navigator.clipboard.writeText(text).then(
+          () => setStatus(a.what === 'pid' ? `Copied PID ${row.pid}` : 'Copied the command line'),
+          () => setStatus('Could not copy: the clipboard is not available here'),
+        );
+        grid()?.focus();
+        break;
+      }
+      case 'parent': {
+        const parent = [...view.rows.values()].find((r) => r.pid === row.ppid);
+        if (!parent) break;
+        if (!rows.some((r) => r.row.key === parent.key)) setFilter('');
+        setOverrides(DEFAULT_OVERRIDES);
+        setSelection({ keys: new Set([parent.key]), anchor: parent.key });
+        setReveal((n) => n + 1);
+        grid()?.focus();
+        break;
+      }
+      case 'details':
+        setDrawerOpen(true);
+        setTimeout(() => document.getElementById('details-title')?.focus());
+        break;
+    }
+  };
 
   const onSort = (key: SortKey) =>
     setSort((s) =>
@@ -188,8 +320,7 @@ export function App({ api }: { api: ApiClient }) {
             if (e.key === 'ArrowDown' || e.key === 'Enter') {
               e.preventDefault();
               // Into the grid: keep a visible selection, else start at the first row.
-              if (rows[0] && !rows.some((r) => r.row.key === selectedKey))
-                setSelectedKey(rows[0].row.key);
+              if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
               gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
             }
           }}
@@ -198,11 +329,27 @@ export function App({ api }: { api: ApiClient }) {
           <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
           view
         </label>
+        <ColumnPicker hidden={hiddenCols} onChange={setHiddenCols} />
+        <button
+          type="button"
+          className="drawer-toggle"
+          aria-expanded={drawerOpen}
+          aria-controls="side-panel"
+          onClick={() => setDrawerOpen((o) => !o)}
+        >
+          {liveCount > 0 ? `Details · ${liveCount} ending` : 'Details'}
+        </button>
         <span className="muted small mode">
           {info ? (info.mode === 'browser' ? 'Browser mode' : 'Desktop') : 'Connecting…'}
         </span>
       </header>
-      {problem && (
+      {retrying && (
+        <p className="banner warning" role="alert">
+          The connection to SafeKill was lost: retrying… Running ends go on; their cards update when
+          it is back.
+        </p>
+      )}
+      {problem && !retrying && (
         <p className="banner error" role="alert">
           {problem}
         </p>
@@ -216,21 +363,22 @@ export function App({ api }: { api: ApiClient }) {
             sort={sort}
             onSort={onSort}
             selectedKey={selectedKey}
-            onSelect={(r) => setSelectedKey(r.key)}
+            selectedKeys={selection.keys}
+            onSelect={select}
+            onSelectAll={() => setSelection((s) => selectAll(rows, s))}
+            onMenu={(row, x, y) => setMenu({ row, x, y })}
+            reveal={reveal}
+            hidden={hiddenCols}
+            ending={ending}
             onEnd={() => end(false)}
             tree={tree}
           />
         </div>
-        <aside className="side">
-          <DetailsPanel
-            api={api}
-            info={info}
-            row={shown}
-            gone={shown !== undefined && selected === undefined}
-            overrides={overrides}
-            onOverrides={setOverrides}
-            onEnd={end}
-          />
+        <aside
+          id="side-panel"
+          className={`side${drawerOpen ? ' open' : ''}`}
+          aria-label="Side panel"
+        >
           <RunningKills
             runs={runs}
             onAnswer={(run, answer) => {
@@ -255,13 +403,71 @@ export function App({ api }: { api: ApiClient }) {
               })
             }
           />
+          {chosen.length > 1 && (
+            <SelectionPanel
+              targets={chosen}
+              onEnd={end}
+              onClear={() =>
+                setSelection((s) => ({
+                  keys: new Set(s.anchor ? [s.anchor] : []),
+                  anchor: s.anchor,
+                }))
+              }
+            />
+          )}
+          <DetailsPanel
+            api={api}
+            info={info}
+            row={shown}
+            gone={shown !== undefined && selected === undefined}
+            overrides={overrides}
+            onOverrides={setOverrides}
+            onEnd={(t) => end(t, true)}
+            endingCard={shown ? ending.get(shown.pid) : undefined}
+          />
+          <HistoryChart value={sums} />
           <HistoryList entries={history} />
         </aside>
       </main>
-      <div role="status" aria-live="polite" className="status">
-        {status}
-      </div>
-      {confirm && (
+      <footer className="statusbar">
+        <div role="status" aria-live="polite" className="status">
+          {status}
+        </div>
+        <Totals value={sums} />
+      </footer>
+      {menu && (
+        <RowMenu
+          row={menu.row}
+          x={menu.x}
+          y={menu.y}
+          strategies={info?.strategies ?? []}
+          ending={ending.has(menu.row.pid)}
+          hasParent={[...view.rows.values()].some((r) => r.pid === menu.row.ppid)}
+          onAction={(a) => onMenuAction(menu.row, a)}
+          onClose={() => {
+            setMenu(undefined);
+            gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+          }}
+        />
+      )}
+      {confirm?.many && (
+        <ConfirmDialog
+          title={`End ${confirm.tree ? 'these trees' : `${confirm.targets.length} processes`}?`}
+          message={
+            confirm.tree
+              ? `${confirm.targets.length} processes and their descendants: ${treeSize(confirm.targets, view.rows.values())} processes in all, each closed politely first.`
+              : `Each is closed politely first, then forced after its grace period.`
+          }
+          items={confirm.targets.map((t) => `${t.name} (${t.pid})`)}
+          confirmLabel={`End ${confirm.tree ? treeSize(confirm.targets, view.rows.values()) : confirm.targets.length}`}
+          onCancel={() => setConfirm(undefined)}
+          onConfirm={() => {
+            setConfirm(undefined);
+            void start(confirm.targets, confirm.tree, false);
+          }}
+        />
+      )}
+      {confirm && !confirm.many && (
         <ConfirmDialog
           title={`End protected process ${confirm.targets.map((t) => `${t.name} (${t.pid})`).join(', ')}?`}
           message={`It is protected: ${confirm.reason}. Ending it may break your session or the system.`}

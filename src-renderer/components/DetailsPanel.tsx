@@ -6,6 +6,7 @@ import type { ApiClient } from '../api/client';
 import { plainError } from './plain-error';
 import { RememberButton } from './RememberButton';
 import { PlanFacts } from './PlanFacts';
+import { strategyWords } from '../state/words';
 
 export interface DetailsPanelProps {
   api: ApiClient;
@@ -16,11 +17,13 @@ export interface DetailsPanelProps {
   overrides: PlanOverrides;
   onOverrides(o: PlanOverrides): void;
   onEnd(tree: boolean): void;
+  /** The DOM id of its running card while it is being ended (End is then disabled). */
+  endingCard?: string | undefined;
 }
 
 /** The selected process: what SafeKill would do to end it and why, with the user's overrides. */
 export function DetailsPanel(props: DetailsPanelProps) {
-  const { api, info, row, gone, overrides, onOverrides, onEnd } = props;
+  const { api, info, row, gone, overrides, onOverrides, onEnd, endingCard } = props;
   const [plan, setPlan] = useState<{ key: string; reply?: PlanReply; error?: string }>();
   const pid = row?.pid;
   const key = row?.key;
@@ -50,7 +53,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
 
   return (
     <section className="panel details" aria-labelledby="details-title">
-      <h2 id="details-title">
+      <h2 id="details-title" tabIndex={-1}>
         {row.name} <span className="muted">PID {row.pid}</span>
       </h2>
       <p className="cmdline" title={row.cmdline}>
@@ -76,7 +79,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
             <option value="auto">Automatic</option>
             {info?.strategies.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {strategyWords(s)}
               </option>
             ))}
           </select>
@@ -99,7 +102,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
           <ol className="plan-steps" aria-label="Plan steps">
             {current.reply.plan.steps.map((s, i) => (
               <li key={i}>
-                <strong>{s.strategy}</strong>
+                <strong>{strategyWords(s.strategy)}</strong>
                 {s.graceMs > 0 && <> then wait {(s.graceMs / 1000).toFixed(1)} s</>}
                 <span className="reason">: {s.reason}</span>
               </li>
@@ -118,13 +121,30 @@ export function DetailsPanel(props: DetailsPanelProps) {
         </>
       )}
       <div className="actions">
-        <button type="button" className="danger" disabled={gone} onClick={() => onEnd(false)}>
+        <button
+          type="button"
+          className="danger"
+          disabled={gone || endingCard !== undefined}
+          onClick={() => onEnd(false)}
+        >
           End
         </button>
-        <button type="button" disabled={gone} onClick={() => onEnd(true)}>
+        <button
+          type="button"
+          disabled={gone || endingCard !== undefined}
+          onClick={() => onEnd(true)}
+        >
           End tree
         </button>
       </div>
+      {endingCard !== undefined && (
+        <p className="hint">
+          Being ended now: one ending per process.{' '}
+          <button type="button" onClick={() => document.getElementById(endingCard)?.focus()}>
+            Show its progress
+          </button>
+        </p>
+      )}
     </section>
   );
 }
@@ -138,10 +158,9 @@ function GraceInput({ seconds, onChange }: { seconds: number; onChange(s: number
     setShown(seconds);
     if (Number(text) !== seconds) setText(String(seconds));
   }
-  const valid = (v: string) =>
-    v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 86400;
+  const why = graceProblem(text);
   return (
-    <label>
+    <label className="grace">
       Grace period (seconds){' '}
       <input
         type="number"
@@ -149,15 +168,31 @@ function GraceInput({ seconds, onChange }: { seconds: number; onChange(s: number
         max={86400}
         step={0.5}
         value={text}
-        aria-invalid={!valid(text)}
+        aria-invalid={why !== undefined}
+        aria-describedby={why ? 'grace-why' : undefined}
         onChange={(e) => {
           setText(e.target.value);
-          if (valid(e.target.value)) {
+          if (graceProblem(e.target.value) === undefined) {
             setShown(Number(e.target.value));
             onChange(Number(e.target.value));
           }
         }}
       />
+      {why && (
+        <span id="grace-why" className="field-error">
+          {why} The plan keeps {seconds} s.
+        </span>
+      )}
     </label>
   );
+}
+
+/** Why a typed grace cannot be used, in words; undefined when it can. */
+function graceProblem(v: string): string | undefined {
+  if (v.trim() === '') return 'Enter a number of seconds.';
+  const n = Number(v);
+  if (!Number.isFinite(n)) return 'Enter a number of seconds.';
+  if (n < 0) return 'The grace cannot be negative.';
+  if (n > 86400) return 'At most 86400 seconds (one day).';
+  return undefined;
 }

@@ -1,39 +1,112 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
+import type { SelectMode } from '../state/selection';
 
 const ROW_HEIGHT = 28;
-const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'pid', label: 'PID' },
-  { key: 'cpu', label: 'CPU %' },
-  { key: 'memory', label: 'Memory' },
-  { key: 'user', label: 'User' },
-  { key: 'start', label: 'Started' },
+/** Every column: the sort key it sorts by (if any), its width, its text for one row. */
+export interface Column {
+  id: string;
+  label: string;
+  sort?: SortKey;
+  width: string;
+  minPx: number;
+  num?: boolean;
+  text(r: ProcessRow): string;
+}
+
+export const COLUMNS: Column[] = [
+  {
+    id: 'name',
+    label: 'Name',
+    sort: 'name',
+    width: 'minmax(160px, 300px)',
+    minPx: 160,
+    text: (r) => r.name,
+  },
+  {
+    id: 'pid',
+    label: 'PID',
+    sort: 'pid',
+    width: '80px',
+    minPx: 80,
+    num: true,
+    text: (r) => String(r.pid),
+  },
+  { id: 'ppid', label: 'PPID', width: '80px', minPx: 80, num: true, text: (r) => String(r.ppid) },
+  {
+    id: 'cpu',
+    label: 'CPU %',
+    sort: 'cpu',
+    width: '92px',
+    minPx: 92,
+    num: true,
+    text: (r) => r.cpuPercent.toFixed(1),
+  },
+  {
+    id: 'memory',
+    label: 'Memory',
+    sort: 'memory',
+    width: '100px',
+    minPx: 100,
+    num: true,
+    text: (r) => formatBytes(r.rssBytes),
+  },
+  { id: 'user', label: 'User', sort: 'user', width: '110px', minPx: 110, text: (r) => r.user },
+  { id: 'state', label: 'State', width: '100px', minPx: 100, text: (r) => r.state },
+  {
+    id: 'start',
+    label: 'Started',
+    sort: 'start',
+    width: '170px',
+    minPx: 170,
+    text: (r) => startedText(r.startedAt),
+  },
+  {
+    id: 'cmdline',
+    label: 'Command line',
+    width: 'minmax(220px, 1fr)',
+    minPx: 220,
+    text: (r) => r.cmdline,
+  },
 ];
+/** Shown until the user picks: the rest are a click away in the column picker. */
+export const DEFAULT_HIDDEN = ['ppid', 'state'];
 
 export interface ProcessTableProps {
   rows: ViewRow[];
   total: number;
   sort: SortSpec;
   onSort(key: SortKey): void;
+  /** The row shown in the details (the active row, where a Shift+click ranges from). */
   selectedKey: string | undefined;
-  onSelect(row: ProcessRow): void;
+  /** Every selected row (click, Shift+click, Ctrl+click, Ctrl+A). */
+  selectedKeys: ReadonlySet<string>;
+  onSelect(row: ProcessRow, mode: SelectMode): void;
+  onSelectAll(): void;
+  /** Right-click, the Menu key or Shift+F10 on a row: open its menu at (x, y). */
+  onMenu(row: ProcessRow, x: number, y: number): void;
+  /** Bumped to bring the selected row into view (Go to parent). */
+  reveal?: number;
   /** Delete on the grid: end the selected process. */
   onEnd(): void;
   tree: boolean;
+  /** Pids being ended right now: their rows show a small ring. */
+  ending?: ReadonlyMap<number, string>;
+  /** Column ids the user hid (Name is always shown). */
+  hidden: readonly string[];
 }
 
 const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
 
+/** Date and time: today's show the time only. */
 function startedText(ms: number): string {
   const d = new Date(ms);
-  const today = new Date();
-  return d.toDateString() === today.toDateString()
+  return d.toDateString() === new Date().toDateString()
     ? d.toLocaleTimeString()
-    : d.toLocaleDateString();
+    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /**
@@ -49,6 +122,8 @@ export function ProcessTable(props: ProcessTableProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // The sticky header sits above the rows inside the same scroller.
+    scrollMargin: ROW_HEIGHT,
   });
   const selectedIndex = selectedKey ? rows.findIndex((r) => r.row.key === selectedKey) : -1;
   const movedByKey = useRef(false);
@@ -58,6 +133,12 @@ export function ProcessTable(props: ProcessTableProps) {
     if (movedByKey.current && selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex);
     movedByKey.current = false;
   }, [selectedIndex, virtualizer]);
+  const revealed = useRef(props.reveal);
+  useEffect(() => {
+    if (props.reveal !== revealed.current && selectedIndex >= 0)
+      virtualizer.scrollToIndex(selectedIndex, { align: 'center' });
+    revealed.current = props.reveal;
+  }, [props.reveal, selectedIndex, virtualizer]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
@@ -74,7 +155,15 @@ export function ProcessTable(props: ProcessTableProps) {
       const from = selectedIndex < 0 ? (moves[e.key]! > 0 ? -1 : rows.length) : selectedIndex;
       const to = Math.min(rows.length - 1, Math.max(0, from + moves[e.key]!));
       movedByKey.current = true;
-      props.onSelect(rows[to]!.row);
+      props.onSelect(rows[to]!.row, e.shiftKey ? 'range' : 'only');
+    } else if ((e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) && selectedIndex >= 0) {
+      e.preventDefault();
+      const el = document.getElementById(rowDomId(selectedKey!));
+      const box = el?.getBoundingClientRect();
+      props.onMenu(rows[selectedIndex]!.row, (box?.left ?? 0) + 40, (box?.bottom ?? 0) + 2);
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      props.onSelectAll();
     } else if (e.key === 'Delete' && selectedIndex >= 0) {
       e.preventDefault();
       props.onEnd();
@@ -82,44 +171,62 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
+  const cols = COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id));
+  const layout = {
+    '--cols': cols.map((c) => c.width).join(' '),
+    '--grid-min': `${cols.reduce((n, c) => n + c.minPx, 0)}px`,
+  } as CSSProperties;
+  // One scroller holds the sticky header and the rows: they scroll sideways together, and the
+  // focusable grid is the scrolled region itself.
   return (
-    <div
-      className="grid"
-      role="grid"
-      aria-label="Processes"
-      aria-rowcount={rows.length + 1}
-      aria-colcount={COLUMNS.length}
-      aria-multiselectable="false"
-      tabIndex={0}
-      aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
-      onKeyDown={onKeyDown}
-    >
-      <div role="rowgroup" className="grid-head">
-        <div role="row" aria-rowindex={1} className="grid-row">
-          {COLUMNS.map((c) => (
-            <div
-              key={c.key}
-              role="columnheader"
-              className={`cell col-${c.key}`}
-              aria-sort={
-                sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
-              }
-            >
-              <button type="button" onClick={() => props.onSort(c.key)}>
-                {c.label}
-                <span aria-hidden="true" className="sort-mark">
-                  {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                </span>
-              </button>
-            </div>
-          ))}
+    <div className="grid" style={layout}>
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label="Processes"
+        aria-rowcount={rows.length + 1}
+        aria-colcount={cols.length}
+        aria-multiselectable="true"
+        tabIndex={0}
+        aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedKey!) : undefined}
+        onKeyDown={onKeyDown}
+      >
+        <div role="rowgroup" className="grid-head">
+          <div role="row" aria-rowindex={1} className="grid-row">
+            {cols.map((c) => (
+              <div
+                key={c.id}
+                role="columnheader"
+                className={`cell col-${c.id}`}
+                aria-sort={
+                  c.sort && sort.key === c.sort
+                    ? sort.dir === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : c.sort
+                      ? 'none'
+                      : undefined
+                }
+              >
+                {c.sort ? (
+                  <button type="button" onClick={() => props.onSort(c.sort!)}>
+                    <span className="label">{c.label}</span>
+                    <span aria-hidden="true" className="sort-mark">
+                      {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </div>
+            ))}
+          </div>
         </div>
-      </div>
-      <div ref={scrollRef} className="grid-scroll" role="rowgroup">
-        <div className="grid-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="grid-sizer" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const { row, depth } = rows[item.index]!;
-            const selected = row.key === selectedKey;
+            const selected = props.selectedKeys.has(row.key);
             return (
               <div
                 key={row.key}
@@ -128,28 +235,42 @@ export function ProcessTable(props: ProcessTableProps) {
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}`}
-                style={{ transform: `translateY(${item.start}px)` }}
-                onClick={() => props.onSelect(row)}
+                style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)` }}
+                onClick={(e) =>
+                  props.onSelect(
+                    row,
+                    e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only',
+                  )
+                }
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  if (!props.selectedKeys.has(row.key)) props.onSelect(row, 'only');
+                  props.onMenu(row, e.clientX, e.clientY);
+                }}
+                onMouseDown={(e) => {
+                  // Shift+click selects a range, not the text between.
+                  if (e.shiftKey) e.preventDefault();
+                }}
               >
-                <div role="rowheader" className="cell col-name" title={row.cmdline}>
-                  <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
-                  {row.name}
-                </div>
-                <div role="gridcell" className="cell col-pid num">
-                  {row.pid}
-                </div>
-                <div role="gridcell" className="cell col-cpu num">
-                  {row.cpuPercent.toFixed(1)}
-                </div>
-                <div role="gridcell" className="cell col-memory num">
-                  {formatBytes(row.rssBytes)}
-                </div>
-                <div role="gridcell" className="cell col-user">
-                  {row.user}
-                </div>
-                <div role="gridcell" className="cell col-start">
-                  {startedText(row.startedAt)}
-                </div>
+                {cols.map((c) =>
+                  c.id === 'name' ? (
+                    <div key="name" role="rowheader" className="cell col-name" title={row.cmdline}>
+                      <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
+                      {props.ending?.has(row.pid) && (
+                        <span className="row-ring" role="img" aria-label="Being ended" />
+                      )}
+                      {row.name}
+                    </div>
+                  ) : (
+                    <div
+                      key={c.id}
+                      role="gridcell"
+                      className={`cell col-${c.id}${c.num ? ' num' : ''}`}
+                    >
+                      {c.text(row)}
+                    </div>
+                  ),
+                )}
               </div>
             );
           })}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
-import { cardId, describeResult, type Runs, type TargetRun } from '../state/kills';
+import { cardId, describeHow, type Runs, type TargetRun } from '../state/kills';
+import { strategyWords } from '../state/words';
 import { Countdown, useFrameClock } from './Countdown';
 
 export interface RunningKillsProps {
@@ -99,19 +100,20 @@ function RunCard({
       {!run.result && step && run.asking === undefined && (
         <div className="card-body">
           {forcing ? (
-            <p className="forcing">Forcing the end ({step.strategy})…</p>
+            <p className="forcing">{strategyWords(step.strategy)}…</p>
           ) : (
             <Countdown
               label={`Grace period for ${who}`}
               startedAt={run.stepStartedAt}
               graceMs={run.graceMs}
               now={now}
-              next={next ? next.strategy : 'give up'}
+              next={next ? strategyWords(next.strategy) : 'give up'}
             />
           )}
           <div>
             <p className="step">
-              Step {run.stepIndex + 1} of {run.steps.length}: <strong>{step.strategy}</strong>
+              Step {run.stepIndex + 1} of {run.steps.length}:{' '}
+              <strong>{strategyWords(step.strategy)}</strong>
             </p>
             <p className="muted small">{step.reason}</p>
           </div>
@@ -126,8 +128,9 @@ function RunCard({
       )}
       {run.result && (
         <div className="card-body result">
-          <p>{describeResult(run.result, run.name)}</p>
-          <p className="muted small">{run.result.reason}</p>
+          {/* The badge above says the outcome; here only how and why, once. */}
+          <p>{describeHow(run.result)}</p>
+          {run.result.reason && <p className="muted small">{run.result.reason}</p>}
           <button type="button" onClick={() => onDismiss(run.id)} aria-label={`Dismiss ${who}`}>
             Dismiss
           </button>

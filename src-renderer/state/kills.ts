@@ -1,5 +1,6 @@
 import type { HistoryEntry, PushEvents } from '../../src-shared/api';
 import { OUTCOME_WORDS, type KillResult, type PlanStep } from '../../src-shared/kill';
+import { strategyWords } from './words';
 
 /** One target being ended (or just ended), as the running-kills panel shows it. */
 export interface TargetRun {
@@ -64,7 +65,13 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
       delete next.asking;
       break;
     case 'escalated':
-      next = { ...prev, log: [...prev.log, `Escalated from ${e.from} to ${e.to}: ${e.reason}`] };
+      next = {
+        ...prev,
+        log: [
+          ...prev.log,
+          `Escalated from ${strategyWords(e.from)} to ${strategyWords(e.to)}: ${e.reason}`,
+        ],
+      };
       break;
     case 'notice':
       next = { ...prev, log: [...prev.log, e.message] };
@@ -85,6 +92,24 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
 /** The DOM id of a target's card, so a second End on it can focus the running one. */
 export function cardId(killId: string, pid: number): string {
   return `kill-${killId}-${pid}`;
+}
+
+/** How it ended and how long it took, without the outcome (the card's badge says that). */
+export function describeHow(r: KillResult | HistoryEntry): string {
+  const how =
+    r.exitCode !== undefined
+      ? `exit code ${r.exitCode}`
+      : r.signal
+        ? `signal ${r.signal}`
+        : undefined;
+  return [how, `after ${(r.elapsedMs / 1000).toFixed(1)} s`].filter(Boolean).join(', ');
+}
+
+/** The pids being ended right now (a run with no result yet), each with its card's DOM id. */
+export function liveCards(runs: Runs): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const r of runs.values()) if (!r.result) out.set(r.pid, cardId(r.killId, r.pid));
+  return out;
 }
 
 export function describeResult(r: KillResult | HistoryEntry, name: string): string {

@@ -93,7 +93,9 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     const page = await openApp();
     await findAndSelect(page, tag, pid);
     await visible(page.getByRole('heading', { name: `node PID ${pid}` }));
-    await text(page.getByRole('list', { name: 'Plan steps' })).toContain('signal:SIGTERM');
+    await text(page.getByRole('list', { name: 'Plan steps' })).toContain(
+      'Ask it to quit (SIGTERM)',
+    );
 
     // Keyboard: Delete on the grid ends the selected process.
     await page.getByRole('grid', { name: 'Processes' }).focus();
@@ -132,7 +134,9 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     const countdown = page.getByRole('progressbar', { name: `Grace period for node (${pid})` });
     await visible(countdown);
     expect(Number(await countdown.getAttribute('aria-valuemax'))).toBe(1.5);
-    await visible(page.getByText(/Escalated from signal:SIGTERM to signal:SIGKILL/));
+    await visible(
+      page.getByText(/Escalated from Ask it to quit \(SIGTERM\) to Force it to end \(SIGKILL\)/),
+    );
     await text(page.getByRole('status')).toContain(`node (${pid}): Forced, signal SIGKILL`);
     expect(isRunning(pid)).toBe(false);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-force-killed.png') });
@@ -251,7 +255,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     await findAndSelect(page, tag, pid);
     await page.getByRole('combobox', { name: 'Strategy' }).selectOption('signal:SIGINT');
     await text(page.getByRole('list', { name: 'Plan steps' })).toMatch(
-      /^signal:SIGINT then wait 5\.0 s.*signal:SIGKILL/,
+      /^Interrupt it, like Ctrl\+C \(SIGINT\) then wait 5\.0 s.*\(SIGKILL\)/,
     );
     await page.getByRole('button', { name: 'End', exact: true }).click();
     await text(page.getByRole('status')).toContain(`node (${pid}): Closed, signal SIGINT`);

@@ -5,6 +5,7 @@ import { killCommand } from './commands/kill';
 import { listCommand } from './commands/list';
 import { planCommand } from './commands/plan';
 import { doctorCommand } from './commands/doctor';
+import { helperCommand } from './commands/helper';
 import { EXIT } from './exit-status';
 import type { CliIo } from './io';
 
@@ -33,6 +34,10 @@ Commands:
       T terminal, P protected). --filter matches a PID, name, command line or user;
       --tree nests children under parents; --json prints one JSON array.
 
+  kill … --elevate
+      End them as administrator: pkexec and the polkit action org.safekill.end-process
+      (Linux, signals only) or the UAC prompt (Windows); a refused prompt is cancelled.
+
   doctor [--json]
       Show what this installation uses: koffi, the console helper, pidfd or its fallback.
 
@@ -47,6 +52,8 @@ export const COMMANDS: Record<string, Command> = {
   kill: killCommand,
   doctor: doctorCommand,
   list: listCommand,
+  // The privileged side of --elevate / End as administrator (run by pkexec or runas).
+  helper: helperCommand,
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

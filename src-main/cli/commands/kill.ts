@@ -1,4 +1,5 @@
 import type { KillEvent } from '../../../src-shared/kill';
+import { elevatedKill } from '../../elevate/elevated-kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { defaultDataDir } from '../../service/data-dir';
@@ -28,6 +29,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     'dialog-timeout': { type: 'string' },
     'force-through-dialogs': { type: 'boolean' },
     json: { type: 'boolean' },
+    elevate: { type: 'boolean' },
   });
   if (positionals.length === 0)
     throw new UsageError('kill needs at least one PID, e.g. safekill kill 1234');
@@ -59,6 +61,20 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const abort = new AbortController();
   const stopCancelling = cancelOnSignals(abort, io.stderr);
   try {
+    // --elevate: the same events, from the administrator helper (pkexec / UAC runas).
+    if (values.elevate === true) {
+      const results = await elevatedKill(
+        {
+          targets,
+          strategy: overrides.strategy,
+          graceMs: overrides.graceMs,
+          tree: values.tree === true,
+        },
+        { onEvent, signal: abort.signal },
+      );
+      renderer?.finish();
+      return exitStatus(results);
+    }
     const results = await killTargets(
       {
         pids,

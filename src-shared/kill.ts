@@ -100,6 +100,11 @@ export interface KillPlan {
   profile?: { id: string; name: string; source: string; note?: string };
   /** The program's own stop command, offered (not run): e.g. `pg_ctl stop -m fast -D …`. */
   nativeStop?: NativeStop;
+  /**
+   * Set when ending it from here will be denied (permission): why, and that End as administrator
+   * (`kill --elevate`) can do it. Known before anything is sent.
+   */
+  needsElevation?: string;
   /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
   warnings?: string[];
 }

@@ -30,6 +30,11 @@ export interface TargetFacts {
   tracer?: { pid: number; name: string };
   /** The shutdown profile of the program, its native stop command filled in for this process. */
   profile?: MatchedProfile;
+  /**
+   * Ending it from this SafeKill will be denied (another user's process on Linux; an elevated
+   * one on Windows), in words: the plan says so before anything is sent.
+   */
+  needsElevation?: string;
   /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
   profileProblems?: string[];
 }

@@ -29,7 +29,7 @@ async function planOf(s: ReturnType<typeof setup>, pid: number) {
   const target = s.platform.open(pid);
   try {
     const facts = await s.platform.describe(target);
-    return choosePlan(facts, { strategy: 'auto' });
+    return choosePlan(facts, { strategy: 'auto' }, 'handle');
   } finally {
     target.close();
   }

@@ -1,3 +1,4 @@
+import { linuxNeedsElevation } from './needs-elevation';
 import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
@@ -70,7 +71,6 @@ export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped
   };
 }
 
-
 function commandName(pid: number, comm: string): string {
   try {
     const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
@@ -140,6 +140,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
       const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
+      const needsElevation = linuxNeedsElevation(target.pid);
       return {
         pid: target.pid,
         platform: 'linux',
@@ -149,6 +150,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...(profile ? { profile } : {}),
         ...(problems.length ? { profileProblems: problems } : {}),
         ...windows,
+        ...(needsElevation ? { needsElevation } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),

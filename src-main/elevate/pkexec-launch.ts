@@ -19,12 +19,16 @@ export interface ElevateDeps {
   cancelGraceMs?: number;
 }
 
+export const INSTALLED_HELPER = '/usr/lib/safekill/safekill-helper';
+
 /**
  * The helper pkexec runs: `SAFEKILL_HELPER` (the installed `safekill-helper`, which the polkit
  * action `org.safekill.end-process` names), else this same CLI in helper mode.
  */
 export function defaultHelperCommand(env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.SAFEKILL_HELPER) return [env.SAFEKILL_HELPER];
+  // The installed app: the wrapper the polkit action names (exec.path), shipped by the deb.
+  if (process.versions.electron) return [INSTALLED_HELPER];
   return [process.execPath, process.argv[1] ?? 'dist/cli.cjs', 'helper'];
 }
 

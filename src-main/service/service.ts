@@ -11,6 +11,7 @@ import { SafeKillError } from '../../src-shared/errors';
 import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../src-shared/kill';
 import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
 import { lockFileClaims, type EndingClaims } from '../kill/ending-claims';
+import { elevatedKill } from '../elevate/elevated-kill';
 import { killTargets, planFor } from '../kill/kill-targets';
 import type { LadderControl } from '../kill/run-ladder';
 import type { KillPlatform } from '../platform/types';
@@ -24,6 +25,8 @@ export interface ProcessSourceLike {
 }
 
 export interface ServiceDeps {
+  /** End as administrator (kill:start with `elevate`); the real helper launcher by default. */
+  elevatedKill?: typeof elevatedKill;
   source: ProcessSourceLike;
   platform: KillPlatform;
   history: HistoryStore;
@@ -117,6 +120,19 @@ export function createService(deps: ServiceDeps): Service {
     const finished: HistoryEntry[] = [];
     const pids = req.targets.map((t) => t.pid);
     try {
+      // End as administrator: the helper streams the same events (signals only on Linux).
+      if (req.elevate) {
+        await (deps.elevatedKill ?? elevatedKill)(
+          {
+            targets: req.targets,
+            strategy: req.overrides.strategy,
+            graceMs: req.overrides.graceMs,
+            tree: req.tree ?? false,
+          },
+          { onEvent: onEvent(killId, names, finished), signal: abort.signal },
+        );
+        return;
+      }
       await killTargets(
         {
           pids,

@@ -134,7 +134,8 @@ export function choosePlan(
       ...s,
       reason: `if it is still running (windows closed but process stayed, or the request was ignored): ${s.reason}`,
     }));
-    const thenWords = afterClose.map((s) => signalOf(s.strategy)).join('') || 'nothing polite reaches it';
+    const thenWords =
+      afterClose.map((s) => signalOf(s.strategy)).join('') || 'nothing polite reaches it';
     const wl = facts.wayland;
     if (wl?.compositor && wl.windows.length > 0) {
       const titles = wl.windows.map((w) => JSON.stringify(w.title)).join(', ');

@@ -381,6 +381,15 @@ export function App({ api }: { api: ApiClient }) {
         >
           <RunningKills
             runs={runs}
+            onElevate={(run) => {
+              api
+                .call('kill:start', {
+                  targets: [{ pid: run.pid, startTime: run.startTime }],
+                  overrides,
+                  elevate: true,
+                })
+                .catch((e: unknown) => setStatus(plainError(e)));
+            }}
             onAnswer={(run, answer) => {
               const req = { killId: run.killId, pid: run.pid };
               const call =

@@ -76,6 +76,8 @@ export const killRequestSchema = z.strictObject({
   overrides: overridesSchema,
   tree: z.boolean().optional(),
   forceProtected: z.boolean().optional(),
+  /** End as administrator: through the polkit helper (Linux) or the UAC prompt (Windows). */
+  elevate: z.boolean().optional(),
 });
 
 export const cancelRequestSchema = z.strictObject({ killId: z.string().min(1).max(100) });

@@ -122,6 +122,11 @@ export interface KillPlan {
   processGroup?: { pgid: number; members: { pid: number; name: string }[] };
   /** Who would bring it back (a systemd unit, a container, supervisord…), named before anything is sent. */
   supervisor?: SupervisorInfo;
+  /**
+   * Set when ending it from here will be denied (permission): why, and that End as administrator
+   * (`kill --elevate`) can do it. Known before anything is sent.
+   */
+  needsElevation?: string;
   /** Problems worth knowing about the plan (a bad profiles.json entry was skipped). */
   warnings?: string[];
 }

@@ -45,6 +45,11 @@ export interface TargetFacts {
   };
   /** Who would bring it back, from its cgroup or its parent. */
   supervisor?: SupervisorInfo;
+  /**
+   * Ending it from this SafeKill will be denied (another user's process on Linux; an elevated
+   * one on Windows), in words: the plan says so before anything is sent.
+   */
+  needsElevation?: string;
   /** Entries of the user's profiles.json that were skipped, each saying file, entry and field. */
   profileProblems?: string[];
 }

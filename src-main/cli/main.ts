@@ -36,6 +36,10 @@ Commands:
       T terminal, P protected). --filter matches a PID, name, command line or user;
       --tree nests children under parents; --json prints one JSON array.
 
+  kill … --elevate
+      End them as administrator: pkexec and the polkit action org.safekill.end-process
+      (Linux, signals only) or the UAC prompt (Windows); a refused prompt is cancelled.
+
   doctor [--json]
       Show what this installation uses: koffi, pidfd or its fallback, X11 and Wayland, the
       history file, Electron's binary (and on Windows the console helper).
@@ -56,6 +60,8 @@ export const COMMANDS: Record<string, Command> = {
   kill: async (argv, io) => (await import('./commands/kill')).killCommand(argv, io),
   doctor: async (argv, io) => (await import('./commands/doctor')).doctorCommand(argv, io),
   list: async (argv, io) => (await import('./commands/list')).listCommand(argv, io),
+  // The privileged side of --elevate / End as administrator (run by pkexec or runas).
+  helper: async (argv, io) => (await import('./commands/helper')).helperCommand(argv, io),
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

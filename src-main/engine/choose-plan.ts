@@ -284,6 +284,7 @@ function planDetails(facts: TargetFacts): Partial<KillPlan> {
       : {}),
     ...(p?.nativeStop ? { nativeStop: p.nativeStop } : {}),
     ...(facts.profileProblems?.length ? { warnings: facts.profileProblems } : {}),
+    ...(facts.needsElevation ? { needsElevation: facts.needsElevation } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
 import { PROFILE_SIGNALS, type ProfileSignal } from '../../src-shared/profiles';
 import { rememberProfile } from './profiles-file';
 import { lockFileClaims, type EndingClaims } from '../kill/ending-claims';
+import { elevatedKill } from '../elevate/elevated-kill';
 import { killTargets, planFor } from '../kill/kill-targets';
 import type { LadderControl } from '../kill/run-ladder';
 import type { KillPlatform } from '../platform/types';
@@ -28,6 +29,8 @@ export interface ProcessSourceLike {
 }
 
 export interface ServiceDeps {
+  /** End as administrator (kill:start with `elevate`); the real helper launcher by default. */
+  elevatedKill?: typeof elevatedKill;
   source: ProcessSourceLike;
   platform: KillPlatform;
   /** profiles.json, where "remember for this program" writes (none: not offered). */
@@ -121,6 +124,19 @@ export function createService(deps: ServiceDeps): Service {
     const finished: HistoryEntry[] = [];
     const pids = req.targets.map((t) => t.pid);
     try {
+      // End as administrator: the helper streams the same events (signals only on Linux).
+      if (req.elevate) {
+        await (deps.elevatedKill ?? elevatedKill)(
+          {
+            targets: req.targets,
+            strategy: req.overrides.strategy,
+            graceMs: req.overrides.graceMs,
+            tree: req.tree ?? false,
+          },
+          { onEvent: onEvent(killId, finished), signal: abort.signal },
+        );
+        return;
+      }
       await killTargets(
         {
           pids,

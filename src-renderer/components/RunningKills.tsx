@@ -10,10 +10,18 @@ export interface RunningKillsProps {
   onDismiss(id: string): void;
   /** The user's answer while a program asks: raise its dialog, or end it anyway. */
   onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
+  /** End as administrator, offered on a permission-denied result (polkit / UAC). */
+  onElevate?(run: TargetRun): void;
 }
 
 /** Every target being ended, each with its countdown, current step and what happened so far. */
-export function RunningKills({ runs, onCancel, onDismiss, onAnswer }: RunningKillsProps) {
+export function RunningKills({
+  runs,
+  onCancel,
+  onDismiss,
+  onAnswer,
+  onElevate,
+}: RunningKillsProps) {
   const list = [...runs.values()];
   const now = useFrameClock(list.some((r) => !r.result));
   if (list.length === 0) return null;
@@ -29,6 +37,7 @@ export function RunningKills({ runs, onCancel, onDismiss, onAnswer }: RunningKil
             onCancel={onCancel}
             onDismiss={onDismiss}
             onAnswer={onAnswer}
+            onElevate={onElevate}
           />
         ))}
       </ul>
@@ -42,12 +51,14 @@ function RunCard({
   onCancel,
   onDismiss,
   onAnswer,
+  onElevate,
 }: {
   run: TargetRun;
   now: number;
   onCancel(killId: string): void;
   onDismiss(id: string): void;
   onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
+  onElevate?(run: TargetRun): void;
 }) {
   const [keptWaiting, setKeptWaiting] = useState<string | undefined>();
   const who = `${run.name || 'process'} (${run.pid})`;
@@ -131,6 +142,15 @@ function RunCard({
           {/* The badge above says the outcome; here only how and why, once. */}
           <p>{describeHow(run.result)}</p>
           {run.result.reason && <p className="muted small">{run.result.reason}</p>}
+          {onElevate && run.result.code === 'permission-denied' && (
+            <button
+              type="button"
+              onClick={() => onElevate(run)}
+              aria-label={`End ${who} as administrator`}
+            >
+              End as administrator…
+            </button>
+          )}
           <button type="button" onClick={() => onDismiss(run.id)} aria-label={`Dismiss ${who}`}>
             Dismiss
           </button>

@@ -19,6 +19,8 @@ export interface TargetRun {
   /** The question it is asking the user: the countdown is paused until it is answered. */
   asking?: string;
   result?: KillResult;
+  /** The pinned start time from the plan: End as administrator ends this process and no other. */
+  startTime?: number;
 }
 
 export type Runs = ReadonlyMap<string, TargetRun>;
@@ -44,6 +46,7 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
   switch (e.type) {
     case 'plan':
       next = { ...prev, name: e.plan.name, steps: e.plan.steps };
+      if (e.plan.startTime !== undefined) next.startTime = e.plan.startTime;
       break;
     case 'step':
       next = { ...prev, stepIndex: e.index, stepStartedAt: at, graceMs: e.graceMs };

@@ -175,7 +175,9 @@ describe('running kills', () => {
     });
     const run = runs.get('k1:7')!;
     expect(run).toMatchObject({ name: 'app', stepIndex: 1, stepStartedAt: 2102, graceMs: 3000 });
-    expect(run.log).toEqual(['Escalated from signal:SIGTERM to signal:SIGKILL: still running']);
+    expect(run.log).toEqual([
+      'Escalated from Ask it to quit (SIGTERM) to Force it to end (SIGKILL): still running',
+    ]);
     expect(describeResult(run.result!, run.name)).toBe(
       'app (7): Forced, signal SIGKILL, after 2.0 s',
     );

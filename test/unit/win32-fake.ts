@@ -39,6 +39,11 @@ export interface FakeProcess {
   exitCode?: number;
   /** Opening it fails (an elevated process, as seen from a normal one). */
   denied?: boolean;
+  /** Its token: elevated (TokenElevation) and integrity RID (TokenIntegrityLevel); Medium by default. */
+  elevated?: boolean;
+  integrityRid?: number;
+  /** OpenProcess(PROCESS_TERMINATE) is refused while query access is granted (elevated target). */
+  terminateDenied?: boolean;
   /** The account it runs as; its token may not be read when undefined. */
   user?: string;
   /** Console id; processes with the same id share a console. */
@@ -210,6 +215,7 @@ export class FakeWin32 {
       this.calls.push(`OpenProcess(0x${access.toString(16)}, ${pid})`);
       const p = this.processes.get(pid);
       if (!p || p.denied) return null;
+      if (p.terminateDenied && access & PROCESS_TERMINATE) return null;
       return this.handle('process', { pid, access });
     },
     getProcessTimes: (h): ProcessTimes | null => {
@@ -293,6 +299,17 @@ export class FakeWin32 {
       this.calls.push('LookupAccountSidW');
       return Buffer.from(sid).toString();
     },
+    processTokenLevel: (h) => {
+      this.calls.push('GetTokenInformation(TokenElevation, TokenIntegrityLevel)');
+      if (h === null) return this.selfToken;
+      const p = this.processes.get(this.rec(h).pid!);
+      return p ? { elevated: p.elevated === true, integrityRid: p.integrityRid ?? 0x2000 } : null;
+    },
+  };
+  /** SafeKill's own token: a normal (Medium, not elevated) one unless a test says otherwise. */
+  selfToken: { elevated: boolean; integrityRid: number } = {
+    elevated: false,
+    integrityRid: 0x2000,
   };
 
   private win(w: Hwnd): FakeWindow | undefined {

@@ -1,4 +1,5 @@
 import type { KillEvent } from '../../../src-shared/kill';
+import { elevatedKill } from '../../elevate/elevated-kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { defaultDataDir } from '../../service/data-dir';
@@ -31,6 +32,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     'max-grace': { type: 'string' },
     json: { type: 'boolean' },
     all: { type: 'boolean' },
+    elevate: { type: 'boolean' },
   });
   if (positionals.length === 0)
     throw new UsageError(
@@ -67,6 +69,20 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const abort = new AbortController();
   const stopCancelling = cancelOnSignals(abort, io.stderr);
   try {
+    // --elevate: the same events, from the administrator helper (pkexec / UAC runas).
+    if (values.elevate === true) {
+      const results = await elevatedKill(
+        {
+          targets,
+          strategy: overrides.strategy,
+          graceMs: overrides.graceMs,
+          tree: values.tree === true,
+        },
+        { onEvent, signal: abort.signal },
+      );
+      renderer?.finish();
+      return exitStatus(results);
+    }
     const results = await killTargets(
       {
         pids,

@@ -1,3 +1,4 @@
+import { linuxNeedsElevation } from './needs-elevation';
 import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
@@ -150,6 +151,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       );
       if (group) attachGroup(target, group.pins);
       const supervisor = linuxSupervisor(target.pid, st.ppid);
+      const needsElevation = linuxNeedsElevation(target.pid);
       return {
         pid: target.pid,
         platform: 'linux',
@@ -161,6 +163,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         ...windows,
         ...(group ? { processGroup: group.facts } : {}),
         ...(supervisor ? { supervisor } : {}),
+        ...(needsElevation ? { needsElevation } : {}),
       };
     },
     descendants: (pid) => descendantsOfPid(pid),

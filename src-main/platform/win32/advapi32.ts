@@ -3,6 +3,8 @@ import type { Advapi32 } from './api';
 
 const TOKEN_QUERY = 0x0008;
 const TOKEN_USER_CLASS = 1;
+const TOKEN_ELEVATION_CLASS = 20;
+const TOKEN_INTEGRITY_CLASS = 25;
 const TOKEN_USER_BYTES = 256; // TOKEN_USER plus a SID (at most 68 bytes)
 const NAME_CHARS = 256;
 
@@ -23,7 +25,9 @@ export function advapi32(): Advapi32 {
   const LookupAccountSidW = a.func(
     'bool __stdcall LookupAccountSidW(const char16_t *system, const uint8_t *sid, _Out_ uint8_t *name, _Inout_ uint32_t *nameLen, _Out_ uint8_t *domain, _Inout_ uint32_t *domainLen, _Out_ int *use)',
   );
-  const CloseHandle = koffi.load('kernel32.dll').func('bool __stdcall CloseHandle(void *h)');
+  const k32 = koffi.load('kernel32.dll');
+  const CloseHandle = k32.func('bool __stdcall CloseHandle(void *h)');
+  const GetCurrentProcess = k32.func('void * __stdcall GetCurrentProcess()');
 
   cached = {
     processUserSid(h) {
@@ -39,6 +43,32 @@ export function advapi32(): Advapi32 {
         return new Uint8Array(
           koffi.decode(sid, koffi.array('uint8_t', len, 'Typed')) as Uint8Array,
         );
+      } finally {
+        CloseHandle(token[0]);
+      }
+    },
+    processTokenLevel(h) {
+      const token = [null];
+      if (!OpenProcessToken(h ?? GetCurrentProcess(), TOKEN_QUERY, token) || !token[0]) return null;
+      try {
+        const el = Buffer.alloc(4);
+        if (!GetTokenInformation(token[0], TOKEN_ELEVATION_CLASS, el, 4, [0])) return null;
+        const buf = Buffer.alloc(TOKEN_USER_BYTES);
+        if (!GetTokenInformation(token[0], TOKEN_INTEGRITY_CLASS, buf, buf.length, [0]))
+          return null;
+        // TOKEN_MANDATORY_LABEL starts with the label's PSID: revision, sub-authority count,
+        // a 6-byte authority, then the sub-authorities; the last one is the integrity RID.
+        const sid = koffi.decode(buf, 'void *');
+        const head = koffi.decode(sid, koffi.array('uint8_t', 8, 'Typed')) as Uint8Array;
+        const count = head[1]!;
+        if (count < 1 || count > 15) return null;
+        const all = Buffer.from(
+          koffi.decode(sid, koffi.array('uint8_t', 8 + 4 * count, 'Typed')) as Uint8Array,
+        );
+        return {
+          elevated: el.readUInt32LE(0) !== 0,
+          integrityRid: all.readUInt32LE(4 + 4 * count),
+        };
       } finally {
         CloseHandle(token[0]);
       }

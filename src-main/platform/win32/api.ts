@@ -77,6 +77,11 @@ export interface Advapi32 {
   processUserSid(h: Handle): Uint8Array | null;
   /** LookupAccountSidW: "DOMAIN\\name", or null for an unknown SID. */
   lookupAccountSid(sid: Uint8Array): string | null;
+  /**
+   * GetTokenInformation TokenElevation + TokenIntegrityLevel (the label SID's last RID) of the
+   * process (`null`: SafeKill's own, GetCurrentProcess); null when its token cannot be read.
+   */
+  processTokenLevel(h: Handle | null): { elevated: boolean; integrityRid: number } | null;
 }
 
 /** kernel32's console functions: used only by the console helper, which has no console. */

@@ -3,6 +3,7 @@ import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
 import type { KillPlatform } from '../types';
 import { advapi32 } from './advapi32';
+import { elevationFacts } from './elevation';
 import type { Advapi32, Kernel32, User32 } from './api';
 import { spawnConsoleHelper, type ConsoleHelperRunner } from './console-control';
 import { HandleExitWatcher } from './exit-watcher';
@@ -81,6 +82,9 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         ...(protectedReason ? { protectedReason } : {}),
         closableWindows: windows,
       };
+      // An elevated target: TerminateProcess and WM_CLOSE (UIPI) would be denied; say so now.
+      const needsElevation = deps.a && elevationFacts(deps.k, deps.a, target.pid);
+      if (needsElevation) facts.needsElevation = needsElevation;
       if (info.imagePath && subsystem(info.imagePath) === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
         // Who else is on its console: a Ctrl+C reaches all of them, so the plan names them.
         try {

@@ -1,0 +1,165 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { KillEvent } from '../../src-shared/kill';
+import { helperArgv, parseHelperArgv } from '../../src-main/elevate/helper-request';
+import { runElevated } from '../../src-main/elevate/pkexec-launch';
+import {
+  ERROR_CANCELLED,
+  quoteWindowsArg,
+  runElevatedWin32,
+} from '../../src-main/elevate/runas-launch';
+
+describe('the helper request', () => {
+  it('round-trips pinned targets and the plan options', () => {
+    const req = {
+      targets: [{ pid: 42, startTime: 12345 }],
+      strategy: 'signal:SIGINT' as const,
+      graceMs: 800,
+      tree: true,
+    };
+    expect(parseHelperArgv(helperArgv(req))).toEqual(req);
+  });
+  it.each([
+    [['kill', '42']],
+    [['kill', '42@x']],
+    [['kill', '0@5']],
+    [['kill', '42@5', '--strategy', 'x11-close']],
+    [['kill', '42@5', '--strategy', 'wayland-close']],
+    [['kill', '42@5', '--force-protected']],
+    [['kill', '42@5', '--grace', '-1']],
+    [['kill', '42@5', '--grace', '1', '--grace', '2']],
+    [['kill', '42@5', '42@5']],
+    [['kill']],
+    [['list']],
+  ])('refuses %j', (argv) => {
+    expect(() => parseHelperArgv(argv)).toThrow(/helper:/);
+  });
+});
+
+function fakeChild(): ChildProcess & { stdin: PassThrough; stdout: PassThrough } {
+  const c = new EventEmitter() as ChildProcess & { stdin: PassThrough; stdout: PassThrough };
+  Object.assign(c, {
+    stdin: new PassThrough(),
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    kill: () => true,
+  });
+  return c;
+}
+const req = { targets: [{ pid: 42, startTime: 7 }], strategy: 'auto' as const, tree: false };
+
+describe('the pkexec launcher', () => {
+  it('passes the helper events on and runs pkexec with pinned targets', async () => {
+    const c = fakeChild();
+    let argv: string[] = [];
+    const events: KillEvent[] = [];
+    const p = runElevated(req, {
+      onEvent: (e) => events.push(e),
+      helperCommand: ['/usr/lib/safekill/safekill-helper'],
+      spawn: (cmd, args) => {
+        argv = [cmd, ...args];
+        return c;
+      },
+    });
+    c.stdout.write('{"type":"step","pid":42,"index":0}\nnot json\n');
+    c.stdout.end('{"type":"result","pid":42,"outcome":"exited","elapsedMs":5,"reason":"ok"}\n');
+    setTimeout(() => c.emit('close', 0, null), 10);
+    const results = await p;
+    expect(argv).toEqual([
+      'pkexec',
+      '/usr/lib/safekill/safekill-helper',
+      'kill',
+      '42@7',
+      '--strategy',
+      'auto',
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['step', 'result']);
+    expect(results).toMatchObject([{ pid: 42, outcome: 'exited' }]);
+  });
+
+  it.each([126, 127])('a refused prompt (pkexec %i) is cancelled with its reason', async (code) => {
+    const c = fakeChild();
+    const p = runElevated(req, { onEvent: () => {}, spawn: () => c });
+    (c.stderr as PassThrough).write('Error executing command as another user: Not authorized\n');
+    setTimeout(() => c.emit('close', code, null), 10);
+    const [r] = await p;
+    expect(r).toMatchObject({ outcome: 'cancelled' });
+    expect(r!.reason).toMatch(new RegExp(`pkexec exit ${code}: Error executing command`));
+  });
+
+  it('cancel at an unanswered prompt closes stdin and then ends pkexec: nothing hangs', async () => {
+    const c = fakeChild();
+    let killed = false;
+    c.kill = () => {
+      killed = true;
+      setTimeout(() => c.emit('close', null, 'SIGTERM'), 1);
+      return true;
+    };
+    const abort = new AbortController();
+    const p = runElevated(req, {
+      onEvent: () => {},
+      spawn: () => c,
+      signal: abort.signal,
+      cancelGraceMs: 20,
+    });
+    abort.abort();
+    const [r] = await p;
+    expect(c.stdin.writableEnded).toBe(true);
+    expect(killed).toBe(true);
+    expect(r).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('a helper that ends without a result is failed, not silent', async () => {
+    const c = fakeChild();
+    const p = runElevated(req, { onEvent: () => {}, spawn: () => c });
+    c.stdout.write('{"type":"step","pid":42,"index":0}\n');
+    setTimeout(() => c.emit('close', 1, null), 10);
+    expect(await p).toMatchObject([{ outcome: 'failed', code: 'internal' }]);
+  });
+});
+
+describe('the Windows runas launcher (against a fake ShellExecuteEx)', () => {
+  const pipeName = () => path.join(os.tmpdir(), `sk-runas-${process.pid}-${Math.random()}`);
+
+  it('a declined UAC prompt is cancelled', async () => {
+    let params = '';
+    const [r] = await runElevatedWin32(req, {
+      onEvent: () => {},
+      pipeName: pipeName(),
+      helperCommand: ['C:\\Program Files\\SafeKill\\SafeKill.exe', 'helper'],
+      shellExecute: (_f, p) => {
+        params = p;
+        return ERROR_CANCELLED;
+      },
+    });
+    expect(r).toMatchObject({ outcome: 'cancelled' });
+    expect(params).toMatch(/^helper --pipe \S+ kill 42@7 --strategy auto$/);
+  });
+
+  it('the elevated helper speaks over the pipe; closing it is the cancel', async () => {
+    const { connect } = await import('node:net');
+    const name = pipeName();
+    const events: KillEvent[] = [];
+    const results = await runElevatedWin32(req, {
+      onEvent: (e) => events.push(e),
+      pipeName: name,
+      shellExecute: () => {
+        const s = connect(name, () =>
+          s.end('{"type":"result","pid":42,"outcome":"force-killed","elapsedMs":1,"reason":"x"}\n'),
+        );
+        return 0;
+      },
+    });
+    expect(results).toMatchObject([{ pid: 42, outcome: 'force-killed' }]);
+  });
+
+  it('quotes arguments the way CommandLineToArgvW reads them', () => {
+    expect(quoteWindowsArg('C:\\Program Files\\x.exe')).toBe('"C:\\Program Files\\x.exe"');
+    expect(quoteWindowsArg('a"b')).toBe('"a\\"b"');
+    expect(quoteWindowsArg('plain')).toBe('plain');
+  });
+});

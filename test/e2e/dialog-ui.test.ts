@@ -64,7 +64,7 @@ describe.runIf(ready)('a program asking the user, in the UI', () => {
       .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
     await visible(row);
     await row.click();
-    await text(page.getByRole('list', { name: 'Plan steps' })).toContain('x11-close');
+    await text(page.getByRole('list', { name: 'Plan steps' })).toContain('Close its windows (X11)');
     await page.getByRole('button', { name: 'End', exact: true }).click();
 
     const asking = page.getByRole('group', { name: new RegExp(`\\(${pid}\\) is asking you`) });

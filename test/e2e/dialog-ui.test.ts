@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, isRunning, tmpFile } from '../helpers/processes';
 import {
@@ -14,11 +14,16 @@ import {
   waitForWindowOf,
   type Xvfb,
 } from '../fixtures/x11-server';
-import { ARTIFACTS, launchChromium, startWeb, uniqueTag, type WebServer } from './helpers';
+import {
+  ARTIFACTS,
+  launchChromium,
+  startWeb,
+  text,
+  uniqueTag,
+  visible,
+  type WebServer,
+} from './helpers';
 
-const WAIT = { timeout: 20_000 };
-const visible = (l: Locator) => l.waitFor({ state: 'visible', ...WAIT });
-const text = (l: Locator) => expect.poll(async () => (await l.textContent()) ?? '', WAIT);
 const ready =
   process.platform === 'linux' &&
   spawnSync('which', ['Xvfb']).status === 0 &&

@@ -2,10 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from '../helpers/processes';
 
 export const WEB = path.join(ROOT, 'dist/web.cjs');
+/** A target that takes its time to clean up after SIGTERM. */
+export const SLOW = path.join(import.meta.dirname, 'fixtures/slow-cleanup.cjs');
+
+// playwright-core has no assertions of its own: wait with its locators, poll with Vitest.
+// Generous: real grace periods on a loaded two-core machine.
+export const WAIT = { timeout: 20_000 };
+export const visible = (l: Locator) => l.waitFor({ state: 'visible', ...WAIT });
+export const hidden = (l: Locator) => l.waitFor({ state: 'hidden', ...WAIT });
+export const text = (l: Locator) => expect.poll(async () => (await l.textContent()) ?? '', WAIT);
+export const count = (l: Locator) => expect.poll(() => l.count(), WAIT);
+export const focused = (l: Locator) =>
+  expect.poll(() => l.evaluate((el) => el === document.activeElement), WAIT);
 export const ARTIFACTS = path.join(ROOT, 'test-results');
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -7,23 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRunning } from '../helpers/processes';
 import {
   ARTIFACTS,
+  count,
+  focused,
+  hidden,
   killHolders,
   killTree,
   launchChromium,
+  SLOW,
   spawnHeld,
   startWeb,
+  text,
   uniqueTag,
+  visible,
+  WAIT,
   type WebServer,
 } from './helpers';
-
-const SLOW = path.join(import.meta.dirname, 'fixtures/slow-cleanup.cjs');
-const WAIT = { timeout: 20_000 };
-const visible = (l: Locator) => l.waitFor({ state: 'visible', ...WAIT });
-const hidden = (l: Locator) => l.waitFor({ state: 'hidden', ...WAIT });
-const text = (l: Locator) => expect.poll(async () => (await l.textContent()) ?? '', WAIT);
-const count = (l: Locator) => expect.poll(() => l.count(), WAIT);
-const focused = (l: Locator) =>
-  expect.poll(() => l.evaluate((el) => el === document.activeElement), WAIT);
 
 let server: WebServer;
 let browser: Browser;

@@ -2,26 +2,25 @@
 // ended together after one confirmation that lists them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRunning } from '../helpers/processes';
 import {
   ARTIFACTS,
+  count,
+  hidden,
   killHolders,
   killTree,
   launchChromium,
+  SLOW,
   spawnHeld,
   startWeb,
+  text,
   uniqueTag,
+  visible,
+  WAIT,
   type WebServer,
 } from './helpers';
-
-const SLOW = path.join(import.meta.dirname, 'fixtures/slow-cleanup.cjs');
-const WAIT = { timeout: 20_000 };
-const visible = (l: Locator) => l.waitFor({ state: 'visible', ...WAIT });
-const hidden = (l: Locator) => l.waitFor({ state: 'hidden', ...WAIT });
-const text = (l: Locator) => expect.poll(async () => (await l.textContent()) ?? '', WAIT);
-const count = (l: Locator) => expect.poll(() => l.count(), WAIT);
 
 let server: WebServer;
 let browser: Browser;

@@ -3,32 +3,28 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../src-shared/api';
 import { isRunning, TARGET } from '../helpers/processes';
 import {
   ARTIFACTS,
+  count,
+  focused,
+  hidden,
   killHolders,
   killTree,
   launchChromium,
+  SLOW,
   spawnHeld,
   startWeb,
+  text,
   uniqueTag,
+  visible,
+  WAIT,
   type WebServer,
 } from './helpers';
-
-const SLOW = path.join(import.meta.dirname, 'fixtures/slow-cleanup.cjs');
-const WAIT = { timeout: 20_000 };
-
-// playwright-core has no assertions of its own: wait with its locators, poll with Vitest.
-const visible = (l: Locator) => l.waitFor({ state: 'visible', ...WAIT });
-const hidden = (l: Locator) => l.waitFor({ state: 'hidden', ...WAIT });
-const text = (l: Locator) => expect.poll(async () => (await l.textContent()) ?? '', WAIT);
-const count = (l: Locator) => expect.poll(() => l.count(), WAIT);
-const focused = (l: Locator) =>
-  expect.poll(() => l.evaluate((el) => el === document.activeElement), WAIT);
 
 let server: WebServer;
 let browser: Browser;

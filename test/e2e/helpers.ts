@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ROOT } from '../helpers/processes';
 
 export const WEB = path.join(ROOT, 'dist/web.cjs');
@@ -152,4 +152,31 @@ export function killHolders(): void {
 
 export function uniqueTag(what: string): string {
   return `sk-e2e-${what}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * One browser-mode server and one Chromium for a test file, started before its tests and stopped
+ * after them: the server must then exit 0, and every PID in `pids` (and every held target) is
+ * SIGKILLed with its descendants. `onClose` runs first (e.g. to close browser contexts).
+ */
+export function useWebApp(
+  ready: (server: WebServer, browser: Browser) => void,
+  pids: number[],
+  onClose: () => Promise<void> = async () => {},
+): void {
+  let server: WebServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    [server, browser] = await Promise.all([startWeb(), launchChromium()]);
+    ready(server, browser);
+  });
+  afterAll(async () => {
+    await onClose();
+    await browser?.close();
+    const code = await server?.stop();
+    for (const p of pids) killTree(p);
+    killHolders();
+    expect(code).toBe(0);
+  });
 }

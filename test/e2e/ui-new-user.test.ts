@@ -1,26 +1,22 @@
 // End to end, issue 15's "what a new user hit": the real browser-mode server, real targets and
 // Debian's Chromium, every element found by role and name; axe for WCAG AA in both themes.
-import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/processes';
 import {
   ARTIFACTS,
   count,
   focused,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
   SLOW,
   spawnHeld,
-  startWeb,
   text,
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
 } from './helpers';
 
@@ -31,19 +27,13 @@ let browser: Browser;
 const pids: number[] = [];
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
+useWebApp(
+  (s, b) => ([server, browser] = [s, b]),
+  pids,
+  async () => {
+    for (const c of contexts) await c.close();
+  },
+);
 
 async function openApp(
   viewport = { width: 1300, height: 820 },

@@ -1,10 +1,9 @@
 // End to end: the real browser-mode server (real process list, real kills) driven through
 // Debian's Chromium, finding every element by role and name as a screen reader would.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../src-shared/api';
 import { isRunning, TARGET } from '../helpers/processes';
@@ -13,9 +12,6 @@ import {
   count,
   focused,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
   SLOW,
   spawnHeld,
   startWeb,
@@ -23,6 +19,7 @@ import {
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
 } from './helpers';
 
@@ -30,18 +27,7 @@ let server: WebServer;
 let browser: Browser;
 const pids: number[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
+useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
 async function openApp(url = server.url): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });

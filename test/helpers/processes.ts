@@ -46,15 +46,31 @@ export function spawnTarget(args: string[], expectReady = 1): Promise<Spawned> {
   });
 }
 
-/** True while the process exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
+/**
+ * The fields of /proc/PID/stat after the command name (state is [0], ppid [1], pgrp [2]), or
+ * undefined once the process is gone. The name may hold spaces and ")", so split after the last.
+ */
+export function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True while the process exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** Direct children of `pid`, from /proc (call it for the test's own processes only). */
+export function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n) && Number(statFields(Number(n))?.[1]) === pid)
+    .map(Number);
 }
 
 export function killQuietly(pid: number): void {

@@ -20,6 +20,7 @@ import {
   parseEvents,
   spawnTarget,
   tmpFile,
+  childrenOf,
 } from '../helpers/processes';
 
 const STACK_TRACE = /\n\s+at .*[:(]\d+|Error:|node:internal/;
@@ -140,20 +141,6 @@ function cmdline(pid: number): string {
 /** Ends a process the test caused to start but does not hold, if it is still that process. */
 function endIfStill(pid: number, command: string): void {
   if (pid > 0 && isRunning(pid) && cmdline(pid).includes(command)) killQuietly(pid);
-}
-
-function childrenOf(ppid: number): number[] {
-  return fs.readdirSync('/proc').flatMap((d) => {
-    if (!/^\d+$/.test(d)) return [];
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'latin1');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid
-        ? [Number(d)]
-        : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** Runs a shell pipeline with the CLI in it as "$SAFEKILL". */

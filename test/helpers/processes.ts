@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli.cjs');
@@ -44,6 +45,30 @@ export function spawnTarget(args: string[], expectReady = 1): Promise<Spawned> {
     });
     holder.on('error', reject);
   });
+}
+
+/**
+ * For a test file: `target(args)` starts targets as spawnTarget does. After each test, its
+ * targets and any PID pushed onto `pids` (processes the test started) are SIGKILLed; after the
+ * file, the holders.
+ */
+export function useTargets(): {
+  target: (args: string[], ready?: number) => Promise<Spawned>;
+  pids: number[];
+} {
+  const pids: number[] = [];
+  afterEach(() => {
+    for (const pid of pids.splice(0)) killQuietly(pid);
+  });
+  afterAll(cleanupHolders);
+  return {
+    pids,
+    target: async (args, ready = 1) => {
+      const t = await spawnTarget(args, ready);
+      pids.push(...t.pids);
+      return t;
+    },
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // a kill of many targets. Real processes and real signals. Every case bounds how long the
 // process under test may take (generously: no assertion depends on this machine's speed), and
 // after every case a bystander this file started, and never names, must be unsignalled.
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -30,7 +30,6 @@ const servers: WebServer[] = [];
 
 let by: Bystander | undefined;
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (process.platform === 'linux') by = await bystander();
 });
 afterEach(() => {

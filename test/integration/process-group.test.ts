@@ -1,24 +1,13 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CLI,
-  ROOT,
-  isRunning,
-  killQuietly,
-  runCli,
-  childrenOf,
-  statFields,
-} from '../helpers/processes';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
 
 const started: number[] = [];
 const holders: ChildProcess[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   for (const pid of started.splice(0)) killQuietly(pid);
 });

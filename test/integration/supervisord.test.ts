@@ -2,15 +2,12 @@ import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_pr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, isRunning, runCli, childrenOf } from '../helpers/processes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning, runCli, childrenOf } from '../helpers/processes';
 
 const HAVE = spawnSync('supervisord', ['--version']).status === 0;
 const holders: ChildProcess[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   // supervisord stops its program when it is asked to exit.
   for (const h of holders.splice(0)) h.kill('SIGTERM');

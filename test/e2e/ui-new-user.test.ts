@@ -2,18 +2,20 @@
 // Debian's Chromium, every element found by role and name; axe for WCAG AA in both themes.
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/processes';
 import {
   ARTIFACTS,
+  axeViolations,
   count,
   focused,
   hidden,
   killHolders,
   killTree,
   launchChromium,
+  processGrid,
+  spawnFamily,
   SLOW,
   spawnHeld,
   startWeb,
@@ -69,12 +71,7 @@ async function findAndSelect(page: Page, tag: string, pid: number) {
   return row;
 }
 
-async function axe(page: Page) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-}
+const axe = axeViolations;
 
 describe('what a new user hit', { timeout: 90_000 }, () => {
   it('disables End while a process is being ended, shows a ring on its row, Delete focuses its card', async () => {
@@ -277,7 +274,8 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
 
   it('remembers the sort, the columns picked and the tree view across a reload', async () => {
     const page = await openApp();
-    const grid = page.getByRole('grid', { name: 'Processes' });
+    // A grid, then a treegrid once the tree view is on.
+    const grid = processGrid(page);
     await grid.getByRole('button', { name: /^PID/ }).click();
     await expect
       .poll(() => grid.getByRole('columnheader', { name: /^PID/ }).getAttribute('aria-sort'))
@@ -302,6 +300,24 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     expect(await page.getByRole('checkbox', { name: 'Tree view' }).isChecked()).toBe(true);
     await visible(grid.getByRole('columnheader', { name: 'State' }));
     expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
+  });
+
+  it('tree view: a parent with its children, the filter keeping their ancestors (dimmed)', async () => {
+    const family = await spawnFamily();
+    pids.push(family.parent);
+    const page = await openApp();
+    await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    const grid = page.getByRole('treegrid', { name: 'Processes' });
+    await page.getByRole('searchbox', { name: 'Filter processes' }).fill(family.tag);
+    const rowOf = (pid: number) =>
+      grid
+        .getByRole('row')
+        .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+    for (const pid of family.children) await count(rowOf(pid)).toBe(1);
+    expect(await rowOf(family.parent).getAttribute('aria-expanded')).toBe('true');
+    await rowOf(family.children[0]).click();
+    await visible(page.getByRole('list', { name: 'Plan steps' }));
+    await page.screenshot({ path: path.join(SHOTS, 'safekill-tree.png') });
   });
 
   it('shows totals in the status bar and a CPU/memory chart, with no CSP error', async () => {

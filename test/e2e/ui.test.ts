@@ -148,7 +148,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     );
     pids.push(parent);
     const page = await openApp();
-    const grid = page.getByRole('grid', { name: 'Processes' });
+    let grid = page.getByRole('grid', { name: 'Processes' });
     const scroller = page.locator('.grid-scroll');
 
     // Sorted by PID, so rows keep their places while CPU figures change.
@@ -185,6 +185,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     // Tree view: a match keeps its ancestors (the holder shell, up to init); the parent comes
     // right before its two children, which are indented one level deeper.
     await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    grid = page.getByRole('treegrid', { name: 'Processes' });
     await expect.poll(async () => (await pidsShown()).indexOf(parent)).toBeGreaterThan(0);
     const shown = await pidsShown();
     const at = shown.indexOf(parent);

@@ -33,7 +33,9 @@ import {
 } from './state/selection';
 import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
-import { filterSorted, viewRows } from './state/table-model';
+import { filterSorted } from './state/table-model';
+import { treeRows } from './state/tree-rows';
+import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
 import { useRemembered } from './state/remembered';
 
@@ -65,6 +67,9 @@ export function App({ api }: { api: ApiClient }) {
     DEFAULT_HIDDEN,
     (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   );
+  const [widths, setWidths] = useRemembered<Widths>('columnWidths', {}, isWidths);
+  // Tree rows the user closed, by row key (the same while the process lives).
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const selectedKey = selection.anchor;
   const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
@@ -80,6 +85,8 @@ export function App({ api }: { api: ApiClient }) {
   const [confirm, setConfirm] = useState<PendingConfirm>();
   const filterRef = useRef<HTMLInputElement>(null);
   const gridWrap = useRef<HTMLDivElement>(null);
+  /** The focusable grid (a treegrid in the tree view). */
+  const grid = () => gridWrap.current?.querySelector<HTMLElement>('.grid-scroll');
   // Kills started here that were refused as protected: ask, then retry with consent.
   const askOnRefusal = useRef(new Map<string, PendingConfirm>());
 
@@ -153,8 +160,9 @@ export function App({ api }: { api: ApiClient }) {
     [view, sort, tree],
   );
   const rows = useMemo(
-    () => (tree ? viewRows(view.rows.values(), filter, sort, true) : filterSorted(sorted, filter)),
-    [view, sorted, filter, sort, tree],
+    () =>
+      tree ? treeRows(view.rows.values(), filter, sort, collapsed) : filterSorted(sorted, filter),
+    [view, sorted, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);
@@ -262,7 +270,6 @@ export function App({ api }: { api: ApiClient }) {
   }, [confirm]);
 
   const onMenuAction = (row: ProcessRow, a: RowAction) => {
-    const grid = () => gridWrap.current?.querySelector<HTMLElement>('[role=grid]');
     switch (a.kind) {
       case 'end':
         end(a.tree, true);
@@ -297,6 +304,14 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
+  const onToggle = (key: string, expanded: boolean) =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (expanded) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
   const onSort = (key: SortKey) =>
     setSort((s) =>
       s.key === key
@@ -321,7 +336,7 @@ export function App({ api }: { api: ApiClient }) {
               e.preventDefault();
               // Into the grid: keep a visible selection, else start at the first row.
               if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
-              gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+              grid()?.focus();
             }
           }}
         />
@@ -372,6 +387,9 @@ export function App({ api }: { api: ApiClient }) {
             ending={ending}
             onEnd={() => end(false)}
             tree={tree}
+            onToggle={onToggle}
+            widths={widths}
+            onWidths={setWidths}
           />
         </div>
         <aside
@@ -455,7 +473,7 @@ export function App({ api }: { api: ApiClient }) {
           onAction={(a) => onMenuAction(menu.row, a)}
           onClose={() => {
             setMenu(undefined);
-            gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+            grid()?.focus();
           }}
         />
       )}

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ROOT } from '../helpers/processes';
 
@@ -179,4 +180,92 @@ export function useWebApp(
     killHolders();
     expect(code).toBe(0);
   });
+}
+
+export interface Family {
+  parent: number;
+  children: [number, number];
+  /** The children's names: copies of sleep, so each is unique (and under 15 characters). */
+  names: [string, string];
+  /** In the command line of all three (their folder), and nowhere else. */
+  tag: string;
+}
+
+/**
+ * A real parent shell with two real children (`sleep` under unique names). The parent's command
+ * line names only its script, so filtering by a child's name matches that child alone.
+ */
+export async function spawnFamily(): Promise<Family> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-fam-'));
+  const rand = () => Math.random().toString(36).slice(2, 8);
+  const names: [string, string] = [`ska-${rand()}`, `skb-${rand()}`];
+  for (const n of names) fs.copyFileSync('/bin/sleep', path.join(dir, n));
+  for (const n of names) fs.chmodSync(path.join(dir, n), 0o755);
+  const script = path.join(dir, 'parent.sh');
+  fs.writeFileSync(
+    script,
+    names.map((n) => `'${path.join(dir, n)}' 1000 &`).join('\n') + '\nwait\n',
+  );
+  const sh = spawn('sh', [script], { stdio: 'ignore' });
+  holders.push(sh);
+  const parent = sh.pid!;
+  const kids = () => {
+    try {
+      return fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/);
+    } catch {
+      return [];
+    }
+  };
+  // Both started and exec'd their own names (until then they are copies of the shell).
+  const comm = (k: string) => {
+    try {
+      return fs.readFileSync(`/proc/${k}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const want = [...names].sort().join(' ');
+  for (let t = Date.now(); kids().map(comm).sort().join(' ') !== want;) {
+    if (Date.now() - t > WAIT.timeout) throw new Error(`family not started: ${kids().join(' ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pidOf = (n: string) => Number(kids().find((k) => comm(k) === n));
+  return { parent, children: [pidOf(names[0]), pidOf(names[1])], names, tag: path.basename(dir) };
+}
+
+/** The process list: a grid, or a treegrid in the tree view. */
+export const processGrid = (page: Page): Locator =>
+  page
+    .getByRole('grid', { name: 'Processes' })
+    .or(page.getByRole('treegrid', { name: 'Processes' }));
+
+/**
+ * A page in a fresh context (its own remembered settings), once the first row is shown and
+ * without a script error on the way.
+ */
+export async function openApp(
+  browser: Browser,
+  url: string,
+  opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1300, height: 820 },
+    colorScheme: opts.colorScheme ?? 'light',
+  });
+  const page = await ctx.newPage();
+  page.once('close', () => void ctx.close());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await visible(processGrid(page).getByRole('row').nth(1));
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** WCAG A/AA violations that axe rates serious or critical, as "rule: elements" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
 }

@@ -146,7 +146,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
       // Members pinned the way the target is, so a group: step reaches these and no others.
-      const group = readProcessGroup(target, lineageOf(process.pid), (pid, expected) =>
+      const group = readProcessGroup(target, selfLineage(), (pid, expected) =>
         openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
       );
       if (group) attachGroup(target, group.pins);

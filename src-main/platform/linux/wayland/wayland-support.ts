@@ -2,9 +2,18 @@ import type { TargetFacts } from '../../../../src-shared/process';
 import type { DeliveryResult } from '../../../engine/escalation';
 import type { CloseContext, WindowCloser } from '../linux-target';
 import type { Compositor, View } from './compositor';
-import type { Env } from './detect';
-import { reachCompositor } from './session';
+import { NOT_WAYLAND, detectCompositor, type Env } from './detect';
+import type { Reached } from './session';
 import { observe, startWatch } from './window-watch';
+
+/**
+ * The compositor clients (D-Bus, IPC sockets) load on first use in a Wayland session: a kill or
+ * a list outside one never loads them.
+ */
+const reachCompositor = async (env: Env): Promise<Reached> =>
+  detectCompositor(env).kind === 'not-wayland'
+    ? NOT_WAYLAND
+    : (await import('./session')).reachCompositor(env);
 
 /** How often the views are looked at after a close request (unless the compositor says). */
 export const WATCH_INTERVAL_MS = 250;

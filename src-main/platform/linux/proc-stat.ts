@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readProcFile } from './proc-file';
 
 export type ProcState =
   'running' | 'sleeping' | 'disk-sleep' | 'zombie' | 'stopped' | 'dead' | 'idle' | 'other';
@@ -66,29 +66,10 @@ export function parseStat(text: string): ProcStat | undefined {
   };
 }
 
-/** A stat line is well under a page (comm is at most 16 bytes, the rest ~52 numbers). */
-const statBuf = Buffer.allocUnsafe(4096);
-
-/**
- * Reads and parses /proc/PID/stat; undefined when the process is gone (or never was). One
- * open, read and close into a shared buffer: readFileSync adds an fstat and an allocation, and a
- * kill of 300 targets reads a stat file more than a thousand times.
- */
+/** Reads and parses /proc/PID/stat; undefined when the process is gone (or never was). */
 export function readStat(pid: number): ProcStat | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(`/proc/${pid}/stat`, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const n = fs.readSync(fd, statBuf, 0, statBuf.length, 0);
-    return parseStat(statBuf.toString('latin1', 0, n));
-  } catch {
-    return undefined; // ESRCH: it exited between open and read.
-  } finally {
-    fs.closeSync(fd);
-  }
+  const text = readProcFile(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseStat(text);
 }
 
 /** Decodes a waitpid status into an exit code or a signal number. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SafeKillError } from '../../src-shared/errors';
-import { BUILT_IN_PROFILES, profileSchema, type ProfileSignal } from '../../src-shared/profiles';
+import { BUILT_IN_PROFILES, type ProfileSignal } from '../../src-shared/profiles';
+import { profileSchema } from '../../src-shared/profile-schema';
 import { tmpNameFor, writeAtomically } from './atomic-file';
 import type { ProfileEntry } from '../engine/profile-match';
 
@@ -69,7 +70,7 @@ export function loadProfiles(file: string): LoadedProfiles {
   const problems: string[] = [];
   const user: ProfileEntry[] = [];
   list.forEach((raw, i) => {
-    const parsed = profileSchema.safeParse(raw);
+    const parsed = profileSchema().safeParse(raw);
     const id = (raw as { id?: unknown } | null)?.id;
     const entry = `entry ${i + 1}${typeof id === 'string' ? ` ("${id}")` : ''}`;
     if (parsed.success) {
@@ -140,7 +141,7 @@ export async function rememberProfile(file: string, r: Remembered): Promise<{ id
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+/, '');
   const id = `remembered-${slug || 'program'}`.slice(0, 60);
-  const profile = profileSchema.parse({
+  const profile = profileSchema().parse({
     id,
     name: r.exe,
     // Either the executable's basename or the kernel's name for it (python3 runs python3.11).

@@ -1,7 +1,12 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { libc } from '../../src-main/platform/linux/libc';
 import { openLinuxTarget } from '../../src-main/platform/linux/linux-target';
-import { sharedPidfdWatcher } from '../../src-main/platform/linux/pidfd-exit-watcher';
+import {
+  PidfdExitWatcher,
+  sharedPidfdWatcher,
+} from '../../src-main/platform/linux/pidfd-exit-watcher';
 import { readStat } from '../../src-main/platform/linux/proc-stat';
 import { cleanupHolders, isRunning, killQuietly, spawnTarget } from '../helpers/processes';
 
@@ -66,6 +71,40 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     for (const g of got) expect(g.signal).toBe('SIGKILL');
     for (const t of opened) t.close();
     expect(sharedPidfdWatcher().size).toBe(0);
+  });
+
+  it('wakes a running poll once for a burst of watches, and never for pidfds released by exit callbacks', async () => {
+    const pids = await targets(20);
+    const real = libc();
+    let wakeFd = -1;
+    const watcher = new PidfdExitWatcher({
+      ...real,
+      eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
+    });
+    const writes = vi.spyOn(fsSync, 'writeSync');
+    const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+    try {
+      const fds = pids.map((pid) => real.pidfdOpen(pid));
+      expect(fds.every((fd) => fd >= 0)).toBe(true);
+      const exits = fds.map(
+        (fd, i) =>
+          new Promise<number>((resolve) =>
+            watcher.watch(fd, () => {
+              // As a target does when its ladder ends: the pidfd is released from the callback.
+              watcher.release(fd);
+              resolve(pids[i]!);
+            }),
+          ),
+      );
+      // The first watch started the poll; the other 19 changed the set while it ran.
+      expect(wakes()).toBe(1);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      expect(await Promise.all(exits)).toEqual(pids);
+      expect(watcher.size).toBe(0);
+      expect(wakes()).toBe(1);
+    } finally {
+      writes.mockRestore();
+    }
   });
 
   it('reports gone after exit instead of signalling a PID that may be reused', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { choosePlan } from '../../src-main/engine/choose-plan';
 import { matchProfile, type ProfileEntry } from '../../src-main/engine/profile-match';
-import { BUILT_IN_PROFILES, profileSchema } from '../../src-shared/profiles';
+import { BUILT_IN_PROFILES } from '../../src-shared/profiles';
+import { profileSchema } from '../../src-shared/profile-schema';
 import type { TargetFacts } from '../../src-shared/process';
 
 const entries: ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
@@ -112,7 +113,8 @@ describe('choosePlan with signal dispositions (pure)', () => {
 
 describe('shutdown profiles in the plan (pure)', () => {
   it('every built-in profile passes its own schema', () => {
-    for (const p of BUILT_IN_PROFILES) expect(profileSchema.safeParse(p).success, p.id).toBe(true);
+    for (const p of BUILT_IN_PROFILES)
+      expect(profileSchema().safeParse(p).success, p.id).toBe(true);
   });
 
   it('PostgreSQL: SIGINT (fast shutdown) before its immediate shutdown; pg_ctl is offered', () => {

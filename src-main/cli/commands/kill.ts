@@ -1,5 +1,4 @@
 import type { KillEvent } from '../../../src-shared/kill';
-import { elevatedKill } from '../../elevate/elevated-kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { defaultDataDir } from '../../service/data-dir';
@@ -69,8 +68,10 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const abort = new AbortController();
   const stopCancelling = cancelOnSignals(abort, io.stderr);
   try {
-    // --elevate: the same events, from the administrator helper (pkexec / UAC runas).
+    // --elevate: the same events, from the administrator helper (pkexec / UAC runas). Loaded
+    // only here: a kill without it does not load the launchers before its first signal.
     if (values.elevate === true) {
+      const { elevatedKill } = await import('../../elevate/elevated-kill');
       const results = await elevatedKill(
         {
           targets,

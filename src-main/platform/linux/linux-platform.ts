@@ -1,3 +1,4 @@
+import { readProcFile } from './proc-file';
 import { linuxNeedsElevation } from './needs-elevation';
 import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
@@ -49,11 +50,7 @@ function readLink(p: string): string | undefined {
 }
 
 function readArgv(pid: number): string[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch {
-    return [];
-  }
+  return readProcFile(`/proc/${pid}/cmdline`, 'utf8')?.split('\0') ?? [];
 }
 
 /** Dispositions, stop state and tracer, from /proc/PID/status (and the tracer's name). */
@@ -77,15 +74,11 @@ export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped
 }
 
 function commandName(pid: number, comm: string): string {
-  try {
-    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    const base = argv0.split('/').pop();
-    // comm is cut at 15 characters; argv[0] is not, but may be rewritten by the program.
-    if (base && base.startsWith(comm.slice(0, 15))) return base;
-  } catch {
-    // Gone or unreadable: comm will do.
-  }
-  return comm;
+  // Gone or unreadable: comm will do.
+  const argv0 = readProcFile(`/proc/${pid}/cmdline`, 'utf8')?.split('\0')[0] ?? '';
+  const base = argv0.split('/').pop();
+  // comm is cut at 15 characters; argv[0] is not, but may be rewritten by the program.
+  return base && base.startsWith(comm.slice(0, 15)) ? base : comm;
 }
 
 /** The shutdown profile of a process, matched by executable and command name. */
@@ -146,7 +139,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       const profile = profileFor(target.pid, st.comm, entries);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
       // Members pinned the way the target is, so a group: step reaches these and no others.
-      const group = readProcessGroup(target, lineageOf(process.pid), (pid, expected) =>
+      const group = readProcessGroup(target, selfLineage(), (pid, expected) =>
         openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
       );
       if (group) attachGroup(target, group.pins);

@@ -22,6 +22,10 @@ export class PidfdExitWatcher {
   private readonly toClose = new Set<number>();
   private wakeFd = -1;
   private inFlight = false;
+  /** The running poll has been woken already: one wake per poll, however many changes. */
+  private woken = false;
+  /** Exit callbacks are running: changes they make are picked up by the poll started after. */
+  private firing = false;
   /** The process is exiting: no new poll may start, the running one has been woken. */
   private exiting = false;
   private readonly c: Libc;
@@ -55,8 +59,12 @@ export class PidfdExitWatcher {
   }
 
   private kick(): void {
+    if (this.firing) return;
     if (this.inFlight) {
-      if (this.wakeFd >= 0) fs.writeSync(this.wakeFd, WAKE);
+      if (!this.woken && this.wakeFd >= 0) {
+        this.woken = true;
+        fs.writeSync(this.wakeFd, WAKE);
+      }
       return;
     }
     this.startPoll();
@@ -91,6 +99,7 @@ export class PidfdExitWatcher {
     const unhook = wakeOnExit(() => this.wakeForExit());
     this.c.pollAsync(buf, fds.length, POLL_BACKSTOP_MS, (err, n) => {
       this.inFlight = false;
+      this.woken = false;
       unhook();
       this.drainWake();
       const fired: (() => void)[] = [];
@@ -105,8 +114,15 @@ export class PidfdExitWatcher {
           }
         }
       }
-      this.startPoll();
-      runAll(fired);
+      // Callbacks first (the pidfds they release close at once, with no poll to wake), then one
+      // poll for whatever is still watched, even if a callback throws.
+      this.firing = true;
+      try {
+        runAll(fired);
+      } finally {
+        this.firing = false;
+        this.startPoll();
+      }
     });
   }
 

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readProcFile } from './proc-file';
 
 export type ProcState =
   'running' | 'sleeping' | 'disk-sleep' | 'zombie' | 'stopped' | 'dead' | 'idle' | 'other';
@@ -68,11 +68,8 @@ export function parseStat(text: string): ProcStat | undefined {
 
 /** Reads and parses /proc/PID/stat; undefined when the process is gone (or never was). */
 export function readStat(pid: number): ProcStat | undefined {
-  try {
-    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return undefined;
-  }
+  const text = readProcFile(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseStat(text);
 }
 
 /** Decodes a waitpid status into an exit code or a signal number. */

@@ -1,3 +1,4 @@
+import { readProcFile } from './proc-file';
 import fs from 'node:fs';
 import type { SignalDispositions } from '../../../src-shared/kill';
 import { signalName } from '../../../src-shared/signals';
@@ -44,11 +45,8 @@ export function parseStatus(text: string): ProcStatus | undefined {
 }
 
 export function readStatus(pid: number | string): ProcStatus | undefined {
-  try {
-    return parseStatus(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
-  } catch {
-    return undefined;
-  }
+  const text = readProcFile(`/proc/${pid}/status`);
+  return text === undefined ? undefined : parseStatus(text);
 }
 
 /** Names of the signals set in a mask, lowest first. */

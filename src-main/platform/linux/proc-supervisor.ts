@@ -1,3 +1,4 @@
+import { readProcFile } from './proc-file';
 import fs from 'node:fs';
 import type { SupervisorInfo } from '../../../src-shared/kill';
 import {
@@ -9,11 +10,7 @@ import {
 import { readStat } from './proc-stat';
 
 function read(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined; // Gone, or another user's.
-  }
+  return readProcFile(p, 'utf8'); // Undefined when gone, or another user's.
 }
 const argvOf = (pid: number) => (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean);
 const exeOf = (pid: number) => {

@@ -14,6 +14,13 @@ export type Detected =
   | { kind: 'gnome'; display: string }
   | { kind: 'unknown'; display: string; desktop: string };
 
+/** What reaching a compositor finds outside a Wayland session. */
+export const NOT_WAYLAND = {
+  ok: false,
+  wayland: false,
+  detail: 'not a Wayland session (WAYLAND_DISPLAY is not set)',
+} as const;
+
 const has = (desktop: string, name: string) =>
   desktop
     .toLowerCase()

@@ -1,6 +1,6 @@
 import { COMPOSITOR_TIMEOUT_MS, CompositorError, type Compositor } from './compositor';
 import { connectSessionBus } from './dbus-next-link';
-import { detectCompositor, type Env } from './detect';
+import { NOT_WAYLAND, detectCompositor, type Env } from './detect';
 import { hyprlandCompositor, pickSocket } from './hyprland';
 import { kwinCompositor, kwinOnBus } from './kwin';
 import { swayCompositor } from './sway';
@@ -53,11 +53,7 @@ export async function reachCompositor(
   const d = detectCompositor(env);
   switch (d.kind) {
     case 'not-wayland':
-      return {
-        ok: false,
-        wayland: false,
-        detail: 'not a Wayland session (WAYLAND_DISPLAY is not set)',
-      };
+      return NOT_WAYLAND;
     case 'sway':
       return { ok: true, compositor: swayCompositor(d.socket, timeoutMs) };
     case 'hyprland': {

@@ -2,10 +2,19 @@ import type { TargetFacts } from '../../../../src-shared/process';
 import type { DeliveryResult } from '../../../engine/escalation';
 import type { CloseContext, WindowCloser } from '../linux-target';
 import type { Compositor, View } from './compositor';
-import type { Env } from './detect';
-import { reachCompositor } from './session';
+import { NOT_WAYLAND, detectCompositor, type Env } from './detect';
+import type { Reached } from './session';
 import { observe, startWatch } from './window-watch';
 import { watchWindows } from '../watch-windows';
+
+/**
+ * The compositor clients (D-Bus, IPC sockets) load on first use in a Wayland session: a kill or
+ * a list outside one never loads them.
+ */
+const reachCompositor = async (env: Env): Promise<Reached> =>
+  detectCompositor(env).kind === 'not-wayland'
+    ? NOT_WAYLAND
+    : (await import('./session')).reachCompositor(env);
 
 const describe = (vs: View[]) =>
   vs.map((v) => (v.title ? JSON.stringify(v.title) : `untitled view ${v.id}`)).join(', ');

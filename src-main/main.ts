@@ -6,6 +6,8 @@ import { hardenWindow } from './ipc/harden';
 import { forwardPushes, registerIpc } from './ipc/register-ipc';
 import { isAppUrl, rendererIndex, windowOptions } from './ipc/window-config';
 import { aboutPanelOptions } from './about';
+import { spawn } from 'node:child_process';
+import { electronHelperRelay } from './elevate/windows-helper-command';
 
 const distDir = __dirname;
 const appUrl = (url: string) => isAppUrl(url, distDir);
@@ -20,7 +22,13 @@ function createWindow(svc: Service): void {
   void win.loadFile(rendererIndex(distDir));
 }
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// Started elevated by End as administrator (runas): run the helper, never a window.
+const relay = electronHelperRelay(process.execPath, distDir, process.argv);
+if (relay) {
+  spawn(relay.file, relay.args, { stdio: 'inherit', env: { ...process.env, ...relay.env } })
+    .on('error', () => app.exit(1))
+    .on('exit', (code) => app.exit(code ?? 1));
+} else if (!app.requestSingleInstanceLock()) app.quit();
 else {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   app.on('web-contents-created', (_e, wc) => {

@@ -21,6 +21,7 @@ import { HistoryChart } from './components/HistoryChart';
 import { RunningKills } from './components/RunningKills';
 import { SelectionPanel } from './components/SelectionPanel';
 import { RowMenu, type RowAction } from './components/RowMenu';
+import { useNeedsElevation } from './api/use-needs-elevation';
 import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
 import { strategyWords } from './state/words';
 import {
@@ -232,6 +233,17 @@ export function App({ api }: { api: ApiClient }) {
     [api, overrides],
   );
 
+  // End as administrator (polkit / UAC): the pinned process and no other.
+  const endElevated = useCallback(
+    (pid: number, startTime: number | undefined) => {
+      api
+        .call('kill:start', { targets: [{ pid, startTime }], overrides, elevate: true })
+        .catch((e: unknown) => setStatus(plainError(e)));
+    },
+    [api, overrides],
+  );
+  const menuNeedsElevation = useNeedsElevation(api, menu?.row, overrides);
+
   const end = useCallback(
     (withTree: boolean, onlyShown = false) => {
       if (chosen.length > 1 && !onlyShown) {
@@ -273,6 +285,9 @@ export function App({ api }: { api: ApiClient }) {
     switch (a.kind) {
       case 'end':
         end(a.tree, true);
+        break;
+      case 'end-elevated':
+        if (!ending.has(row.pid)) endElevated(row.pid, row.startTime);
         break;
       case 'end-with':
         if (ending.has(row.pid)) break;
@@ -399,15 +414,7 @@ export function App({ api }: { api: ApiClient }) {
         >
           <RunningKills
             runs={runs}
-            onElevate={(run) => {
-              api
-                .call('kill:start', {
-                  targets: [{ pid: run.pid, startTime: run.startTime }],
-                  overrides,
-                  elevate: true,
-                })
-                .catch((e: unknown) => setStatus(plainError(e)));
-            }}
+            onElevate={(run) => endElevated(run.pid, run.startTime)}
             onAnswer={(run, answer) => {
               const req = { killId: run.killId, pid: run.pid };
               const call =
@@ -450,6 +457,7 @@ export function App({ api }: { api: ApiClient }) {
             overrides={overrides}
             onOverrides={setOverrides}
             onEnd={(t) => end(t, true)}
+            onEndElevated={() => shown && endElevated(shown.pid, shown.startTime)}
             endingCard={shown ? ending.get(shown.pid) : undefined}
           />
           <HistoryChart value={sums} />
@@ -470,6 +478,7 @@ export function App({ api }: { api: ApiClient }) {
           strategies={info?.strategies ?? []}
           ending={ending.has(menu.row.pid)}
           hasParent={[...view.rows.values()].some((r) => r.pid === menu.row.ppid)}
+          needsElevation={menuNeedsElevation}
           onAction={(a) => onMenuAction(menu.row, a)}
           onClose={() => {
             setMenu(undefined);

@@ -64,7 +64,7 @@ export interface ProcessRow {
   pid: number;
   ppid: number;
   name: string;
-  /** Full command line (Linux) or image path (Windows). */
+  /** Full command line (Windows: from the PEB, or the image path when it may not be read). */
   cmdline: string;
   user: string;
   /** Platform start time used for identity (Linux: clock ticks after boot; Windows: FILETIME). */

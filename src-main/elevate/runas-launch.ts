@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { shellExecuteRunas } from '../platform/win32/shell32';
 import { helperArgv, type HelperRequest } from './helper-request';
+import { windowsHelperCommand } from './windows-helper-command';
 
 /** ShellExecuteEx's answer when the user says No at the UAC prompt. */
 export const ERROR_CANCELLED = 1223;
@@ -27,6 +28,21 @@ export interface RunasDeps {
 export function quoteWindowsArg(arg: string): string {
   if (arg !== '' && !/[\s"]/.test(arg)) return arg;
   return `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
+}
+
+/**
+ * What ShellExecuteEx is given: the program, and one parameters string that CommandLineToArgvW
+ * (and the C runtime) reads back into exactly the helper's argv.
+ */
+export function runasCommandLine(
+  helperCommand: readonly string[],
+  pipe: string,
+  req: HelperRequest,
+): { file: string; parameters: string } {
+  const [file, ...lead] = helperCommand;
+  if (!file) throw new Error('no helper program');
+  const parameters = [...lead, '--pipe', pipe, ...helperArgv(req)].map(quoteWindowsArg).join(' ');
+  return { file, parameters };
 }
 
 /**
@@ -65,15 +81,17 @@ export function runElevatedWin32(req: HelperRequest, deps: RunasDeps): Promise<K
     deps.signal?.addEventListener('abort', onAbort, { once: true });
     server.on('error', (e) => finish('failed', `the helper pipe failed: ${e.message}`));
     server.listen(pipe, () => {
-      const [file, ...lead] = deps.helperCommand ?? [
-        process.execPath,
-        process.argv[1] ?? '',
-        'helper',
-      ];
-      const params = [...lead, '--pipe', pipe, ...helperArgv(req)].map(quoteWindowsArg).join(' ');
+      const command =
+        deps.helperCommand ??
+        windowsHelperCommand({
+          execPath: process.execPath,
+          bundleDir: __dirname,
+          electron: process.versions.electron !== undefined,
+        });
       let err: number;
       try {
-        err = (deps.shellExecute ?? shellExecuteRunas)(file!, params);
+        const { file, parameters } = runasCommandLine(command, pipe, req);
+        err = (deps.shellExecute ?? shellExecuteRunas)(file, parameters);
       } catch (e) {
         return finish('failed', `ShellExecuteEx could not be called: ${(e as Error).message}`);
       }

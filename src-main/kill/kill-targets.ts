@@ -26,6 +26,8 @@ export interface KillRequest {
   tree?: boolean;
   /** End protected processes too (PID 1, SafeKill's parent...) when they are chosen as roots. */
   forceProtected?: boolean;
+  /** What a refusal of a protected process says to do (the helper has no override). */
+  protectedHint?: string;
   /** Start times from the listed rows: a PID that now has another start time is not touched. */
   expectedStartTimes?: ReadonlyMap<number, number>;
   /** While a program asks the user: how long to wait, and whether to force through. */
@@ -75,11 +77,12 @@ function treeSkipReason(
   root: number,
   lineage: ReadonlySet<number>,
   forceProtected: boolean,
+  hint: string,
 ): string | undefined {
   if (lineage.has(facts.pid))
     return `skipped: ${facts.protectedReason ?? 'SafeKill itself or one of its ancestors'} (found in the tree of ${root}; never ended with a tree)`;
   if (facts.protectedReason && !forceProtected)
-    return `skipped: protected: ${facts.protectedReason} (found in the tree of ${root}); ${PROTECTED_HINT}`;
+    return `skipped: protected: ${facts.protectedReason} (found in the tree of ${root}); ${hint}`;
   return undefined;
 }
 
@@ -102,10 +105,11 @@ async function prepare(
     target ??= deps.platform.open(pid, expected);
     const facts = await deps.platform.describe(target);
     name = facts.name;
+    const hint = req.protectedHint ?? PROTECTED_HINT;
     const skip = tree
-      ? treeSkipReason(facts, tree.root, tree.lineage, req.forceProtected ?? false)
+      ? treeSkipReason(facts, tree.root, tree.lineage, req.forceProtected ?? false, hint)
       : facts.protectedReason && !req.forceProtected
-        ? `protected: ${facts.protectedReason}; ${PROTECTED_HINT}`
+        ? `protected: ${facts.protectedReason}; ${hint}`
         : undefined;
     if (skip) {
       target.close();

@@ -6,6 +6,7 @@ import type { ApiClient } from '../api/client';
 import { plainError } from './plain-error';
 import { RememberButton } from './RememberButton';
 import { PlanFacts } from './PlanFacts';
+import { elevationHelp } from './RowMenu';
 import { strategyWords } from '../state/words';
 
 export interface DetailsPanelProps {
@@ -17,13 +18,15 @@ export interface DetailsPanelProps {
   overrides: PlanOverrides;
   onOverrides(o: PlanOverrides): void;
   onEnd(tree: boolean): void;
+  /** End as administrator, offered when the plan says ending it from here will be denied. */
+  onEndElevated(): void;
   /** The DOM id of its running card while it is being ended (End is then disabled). */
   endingCard?: string | undefined;
 }
 
 /** The selected process: what SafeKill would do to end it and why, with the user's overrides. */
 export function DetailsPanel(props: DetailsPanelProps) {
-  const { api, info, row, gone, overrides, onOverrides, onEnd, endingCard } = props;
+  const { api, info, row, gone, overrides, onOverrides, onEnd, onEndElevated, endingCard } = props;
   const [plan, setPlan] = useState<{ key: string; reply?: PlanReply; error?: string }>();
   const pid = row?.pid;
   const key = row?.key;
@@ -119,6 +122,14 @@ export function DetailsPanel(props: DetailsPanelProps) {
             />
           )}
         </>
+      )}
+      {current?.reply?.plan.needsElevation && !gone && (
+        <p className="warning">
+          {elevationHelp(row.user)}{' '}
+          <button type="button" disabled={endingCard !== undefined} onClick={onEndElevated}>
+            End as administrator…
+          </button>
+        </p>
       )}
       <div className="actions">
         <button

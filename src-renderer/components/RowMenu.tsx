@@ -6,6 +6,7 @@ import { STRATEGY_HELP, strategyWords } from '../state/words';
 export type RowAction =
   | { kind: 'end'; tree: boolean }
   | { kind: 'end-with'; strategy: Strategy }
+  | { kind: 'end-elevated' }
   | { kind: 'copy'; what: 'pid' | 'cmdline' }
   | { kind: 'parent' }
   | { kind: 'details' };
@@ -19,6 +20,8 @@ export interface RowMenuProps {
   /** The row is being ended already: the End items are off. */
   ending: boolean;
   hasParent: boolean;
+  /** The plan says ending it from here will be denied, in words: End as administrator is offered. */
+  needsElevation?: string | undefined;
   onAction(a: RowAction): void;
   onClose(): void;
 }
@@ -88,6 +91,13 @@ export function RowMenu(p: RowMenuProps) {
       }}
       onKeyDown={onKeyDown}
     >
+      {p.needsElevation &&
+        item(
+          'End as administrator…',
+          { kind: 'end-elevated' },
+          p.ending,
+          elevationHelp(p.row.user),
+        )}
       {item('End', { kind: 'end', tree: false }, p.ending)}
       {item('End tree', { kind: 'end', tree: true }, p.ending)}
       <div role="group" aria-label="End with" className="menu-group">
@@ -113,3 +123,7 @@ export function RowMenu(p: RowMenuProps) {
     </div>
   );
 }
+
+/** Why End as administrator is offered, and what it will ask for. */
+export const elevationHelp = (user: string) =>
+  `This process belongs to ${user || 'another user'}: ending it from here would be denied. SafeKill will ask for an administrator password.`;

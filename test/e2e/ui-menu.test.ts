@@ -26,11 +26,11 @@ const pids: number[] = [];
 
 useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
-async function open(tag: string, pid: number): Promise<[Page, Locator]> {
+async function open(tag: string, pid: number, on = server): Promise<[Page, Locator]> {
   const ctx = await browser.newContext({ viewport: { width: 1300, height: 820 } });
-  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: on.origin });
   const page = await ctx.newPage();
-  await page.goto(server.url);
+  await page.goto(on.url);
   const grid = page.getByRole('grid', { name: 'Processes' });
   await visible(grid.getByRole('row').nth(1));
   await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
@@ -110,5 +110,40 @@ describe('the row menu', { timeout: 90_000 }, () => {
     await text(page.getByRole('status')).toContain('signal SIGINT');
     await expect.poll(() => isRunning(pid), WAIT).toBe(false);
     await page.close();
+  });
+
+  it('a process of another user: End as administrator… is offered up front and starts the elevated path', async () => {
+    // A SafeKill running as nobody, facing a root-owned target this test started: the plan
+    // says it will be denied, so the menu offers End as administrator before anything is sent.
+    const limited = await startWeb([], { asUser: 'nobody' });
+    const tag = uniqueTag('menu-admin');
+    const pid = await spawnHeld(SLOW, ['100', tag]);
+    pids.push(pid);
+    const [page, row] = await open(tag, pid, limited);
+    try {
+      await row.click({ button: 'right' });
+      const menu = page.getByRole('menu', { name: `Actions for node (${pid})` });
+      const admin = menu.getByRole('menuitem', { name: /End as administrator…/ });
+      await text(admin).toContain(
+        'This process belongs to root: ending it from here would be denied. SafeKill will ask for an administrator password.',
+      );
+      // The details panel offers it too, with the same words.
+      await text(page.getByRole('region', { name: `node PID ${pid}` })).toContain(
+        'This process belongs to root',
+      );
+      await admin.click();
+      await hidden(menu);
+      // No polkit agent or rule here: pkexec cannot authorize nobody, so the honest result is
+      // that nothing was sent, in the administrator path's own words; the target lives on.
+      const ending = page.getByRole('region', { name: 'Ending' });
+      await text(ending).toMatch(
+        /Cancelled.*not authorized to end it as administrator \(polkit, pkexec exit 12[67].*nothing was sent/,
+      );
+      expect(isRunning(pid)).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-row-menu-admin.png') });
+    } finally {
+      await page.close();
+      expect(await limited.stop()).toBe(0);
+    }
   });
 });

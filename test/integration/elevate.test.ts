@@ -87,6 +87,9 @@ describe.skipIf(!isRoot)('the helper, run directly as root (as pkexec would)', (
     await r.done;
     expect(result(r, t.pid!)).toMatchObject({ code: 'pid-reused' });
     expect(result(r, 1)).toMatchObject({ outcome: 'refused', code: 'protected' });
+    // The helper has no override: its refusal must not point to one.
+    expect(String(result(r, 1)?.reason)).not.toMatch(/force-protected/);
+    expect(String(result(r, 1)?.reason)).toMatch(/helper never ends a protected process/);
     expect(alive(t.pid!)).toBe(true);
   });
 
@@ -95,12 +98,20 @@ describe.skipIf(!isRoot)('the helper, run directly as root (as pkexec would)', (
     const pinned = await ready(t);
     for (const args of [
       ['kill', String(t.pid)],
+      ['kill', `${t.pid}@`],
       ['kill', pinned, '--strategy', 'x11-close'],
       ['kill', pinned, '--force-protected'],
+      ['kill', pinned, '--grace', '{"ms":1}'],
+      ['--pipe', 'not-a-pipe', 'kill', pinned],
       ['plan', pinned],
+      [],
     ]) {
       const r = helper(args);
-      expect(await r.done).not.toBe(0);
+      let stderr = '';
+      r.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      // A usage error (2) with one typed line, not a failure (1).
+      expect(await r.done, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(/^safekill: bad-input: helper: [^\n]+\n$/);
       expect(r.events).toEqual([]);
     }
     expect(alive(t.pid!)).toBe(true);

@@ -10,8 +10,14 @@ import { runElevated } from '../../src-main/elevate/pkexec-launch';
 import {
   ERROR_CANCELLED,
   quoteWindowsArg,
+  runasCommandLine,
   runElevatedWin32,
 } from '../../src-main/elevate/runas-launch';
+import {
+  ELECTRON_HELPER_FLAG,
+  electronHelperRelay,
+  windowsHelperCommand,
+} from '../../src-main/elevate/windows-helper-command';
 
 describe('the helper request', () => {
   it('round-trips pinned targets and the plan options', () => {
@@ -161,5 +167,118 @@ describe('the Windows runas launcher (against a fake ShellExecuteEx)', () => {
     expect(quoteWindowsArg('C:\\Program Files\\x.exe')).toBe('"C:\\Program Files\\x.exe"');
     expect(quoteWindowsArg('a"b')).toBe('"a\\"b"');
     expect(quoteWindowsArg('plain')).toBe('plain');
+  });
+});
+
+/** CommandLineToArgvW's documented rules for the arguments after the program name. */
+function commandLineToArgv(line: string): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\') {
+      let n = 0;
+      for (; line[i] === '\\'; i++) n++;
+      if (line[i] === '"') {
+        cur = (cur ?? '') + '\\'.repeat(n >> 1);
+        if (n % 2) cur += '"';
+        else quoted = !quoted;
+      } else {
+        cur = (cur ?? '') + '\\'.repeat(n);
+        i--;
+      }
+    } else if (c === '"') {
+      if (quoted && line[i + 1] === '"') {
+        cur = (cur ?? '') + '"';
+        i++;
+      } else {
+        quoted = !quoted;
+        cur ??= '';
+      }
+    } else if ((c === ' ' || c === '\t') && !quoted) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+describe('the Windows helper command line', () => {
+  const pipe = '\\\\.\\pipe\\safekill-elevate-' + '0'.repeat(32);
+
+  it('reads back, through CommandLineToArgvW, as exactly the helper argv', () => {
+    const awkward = [
+      'C:\\Program Files\\SafeKill\\resources\\app.asar.unpacked\\dist\\cli.cjs',
+      'C:\\dir with space\\',
+      'say "hi"',
+      'back\\\\"slash',
+      '',
+      'tab\there',
+    ];
+    const { file, parameters } = runasCommandLine(
+      ['C:\\Program Files\\nodejs\\node.exe', ...awkward, 'helper'],
+      pipe,
+      {
+        targets: [{ pid: 42, startTime: 7 }],
+        strategy: 'signal:SIGTERM',
+        graceMs: 100,
+        tree: true,
+      },
+    );
+    expect(file).toBe('C:\\Program Files\\nodejs\\node.exe');
+    expect(commandLineToArgv(parameters)).toEqual([
+      ...awkward,
+      'helper',
+      '--pipe',
+      pipe,
+      'kill',
+      '42@7',
+      '--strategy',
+      'signal:SIGTERM',
+      '--grace',
+      '100',
+      '--tree',
+    ]);
+  });
+
+  it('runs node.exe on dist/cli.cjs under Node, whichever face is running', () => {
+    expect(
+      windowsHelperCommand({
+        execPath: 'C:\\node\\node.exe',
+        bundleDir: 'C:\\src\\safekill\\dist',
+        electron: false,
+      }),
+    ).toEqual(['C:\\node\\node.exe', 'C:\\src\\safekill\\dist\\cli.cjs', 'helper']);
+  });
+
+  it('runs the packaged SafeKill.exe with the helper flag; it relays to cli.cjs as Node', () => {
+    const exe = 'C:\\Program Files\\SafeKill\\SafeKill.exe';
+    const dist = 'C:\\Program Files\\SafeKill\\resources\\app.asar\\dist';
+    const command = windowsHelperCommand({ execPath: exe, bundleDir: dist, electron: true });
+    expect(command).toEqual([exe, ELECTRON_HELPER_FLAG]);
+    const relay = electronHelperRelay(exe, dist, [
+      exe,
+      ...command.slice(1),
+      '--pipe',
+      pipe,
+      'kill',
+      '42@7',
+    ]);
+    expect(relay).toEqual({
+      file: exe,
+      args: [
+        expect.stringMatching(/app\.asar\.unpacked[\\/]dist[\\/]cli\.cjs$/),
+        'helper',
+        '--pipe',
+        pipe,
+        'kill',
+        '42@7',
+      ],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    // The app itself (no flag) is not relayed.
+    expect(electronHelperRelay(exe, dist, [exe])).toBeUndefined();
   });
 });

@@ -22,6 +22,7 @@ import {
   WAIT_TIMEOUT,
   WM_CLOSE,
 } from '../../src-main/platform/win32/api';
+import type { Ntdll } from '../../src-main/platform/win32/ntdll';
 import recording from './win32-recording.json';
 
 export interface FakeProcess {
@@ -37,6 +38,8 @@ export interface FakeProcess {
   subsystem: number;
   /** Set once it has exited. */
   exitCode?: number;
+  /** Its command line (the PEB); NtQueryInformationProcess is refused when undefined. */
+  commandLine?: string;
   /** Opening it fails (an elevated process, as seen from a normal one). */
   denied?: boolean;
   /** Its token: elevated (TokenElevation) and integrity RID (TokenIntegrityLevel); Medium by default. */
@@ -285,6 +288,15 @@ export class FakeWin32 {
       this.open.delete(r.id);
       this.reap();
       return true;
+    },
+  };
+
+  /** NtQueryInformationProcess(ProcessCommandLineInformation), answered as the binding reads it. */
+  readonly ntdll: Ntdll = {
+    processCommandLine: (h) => {
+      this.calls.push('NtQueryInformationProcess(60)');
+      const p = this.processes.get(this.rec(h).pid!);
+      return p?.exitCode === undefined ? (p?.commandLine ?? null) : null;
     },
   };
 

@@ -8,7 +8,7 @@ import {
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { cancelOnSignals } from '../cancel-on-signals';
-import { exitStatus } from '../exit-status';
+import { EXIT, exitStatus } from '../exit-status';
 import type { CliIo } from '../io';
 
 /** The window-system variables the helper never uses: it sends signals only. */
@@ -29,6 +29,21 @@ const WINDOW_ENV = [
  * away, so it never outlives the SafeKill that started it.
  */
 export async function helperCommand(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await runHelper(argv, io);
+  } catch (e) {
+    // A request the helper will not run is a usage error (2), one typed line, nothing sent.
+    if (!(e instanceof HelperRequestError)) throw e;
+    io.stderr.write(`safekill: ${e.code}: ${e.message}\n`);
+    return EXIT.usage;
+  }
+}
+
+/** The helper never forces a protected process, so its refusal offers no override. */
+export const HELPER_PROTECTED_HINT =
+  'the administrator helper never ends a protected process (there is no override through it)';
+
+async function runHelper(argv: string[], io: CliIo): Promise<number> {
   // Windows: `--pipe NAME` (started elevated by ShellExecuteEx runas): the events go to the
   // launcher's named pipe, and the pipe closing cancels, as stdin does here.
   const pipeName = argv[0] === '--pipe' ? argv[1] : undefined;
@@ -54,6 +69,7 @@ export async function helperCommand(argv: string[], io: CliIo): Promise<number> 
         overrides: { strategy: req.strategy, graceMs: req.graceMs },
         tree: req.tree,
         forceProtected: false,
+        protectedHint: HELPER_PROTECTED_HINT,
         expectedStartTimes: new Map(req.targets.map((t) => [t.pid, t.startTime])),
       },
       { platform, onEvent, signal: abort.signal, tickMs: 1000, owner: `helper-${process.pid}` },

@@ -4,6 +4,7 @@ import {
   type Handle,
   type Kernel32,
 } from './api';
+import type { Ntdll } from './ntdll';
 
 /** What one limited-access handle tells about a process; a field is absent when a call failed. */
 export interface ProcessInfo {
@@ -11,6 +12,8 @@ export interface ProcessInfo {
   /** Kernel + user CPU time, 100 ns units. */
   cpuTime?: bigint;
   imagePath?: string;
+  /** The real command line (the PEB); absent when it may not be read. */
+  commandLine?: string;
   workingSetBytes?: number;
   /** "DOMAIN\\name"; absent when the token may not be read (another user's process). */
   user?: string;
@@ -36,6 +39,7 @@ export function readProcessInfo(
   k: Kernel32,
   pid: number,
   userOf?: (h: Handle) => string | undefined,
+  n?: Ntdll,
 ): ProcessInfo | null {
   const h = k.openProcess(PROCESS_QUERY_LIMITED_INFORMATION, pid);
   if (!h) return null;
@@ -48,6 +52,8 @@ export function readProcessInfo(
     }
     const image = k.queryFullProcessImageName(h);
     if (image) info.imagePath = image;
+    const commandLine = n?.processCommandLine(h);
+    if (commandLine) info.commandLine = commandLine;
     const ws = k.getWorkingSetBytes(h);
     if (ws !== null) info.workingSetBytes = ws;
     const user = userOf?.(h);

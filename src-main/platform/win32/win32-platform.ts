@@ -9,6 +9,7 @@ import { spawnConsoleHelper, type ConsoleHelperRunner } from './console-control'
 import { HandleExitWatcher } from './exit-watcher';
 import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
 import { kernel32 } from './kernel32';
+import { ntdll, type Ntdll } from './ntdll';
 import { readProcessInfo } from './process-info';
 import { descendantsFrom, toolhelpProcesses } from './toolhelp';
 import { user32 } from './user32';
@@ -20,6 +21,8 @@ export interface Win32PlatformDeps {
   k: Kernel32;
   u: User32;
   a?: Advapi32;
+  /** The real command lines for the table (ntdll); image paths without it. */
+  n?: Ntdll;
   consoleHelper: ConsoleHelperRunner;
   /** The image's PE subsystem; read from the file by default. */
   subsystem?: (imagePath: string) => number | undefined;
@@ -123,6 +126,7 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         k: deps.k,
         u: deps.u,
         a: deps.a,
+        n: deps.n,
         now,
         subsystem,
         selfPid: deps.selfPid,
@@ -140,6 +144,7 @@ export function win32Platform(): Win32Platform {
     k: kernel32(),
     u: user32(),
     a: advapi32(),
+    n: ntdll(),
     consoleHelper: spawnConsoleHelper(),
   });
   return real;

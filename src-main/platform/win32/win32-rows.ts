@@ -3,6 +3,7 @@ import { protectionReason } from '../../engine/protection';
 import { filetimeToEpochMs, type Advapi32, type Kernel32, type User32 } from './api';
 import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
 import { cpuPercentFrom, createUserResolver, readProcessInfo } from './process-info';
+import type { Ntdll } from './ntdll';
 import { toolhelpProcesses } from './toolhelp';
 import { topLevelWindows } from './windows';
 
@@ -11,6 +12,8 @@ export interface Win32RowsDeps {
   u: User32;
   /** Reads each process's user where its token may be opened; users are left blank without it. */
   a?: Advapi32;
+  /** Reads each process's real command line; the image path stands in without it or when denied. */
+  n?: Ntdll;
   /** Milliseconds, monotonic; for CPU % between reads. */
   now: () => number;
   /** The image's PE subsystem (3 = console); read from the file by default. */
@@ -45,9 +48,10 @@ export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
       const at = deps.now();
       const next = new Map<string, { cpu: bigint; at: number }>();
       const rows = entries.map((e): ProcessRow => {
-        const info = readProcessInfo(deps.k, e.pid, userOf);
+        const info = readProcessInfo(deps.k, e.pid, userOf, deps.n);
         const denied: string[] = [];
         if (!info) denied.push('startTime', 'cmdline', 'cpuPercent', 'rssBytes', 'hasConsole');
+        else if (deps.n && info.commandLine === undefined) denied.push('cmdline');
         if (userOf && !info?.user) denied.push('user');
         const creation = info?.creation;
         const startTime = creation === undefined ? 0 : Number(creation);
@@ -72,7 +76,7 @@ export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
           pid: e.pid,
           ppid: e.ppid,
           name: e.exeFile,
-          cmdline: image ?? e.exeFile,
+          cmdline: info?.commandLine ?? image ?? e.exeFile,
           user: info?.user ?? '',
           startTime,
           startedAt: creation === undefined ? 0 : filetimeToEpochMs(creation),

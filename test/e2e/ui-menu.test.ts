@@ -18,6 +18,7 @@ import {
   WAIT,
   useWebApp,
   type WebServer,
+  startWeb,
 } from './helpers';
 
 let server: WebServer;

@@ -56,7 +56,7 @@ type Prepared =
   | { kind: 'done'; result: KillResult };
 
 export const TREE_ORDER_REASON =
-  'the root alone first, so it can stop its own workers instead of restarting them; then what remains, one generation at a time, each with its own ladder; every process was pinned, and checked against the tree it was found in, before anything was sent, and children forked during the run are found and added';
+  'the root alone first, so it can stop its own workers instead of restarting them; then what remains (given a moment to exit by itself, and sent nothing if it does), one generation at a time, each with its own ladder; every process was pinned, and checked against the tree it was found in, before anything was sent, and children forked during the run are found and added';
 
 const done = (
   pid: number,
@@ -260,6 +260,27 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
+      exitedAlone: (p, exit, why) => {
+        if (p.kind === 'done') return p.result;
+        deps.claims?.release(p.pid, p.target.startTime, owner);
+        p.target.close();
+        const how = exit.signal
+          ? `ended by ${exit.signal}`
+          : exit.exitCode !== undefined
+            ? `exited with code ${exit.exitCode}`
+            : 'gone (its exit status was collected before SafeKill could read it)';
+        const result: KillResult = {
+          pid: p.pid,
+          name: p.plan.name,
+          ...exit,
+          // A signal SafeKill never sent is someone else's (or a crash), not a clean exit.
+          outcome: exit.signal ? 'ended-by-other' : 'exited',
+          elapsedMs: 0,
+          reason: `${how}: it ${why}; SafeKill sent it nothing`,
+        };
+        batch.onEvent({ type: 'result', ...result });
+        return result;
+      },
     });
   };
   const running = Promise.all(groups.map(staged));

@@ -1,9 +1,11 @@
 import { SafeKillError } from '../../src-shared/errors';
 import {
   GROUP_STRATEGIES,
+  isForceStrategy,
   type GroupStrategy,
   type KillPlan,
   type PlanStep,
+  type Strategy,
   type StrategyChoice,
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
@@ -87,5 +89,34 @@ export function withProcessGroup(
     steps,
     summary: `${plan.summary}; sent to its process group ${g.pgid} (also ${names}), each member pinned and signalled through its own pidfd: ${why}`,
     processGroup: { pgid: g.pgid, members: g.members },
+  };
+}
+
+/** What a process group leader's `group:` steps already sent to one of its members. */
+export interface GroupReach {
+  leader: number;
+  /** `signal:` strategies, in the order they were sent. */
+  signals: Strategy[];
+}
+
+/**
+ * The plan for a tree member that its group leader's `group:` steps already reached: each signal
+ * it got becomes a step that waits (the first polite step's grace after the last one), never a
+ * second delivery; its force steps stay, so it is still ended if it does not leave.
+ */
+export function asReachedMember(plan: KillPlan, reach: GroupReach): KillPlan {
+  const grace = plan.steps.find((s) => !isForceStrategy(s.strategy))?.graceMs ?? 0;
+  const last = reach.signals.length - 1;
+  const waits: PlanStep[] = reach.signals.map((strategy, i) => ({
+    strategy,
+    graceMs: i === last ? grace : 0,
+    reason: `already sent with the process group of ${reach.leader} (group:${strategy.slice('signal:'.length)}): waited on, not sent again`,
+  }));
+  const force = plan.steps.filter((s) => isForceStrategy(s.strategy));
+  const sent = reach.signals.map((s) => s.slice('signal:'.length)).join(', ');
+  return {
+    ...plan,
+    steps: [...waits, ...force],
+    summary: `${sent} already reached it with the process group of ${reach.leader}: SafeKill waits ${grace} ms for it to exit, sending nothing more${force.length ? `, then ${force.map((s) => s.strategy).join(', ')}` : ''}`,
   };
 }

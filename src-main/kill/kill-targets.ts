@@ -1,6 +1,7 @@
 import { isSafeKillError, type ErrorCode } from '../../src-shared/errors';
 import type {
   DialogPolicy,
+  Strategy,
   KillEvent,
   KillPlan,
   KillResult,
@@ -9,6 +10,12 @@ import type {
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
+import {
+  asReachedMember,
+  asSignalChoice,
+  isGroupStrategy,
+  type GroupReach,
+} from '../engine/group-plan';
 import { outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
@@ -18,6 +25,7 @@ import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
 import { watchForRestart } from './restart-watch';
+import { interceptDeliver } from './intercept-deliver';
 
 export interface KillRequest {
   pids: number[];
@@ -122,8 +130,14 @@ async function prepare(
         `already being ended by ${holder}; nothing more was sent, so its ladder goes on undisturbed`,
       );
     }
+    // A `group:` choice is for the groups the tree's leaders lead; a member leading none is
+    // planned with the single-process signal (its leader's group step may reach it anyway).
+    const overrides =
+      tree && isGroupStrategy(req.overrides.strategy) && !facts.processGroup
+        ? { ...req.overrides, strategy: asSignalChoice(req.overrides.strategy) }
+        : req.overrides;
     const plan = {
-      ...choosePlan(facts, req.overrides, target.mechanism),
+      ...choosePlan(facts, overrides, target.mechanism),
       startTime: target.startTime,
     };
     return { kind: 'ready', pid, target, facts, plan };
@@ -213,12 +227,41 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   // Every polite step first, then the events they made (guarded: onEvent cannot throw here).
   const batch = holdEvents(deps.onEvent);
   const clock = deps.clock ?? realClock;
+  /** What a leader's `group:` steps sent to members of its group, by member PID. */
+  const reached = new Map<number, GroupReach>();
+  /**
+   * A leader's target that records whom its `group:` steps reached; a reached member's target
+   * that waits on the signals it already got instead of sending them twice.
+   */
+  const groupAware = (p: Prepared & { kind: 'ready' }, target: KillTarget): KillTarget => {
+    const reach = reached.get(p.pid);
+    if (reach)
+      return interceptDeliver(target, (s, send) =>
+        reach.signals.includes(s) ? Promise.resolve({ kind: 'sent' }) : send(s),
+      );
+    const members = p.plan.processGroup?.members;
+    if (!members) return target;
+    return interceptDeliver(target, async (s, send) => {
+      const r = await send(s);
+      if (isGroupStrategy(s) && r.kind === 'sent') {
+        const signal = asSignalChoice(s) as Strategy;
+        for (const m of members) {
+          const got = reached.get(m.pid) ?? { leader: p.pid, signals: [] };
+          if (!got.signals.includes(signal)) got.signals.push(signal);
+          reached.set(m.pid, got);
+        }
+      }
+      return r;
+    });
+  };
   /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
   const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
       batch.onEvent({ type: 'result', ...p.result });
       return Promise.resolve(p.result);
     }
+    const reach = reached.get(p.pid);
+    if (reach) p = { ...p, plan: asReachedMember(p.plan, reach) };
     batch.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
     // Read while it runs: what a supervisor would start again.
     const sup = p.plan.supervisor;
@@ -226,7 +269,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     const started = clock.now();
     const ladder = runLadder({
       plan: p.plan,
-      target: through ?? p.target,
+      target: groupAware(p, through ?? p.target),
       clock,
       onEvent: batch.onEvent,
       signal: deps.signal,
@@ -260,6 +303,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
+      settles: (p) => p.kind === 'ready' && !reached.has(p.pid),
       exitedAlone: (p, exit, why) => {
         if (p.kind === 'done') return p.result;
         deps.claims?.release(p.pid, p.target.startTime, owner);

@@ -1,6 +1,7 @@
 import type { ExitInfo, KillEvent, KillResult } from '../../src-shared/kill';
 import type { KillPlatform, KillTarget, TreeMember } from '../platform/types';
 import type { Clock } from './clock';
+import { interceptDeliver } from './intercept-deliver';
 
 /** How often the family is read again for children forked during the run. */
 export const DISCOVERY_MS = 200;
@@ -31,6 +32,8 @@ export interface StagedTreeDeps<P> {
   run: (p: P, target?: KillTarget) => Promise<KillResult>;
   /** The pin of a prepared member that will get a ladder; undefined when it already has a result. */
   pinOf: (p: P) => KillTarget | undefined;
+  /** False for a member something was already sent to (its group's signal): its ladder waits on it. */
+  settles: (p: P) => boolean;
   /** Reports (and releases) a member that exited by itself while the tree settled: nothing sent. */
   exitedAlone: (p: P, exit: ExitInfo, why: string) => KillResult;
 }
@@ -85,22 +88,11 @@ export async function runStagedTree<P>(
       }
     }
   };
-  const watched = (t: KillTarget): KillTarget => ({
-    pid: t.pid,
-    startTime: t.startTime,
-    mechanism: t.mechanism,
-    deliver: (s) => {
+  const watched = (t: KillTarget): KillTarget =>
+    interceptDeliver(t, (s, send) => {
       discover();
-      return t.deliver(s);
-    },
-    onExit: (cb) => t.onExit(cb),
-    ...(t.onNotice ? { onNotice: (cb: (m: string) => void) => t.onNotice!(cb) } : {}),
-    ...(t.onDialog
-      ? { onDialog: (cb: Parameters<NonNullable<KillTarget['onDialog']>>[0]) => t.onDialog!(cb) }
-      : {}),
-    ...(t.showDialog ? { showDialog: () => t.showDialog!() } : {}),
-    close: () => t.close(),
-  });
+      return send(s);
+    });
   const runMember = (m: StagedMember<P>) => {
     const pin = deps.pinOf(m.prepared);
     return deps.run(m.prepared, pin && watched(pin)).finally(() => pins.delete(m.pid));
@@ -122,7 +114,7 @@ export async function runStagedTree<P>(
 
   /** Waits (at most SETTLE_MS) for the pending members to exit by themselves; reports those that do. */
   const settle = async (after: string): Promise<KillResult[]> => {
-    const alive = pending.filter((m) => pins.has(m.pid));
+    const alive = pending.filter((m) => pins.has(m.pid) && deps.settles(m.prepared));
     if (alive.length === 0) return [];
     deps.onEvent({
       type: 'notice',

@@ -156,6 +156,25 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     expect(w.openHandles()).toEqual([]);
   });
 
+  it('names the Windows service a PID runs as its supervisor; a program that runs none has none', async () => {
+    const { w, platform } = setup();
+    const overrides = { strategy: 'auto' as const, graceMs: 1000 };
+    const svc = await planFor(164, overrides, platform); // plugplay.exe
+    expect(svc.plan.supervisor).toMatchObject({
+      kind: 'windows-service',
+      who: 'Windows service PlugPlay (Plug and Play Service)',
+      stop: {
+        command: ['sc', 'stop', 'PlugPlay'],
+        note: expect.stringContaining('recovery options'),
+      },
+    });
+    expect(svc.plan.summary).toContain('supervised by Windows service PlugPlay');
+    expect(w.calls).toContain('OpenSCManagerW+EnumServicesStatusExW(SC_ENUM_PROCESS_INFO)');
+    const notepad = await planFor(256, overrides, platform);
+    expect(notepad.plan.supervisor).toBeUndefined();
+    expect(w.openHandles()).toEqual([]);
+  });
+
   it('reads the subsystem from a PE header and rejects what is not one', () => {
     const pe = Buffer.alloc(512);
     pe.write('MZ', 0, 'latin1');

@@ -10,6 +10,7 @@ import { HandleExitWatcher } from './exit-watcher';
 import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsystem';
 import { kernel32 } from './kernel32';
 import { readProcessInfo } from './process-info';
+import { serviceSupervisor } from './service-supervisor';
 import { descendantsFrom, toolhelpProcesses } from './toolhelp';
 import { user32 } from './user32';
 import { createWin32RowReader, type Win32RowReader } from './win32-rows';
@@ -85,6 +86,8 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       // An elevated target: TerminateProcess and WM_CLOSE (UIPI) would be denied; say so now.
       const needsElevation = deps.a && elevationFacts(deps.k, deps.a, target.pid);
       if (needsElevation) facts.needsElevation = needsElevation;
+      const supervisor = deps.a && serviceSupervisor(deps.a, target.pid);
+      if (supervisor) facts.supervisor = supervisor;
       if (info.imagePath && subsystem(info.imagePath) === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
         // Who else is on its console: a Ctrl+C reaches all of them, so the plan names them.
         try {

@@ -1,7 +1,6 @@
 import { isSafeKillError, type ErrorCode } from '../../src-shared/errors';
 import type {
   DialogPolicy,
-  Strategy,
   KillEvent,
   KillPlan,
   KillResult,
@@ -14,6 +13,7 @@ import {
   asReachedMember,
   asSignalChoice,
   isGroupStrategy,
+  reachedBy,
   type GroupReach,
 } from '../engine/group-plan';
 import { outcomeOfError } from '../engine/vocabulary';
@@ -227,11 +227,11 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   // Every polite step first, then the events they made (guarded: onEvent cannot throw here).
   const batch = holdEvents(deps.onEvent);
   const clock = deps.clock ?? realClock;
-  /** What a leader's `group:` steps sent to members of its group, by member PID. */
+  /** What a leader's steps sent to members of its process group or console, by member PID. */
   const reached = new Map<number, GroupReach>();
   /**
-   * A leader's target that records whom its `group:` steps reached; a reached member's target
-   * that waits on the signals it already got instead of sending them twice.
+   * A leader's target that records whom its steps reached (its group, its console); a reached
+   * member's target that waits on what it already got instead of sending it twice.
    */
   const groupAware = (p: Prepared & { kind: 'ready' }, target: KillTarget): KillTarget => {
     const reach = reached.get(p.pid);
@@ -239,17 +239,14 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       return interceptDeliver(target, (s, send) =>
         reach.signals.includes(s) ? Promise.resolve({ kind: 'sent' }) : send(s),
       );
-    const members = p.plan.processGroup?.members;
-    if (!members) return target;
+    if (!p.plan.processGroup && !p.plan.alsoReaches?.length) return target;
     return interceptDeliver(target, async (s, send) => {
       const r = await send(s);
-      if (isGroupStrategy(s) && r.kind === 'sent') {
-        const signal = asSignalChoice(s) as Strategy;
-        for (const m of members) {
-          const got = reached.get(m.pid) ?? { leader: p.pid, signals: [] };
-          if (!got.signals.includes(signal)) got.signals.push(signal);
-          reached.set(m.pid, got);
-        }
+      const by = r.kind === 'sent' ? reachedBy(p.plan, s) : undefined;
+      for (const pid of by?.pids ?? []) {
+        const got = reached.get(pid) ?? { leader: p.pid, via: by!.via, signals: [] };
+        if (!got.signals.includes(by!.as)) got.signals.push(by!.as);
+        reached.set(pid, got);
       }
       return r;
     });

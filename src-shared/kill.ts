@@ -143,7 +143,7 @@ export interface SignalDispositions {
 
 /** Who supervises a process, and the stop it offers (shown, not run). */
 export interface SupervisorInfo {
-  /** systemd, docker, podman, containerd, lxc, supervisord, runsv, s6-supervise, pm2. */
+  /** systemd, docker, podman, containerd, lxc, supervisord, runsv, s6-supervise, pm2, windows-service. */
   kind: string;
   /** In words: `systemd service nginx.service`, `supervisord (PID 40), program web`. */
   who: string;

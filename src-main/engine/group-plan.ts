@@ -1,9 +1,11 @@
 import { SafeKillError } from '../../src-shared/errors';
 import {
   GROUP_STRATEGIES,
+  isForceStrategy,
   type GroupStrategy,
   type KillPlan,
   type PlanStep,
+  type Strategy,
   type StrategyChoice,
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
@@ -87,5 +89,54 @@ export function withProcessGroup(
     steps,
     summary: `${plan.summary}; sent to its process group ${g.pgid} (also ${names}), each member pinned and signalled through its own pidfd: ${why}`,
     processGroup: { pgid: g.pgid, members: g.members },
+  };
+}
+
+/** What a leader's steps already sent to another process: its process group's, or its console's. */
+export interface GroupReach {
+  leader: number;
+  via: 'process group' | 'console';
+  /** The member's own strategies (`signal:`, `ctrl-c`, `ctrl-break`), in the order sent. */
+  signals: Strategy[];
+}
+
+/**
+ * Whom a step of `plan` reaches besides its target, and as what step of their own: a `group:`
+ * signal its group's members, a console control event everyone on the console.
+ */
+export function reachedBy(
+  plan: KillPlan,
+  step: Strategy,
+): { pids: number[]; via: GroupReach['via']; as: Strategy } | undefined {
+  if (isGroupStrategy(step) && plan.processGroup)
+    return {
+      pids: plan.processGroup.members.map((m) => m.pid),
+      via: 'process group',
+      as: asSignalChoice(step) as Strategy,
+    };
+  if ((step === 'ctrl-c' || step === 'ctrl-break') && plan.alsoReaches?.length)
+    return { pids: plan.alsoReaches, via: 'console', as: step };
+  return undefined;
+}
+
+/**
+ * The plan for a tree member that its leader's steps already reached (a `group:` signal, a
+ * console's Ctrl+C): each one it got becomes a step that waits (the first polite step's grace after the last one), never a
+ * second delivery; its force steps stay, so it is still ended if it does not leave.
+ */
+export function asReachedMember(plan: KillPlan, reach: GroupReach): KillPlan {
+  const grace = plan.steps.find((s) => !isForceStrategy(s.strategy))?.graceMs ?? 0;
+  const last = reach.signals.length - 1;
+  const waits: PlanStep[] = reach.signals.map((strategy, i) => ({
+    strategy,
+    graceMs: i === last ? grace : 0,
+    reason: `already sent with the ${reach.via} of ${reach.leader}: waited on, not sent again`,
+  }));
+  const force = plan.steps.filter((s) => isForceStrategy(s.strategy));
+  const sent = reach.signals.map((s) => s.replace(/^signal:/, '')).join(', ');
+  return {
+    ...plan,
+    steps: [...waits, ...force],
+    summary: `${sent} already reached it with the ${reach.via} of ${reach.leader}: SafeKill waits ${grace} ms for it to exit, sending nothing more${force.length ? `, then ${force.map((s) => s.strategy).join(', ')}` : ''}`,
   };
 }

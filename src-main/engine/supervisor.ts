@@ -6,7 +6,9 @@ export type Supervisor =
   | { kind: 'systemd'; unit: string; user: boolean }
   | { kind: 'docker' | 'podman' | 'containerd'; id: string }
   | { kind: 'lxc'; id: string }
-  | { kind: 'supervisord' | 'runsv' | 's6-supervise' | 'pm2'; pid: number; name: string };
+  | { kind: 'supervisord' | 'runsv' | 's6-supervise' | 'pm2'; pid: number; name: string }
+  /** A Windows service, by its Service Control Manager name. */
+  | { kind: 'windows-service'; service: string };
 
 /** The cgroup path systemd (or the unified hierarchy) files a process under. */
 function cgroupPath(text: string): string | undefined {
@@ -113,6 +115,11 @@ export function supervisorStop(
       return {
         command: ['pm2', 'stop', programName ?? 'NAME'],
         note: `pm2 (PID ${s.pid}) restarts it when it exits`,
+      };
+    case 'windows-service':
+      return {
+        command: ['sc', 'stop', s.service],
+        note: `it runs the Windows service ${s.service}: sc stop asks the Service Control Manager to stop it (ControlService SERVICE_CONTROL_STOP, as an administrator); ended from outside, the SCM may start it again, as its recovery options say`,
       };
   }
 }

@@ -9,6 +9,13 @@ import type {
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
+import {
+  asReachedMember,
+  asSignalChoice,
+  isGroupStrategy,
+  reachedBy,
+  type GroupReach,
+} from '../engine/group-plan';
 import { outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
@@ -18,6 +25,7 @@ import { guardOnEvent, runLadder, type LadderControl } from './run-ladder';
 import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
 import { watchForRestart } from './restart-watch';
+import { interceptDeliver } from './intercept-deliver';
 
 export interface KillRequest {
   pids: number[];
@@ -58,7 +66,7 @@ type Prepared =
   | { kind: 'done'; result: KillResult };
 
 export const TREE_ORDER_REASON =
-  'the root alone first, so it can stop its own workers instead of restarting them; then what remains, one generation at a time, each with its own ladder; every process was pinned, and checked against the tree it was found in, before anything was sent, and children forked during the run are found and added';
+  'the root alone first, so it can stop its own workers instead of restarting them; then what remains (given a moment to exit by itself, and sent nothing if it does), one generation at a time, each with its own ladder; every process was pinned, and checked against the tree it was found in, before anything was sent, and children forked during the run are found and added';
 
 const done = (
   pid: number,
@@ -126,8 +134,14 @@ async function prepare(
         `already being ended by ${holder}; nothing more was sent, so its ladder goes on undisturbed`,
       );
     }
+    // A `group:` choice is for the groups the tree's leaders lead; a member leading none is
+    // planned with the single-process signal (its leader's group step may reach it anyway).
+    const overrides =
+      tree && isGroupStrategy(req.overrides.strategy) && !facts.processGroup
+        ? { ...req.overrides, strategy: asSignalChoice(req.overrides.strategy) }
+        : req.overrides;
     const plan = {
-      ...choosePlan(facts, req.overrides, target.mechanism),
+      ...choosePlan(facts, overrides, target.mechanism),
       startTime: target.startTime,
     };
     return { kind: 'ready', pid, target, facts, plan };
@@ -217,12 +231,38 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   // Every polite step first, then the events they made (guarded: onEvent cannot throw here).
   const batch = holdEvents(deps.onEvent);
   const clock = deps.clock ?? realClock;
+  /** What a leader's steps sent to members of its process group or console, by member PID. */
+  const reached = new Map<number, GroupReach>();
+  /**
+   * A leader's target that records whom its steps reached (its group, its console); a reached
+   * member's target that waits on what it already got instead of sending it twice.
+   */
+  const groupAware = (p: Prepared & { kind: 'ready' }, target: KillTarget): KillTarget => {
+    const reach = reached.get(p.pid);
+    if (reach)
+      return interceptDeliver(target, (s, send) =>
+        reach.signals.includes(s) ? Promise.resolve({ kind: 'sent' }) : send(s),
+      );
+    if (!p.plan.processGroup && !p.plan.alsoReaches?.length) return target;
+    return interceptDeliver(target, async (s, send) => {
+      const r = await send(s);
+      const by = r.kind === 'sent' ? reachedBy(p.plan, s) : undefined;
+      for (const pid of by?.pids ?? []) {
+        const got = reached.get(pid) ?? { leader: p.pid, via: by!.via, signals: [] };
+        if (!got.signals.includes(by!.as)) got.signals.push(by!.as);
+        reached.set(pid, got);
+      }
+      return r;
+    });
+  };
   /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
   const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
       batch.onEvent({ type: 'result', ...p.result });
       return Promise.resolve(p.result);
     }
+    const reach = reached.get(p.pid);
+    if (reach) p = { ...p, plan: asReachedMember(p.plan, reach) };
     batch.onEvent({ type: 'plan', pid: p.pid, plan: p.plan });
     // Read while it runs: what a supervisor would start again.
     const sup = p.plan.supervisor;
@@ -230,7 +270,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     const started = clock.now();
     const ladder = runLadder({
       plan: p.plan,
-      target: through ?? p.target,
+      target: groupAware(p, through ?? p.target),
       clock,
       onEvent: batch.onEvent,
       signal: deps.signal,
@@ -264,6 +304,28 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
+      settles: (p) => p.kind === 'ready' && !reached.has(p.pid),
+      exitedAlone: (p, exit, why) => {
+        if (p.kind === 'done') return p.result;
+        deps.claims?.release(p.pid, p.target.startTime, owner);
+        p.target.close();
+        const how = exit.signal
+          ? `ended by ${exit.signal}`
+          : exit.exitCode !== undefined
+            ? `exited with code ${exit.exitCode}`
+            : 'gone (its exit status was collected before SafeKill could read it)';
+        const result: KillResult = {
+          pid: p.pid,
+          name: p.plan.name,
+          ...exit,
+          // A signal SafeKill never sent is someone else's (or a crash), not a clean exit.
+          outcome: exit.signal ? 'ended-by-other' : 'exited',
+          elapsedMs: 0,
+          reason: `${how}: it ${why}; SafeKill sent it nothing`,
+        };
+        batch.onEvent({ type: 'result', ...result });
+        return result;
+      },
     });
   };
   const running = Promise.all(groups.map(staged));

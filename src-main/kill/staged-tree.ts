@@ -1,9 +1,17 @@
-import type { KillEvent, KillResult } from '../../src-shared/kill';
+import type { ExitInfo, KillEvent, KillResult } from '../../src-shared/kill';
 import type { KillPlatform, KillTarget, TreeMember } from '../platform/types';
 import type { Clock } from './clock';
+import { interceptDeliver } from './intercept-deliver';
 
 /** How often the family is read again for children forked during the run. */
 export const DISCOVERY_MS = 200;
+
+/**
+ * How long what remains of a tree may take to exit by itself once a stage has ended (a browser's
+ * zygotes and renderers leave as soon as the browser is gone): only what is still running then is
+ * signalled. Signalling them at once could crash a helper the program was shutting down itself.
+ */
+export const SETTLE_MS = 1500;
 
 /** A member of a staged tree: who it is, which generation under the root, and its pin. */
 export interface StagedMember<P> {
@@ -24,11 +32,16 @@ export interface StagedTreeDeps<P> {
   run: (p: P, target?: KillTarget) => Promise<KillResult>;
   /** The pin of a prepared member that will get a ladder; undefined when it already has a result. */
   pinOf: (p: P) => KillTarget | undefined;
+  /** False for a member something was already sent to (its group's signal): its ladder waits on it. */
+  settles: (p: P) => boolean;
+  /** Reports (and releases) a member that exited by itself while the tree settled: nothing sent. */
+  exitedAlone: (p: P, exit: ExitInfo, why: string) => KillResult;
 }
 
 /**
  * Ends a tree in stages: the root alone first (so it can stop its own workers), then what remains
- * of the family one generation at a time, each member with its own ladder. While a stage runs,
+ * of the family one generation at a time, each member with its own ladder. After each stage the
+ * rest is given SETTLE_MS to exit by itself; a member that does is reported, never signalled. While a stage runs,
  * and just before any signal goes, the descendants of every pinned member are read again: a child
  * forked meanwhile is pinned at once (before its parent can die and hand it to init) and ended
  * with the next generation.
@@ -75,22 +88,11 @@ export async function runStagedTree<P>(
       }
     }
   };
-  const watched = (t: KillTarget): KillTarget => ({
-    pid: t.pid,
-    startTime: t.startTime,
-    mechanism: t.mechanism,
-    deliver: (s) => {
+  const watched = (t: KillTarget): KillTarget =>
+    interceptDeliver(t, (s, send) => {
       discover();
-      return t.deliver(s);
-    },
-    onExit: (cb) => t.onExit(cb),
-    ...(t.onNotice ? { onNotice: (cb: (m: string) => void) => t.onNotice!(cb) } : {}),
-    ...(t.onDialog
-      ? { onDialog: (cb: Parameters<NonNullable<KillTarget['onDialog']>>[0]) => t.onDialog!(cb) }
-      : {}),
-    ...(t.showDialog ? { showDialog: () => t.showDialog!() } : {}),
-    close: () => t.close(),
-  });
+      return send(s);
+    });
   const runMember = (m: StagedMember<P>) => {
     const pin = deps.pinOf(m.prepared);
     return deps.run(m.prepared, pin && watched(pin)).finally(() => pins.delete(m.pid));
@@ -110,6 +112,44 @@ export async function runStagedTree<P>(
     }
   };
 
+  /** Waits (at most SETTLE_MS) for the pending members to exit by themselves; reports those that do. */
+  const settle = async (after: string): Promise<KillResult[]> => {
+    const alive = pending.filter((m) => pins.has(m.pid) && deps.settles(m.prepared));
+    if (alive.length === 0) return [];
+    deps.onEvent({
+      type: 'notice',
+      pid: root.pid,
+      message: `${after} has ended: waiting up to ${SETTLE_MS} ms for the ${alive.length} remaining ${alive.length === 1 ? 'member' : 'members'} to exit by themselves; only what is still running then is sent anything`,
+      atMs: Math.round(deps.clock.now() - start),
+    });
+    const exits = new Map<number, ExitInfo>();
+    const stops: (() => void)[] = [];
+    await new Promise<void>((resolve) => {
+      const cancel = deps.clock.setTimer(resolve, SETTLE_MS);
+      for (const m of alive) {
+        stops.push(
+          pins.get(m.pid)!.onExit((exit) => {
+            exits.set(m.pid, exit);
+            if (exits.size === alive.length) {
+              cancel();
+              resolve();
+            }
+          }),
+        );
+      }
+    });
+    for (const stop of stops) stop();
+    const out: KillResult[] = [];
+    for (const m of alive) {
+      const exit = exits.get(m.pid);
+      if (!exit) continue;
+      pending.splice(pending.indexOf(m), 1);
+      pins.delete(m.pid);
+      out.push(deps.exitedAlone(m.prepared, exit, `exited by itself once ${after} had ended`));
+    }
+    return out;
+  };
+
   let stopPolling: (() => void) | undefined;
   const poll = () => {
     stopPolling = deps.clock.setTimer(() => {
@@ -121,14 +161,19 @@ export async function runStagedTree<P>(
   const results: KillResult[] = [];
   try {
     results.push(await runMember(root));
+    let after = `the root ${root.pid}`;
     for (;;) {
       discover();
+      await adopt();
+      results.push(...(await settle(after)));
+      discover(); // What was forked while it settled.
       await adopt();
       if (pending.length === 0) break;
       const next = Math.min(...pending.map((m) => m.generation));
       const stage = pending.filter((m) => m.generation === next);
       pending.splice(0, pending.length, ...pending.filter((m) => m.generation !== next));
       results.push(...(await Promise.all(stage.map(runMember))));
+      after = `generation ${next}`;
     }
   } finally {
     stopPolling?.();

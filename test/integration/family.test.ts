@@ -6,6 +6,7 @@ import { ROOT, isRunning, killQuietly, runCli, tmpFile } from '../helpers/proces
 
 const FAMILY = path.join(ROOT, 'test/fixtures/family-parent.cjs');
 const FORKER = path.join(ROOT, 'test/fixtures/fork-on-term.cjs');
+const LEAVER = path.join(ROOT, 'test/fixtures/leaves-with-parent.cjs');
 const started: number[] = [];
 const holders: ChildProcess[] = [];
 
@@ -108,5 +109,32 @@ describe.runIf(process.platform === 'linux')('survivors are never silent', () =>
     expect(['exited', 'terminated']).toContain(res[1]!.outcome);
     expect(isRunning(child)).toBe(false);
     expect(run.code).toBe(0);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('--tree lets what leaves by itself leave', () => {
+  it('never signals a child that exits by itself once its parent has ended', async () => {
+    const log = tmpFile('signals.log');
+    fs.writeFileSync(log, '');
+    const p = spawn(process.execPath, [LEAVER, log], { stdio: ['ignore', 'pipe', 'inherit'] });
+    holders.push(p);
+    const [parent, child] = await new Promise<number[]>((resolve) => {
+      let buf = '';
+      p.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /ready (\d+) (\d+)/.exec(buf);
+        if (m) resolve([Number(m[1]), Number(m[2])]);
+      });
+    });
+    started.push(child!, parent!);
+    const run = await runCli(['kill', '--json', '--tree', '--grace', '20000', String(parent)]);
+    expect(fs.readFileSync(log, 'utf8')).toBe('');
+    expect(run.events.some((e) => e.type === 'step' && e.pid === child)).toBe(false);
+    expect(run.events.find((e) => e.type === 'result' && e.pid === child)).toMatchObject({
+      outcome: 'exited',
+      reason: expect.stringContaining('SafeKill sent it nothing'),
+    });
+    expect(run.code).toBe(0);
+    expect(isRunning(child!)).toBe(false);
   });
 });

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
+import { ROOT, isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
 
 const started: number[] = [];
 const holders: ChildProcess[] = [];
+const COUNTER = path.join(ROOT, 'test/fixtures/signal-counter.cjs');
 
 afterEach(() => {
   for (const pid of started.splice(0)) killQuietly(pid);
@@ -127,3 +128,57 @@ describe.runIf(process.platform === 'linux')('the process group, as a terminal s
 
 const ppidOf = (pid: number) => Number(statFields(pid)?.[1]);
 const pgrpOf = (pid: number) => Number(statFields(pid)?.[2]);
+
+describe.runIf(process.platform === 'linux')('--tree with a group signal', () => {
+  it.each([['auto'], ['group:SIGTERM']])(
+    'with %s, a member the group signal reached is waited on, never signalled twice',
+    async (strategy) => {
+      const dir = tmpDir();
+      const log = path.join(dir, 'signals.log');
+      fs.writeFileSync(log, '');
+      const counter = (n: string) => `'${process.execPath}' '${COUNTER}' '${log}' ${n}`;
+      // A shell that traps TERM and waits for its jobs: `auto` signals its whole group.
+      const root = inNewSession(
+        ['bash', '-c', `trap 'exit 0' TERM; ${counter('a')} & ${counter('b')} & wait`],
+        dir,
+      );
+      await until(() => childrenOf(root).length === 2);
+      const members = childrenOf(root);
+      started.push(...members);
+      const run = await runCli([
+        'kill',
+        '--json',
+        '--tree',
+        '--strategy',
+        strategy,
+        '--grace',
+        '20000',
+        String(root),
+      ]);
+      const plan = run.events.find(
+        (e) => e.type === 'plan' && e.pid === root,
+      ) as unknown as PlanEvent;
+      expect(plan.plan.steps[0]!.strategy).toBe('group:SIGTERM');
+      expect(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual([
+        'a SIGTERM',
+        'b SIGTERM',
+      ]);
+      for (const m of members) {
+        const p = run.events.find((e) => e.type === 'plan' && e.pid === m) as unknown as {
+          plan: { steps: { strategy: string; reason: string }[] };
+        };
+        expect(p.plan.steps[0]).toMatchObject({
+          strategy: 'signal:SIGTERM',
+          reason: expect.stringContaining(`already sent with the process group of ${root}`),
+        });
+        expect(run.events.find((e) => e.type === 'result' && e.pid === m)).toMatchObject({
+          outcome: 'exited',
+          exitCode: 0,
+          strategy: 'signal:SIGTERM',
+        });
+      }
+      expect(run.code).toBe(0);
+      expect([root, ...members].filter(isRunning)).toEqual([]);
+    },
+  );
+});

@@ -5,6 +5,7 @@
 // a process exits. Every call is logged, so tests can assert the sequence of binding calls.
 import type {
   Advapi32,
+  WindowsService,
   ConsoleApi,
   Handle,
   Hwnd,
@@ -86,6 +87,14 @@ export class FakeWin32 {
   readonly calls: string[] = [];
   readonly processes = new Map<number, FakeProcess>();
   windows: FakeWindow[] = [];
+  /**
+   * What EnumServicesStatusExW answers: Wine 8 runs its PlugPlay and RpcSs services in the
+   * recorded plugplay.exe and rpcss.exe (written here from Wine's service list, not recorded).
+   */
+  services: WindowsService[] = [
+    { name: 'PlugPlay', displayName: 'Plug and Play Service', pid: 164 },
+    { name: 'RpcSs', displayName: 'Remote Procedure Call (RPC)', pid: 220 },
+  ];
   /** Ctrl+Break is refused by the console, as in Wine 8. */
   ctrlBreakUnsupported = false;
   /** How long a handler takes to exit after its event; 0 exits before the sender returns. */
@@ -306,6 +315,10 @@ export class FakeWin32 {
       this.calls.push('OpenProcessToken+GetTokenInformation');
       const user = this.processes.get(this.rec(h).pid!)?.user;
       return user ? new Uint8Array(Buffer.from(user)) : null;
+    },
+    activeServices: () => {
+      this.calls.push('OpenSCManagerW+EnumServicesStatusExW(SC_ENUM_PROCESS_INFO)');
+      return this.services.map((x) => ({ ...x }));
     },
     lookupAccountSid: (sid) => {
       this.calls.push('LookupAccountSidW');

@@ -156,6 +156,57 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     expect(w.openHandles()).toEqual([]);
   });
 
+  it('names the Windows service a PID runs as its supervisor; a program that runs none has none', async () => {
+    const { w, platform } = setup();
+    const overrides = { strategy: 'auto' as const, graceMs: 1000 };
+    const svc = await planFor(164, overrides, platform); // plugplay.exe
+    expect(svc.plan.supervisor).toMatchObject({
+      kind: 'windows-service',
+      who: 'Windows service PlugPlay (Plug and Play Service)',
+      stop: {
+        command: ['sc', 'stop', 'PlugPlay'],
+        note: expect.stringContaining('recovery options'),
+      },
+    });
+    expect(svc.plan.summary).toContain('supervised by Windows service PlugPlay');
+    expect(w.calls).toContain('OpenSCManagerW+EnumServicesStatusExW(SC_ENUM_PROCESS_INFO)');
+    const notepad = await planFor(256, overrides, platform);
+    expect(notepad.plan.supervisor).toBeUndefined();
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('reports a child left running after its parent ended; nothing with --tree', async () => {
+    const s = setup();
+    const parent = s.w.spawn({ exeFile: 'parent.exe', subsystem: 2 });
+    const child = s.w.spawn({ exeFile: 'child.exe', ppid: parent.pid, subsystem: 2 });
+    const { result, events } = await kill(s, parent.pid, 200, 'terminate');
+    expect(result).toMatchObject({ pid: parent.pid, outcome: 'force-killed' });
+    expect(events.find((e) => e.type === 'survivors')).toMatchObject({
+      pid: parent.pid,
+      survivors: [
+        {
+          pid: child.pid,
+          name: 'child.exe',
+          relation: 'descendant',
+          startTime: Number(child.creation),
+        },
+      ],
+    });
+    expect(s.w.processes.get(child.pid)?.exitCode).toBeUndefined();
+    expect(s.w.openHandles()).toEqual([]);
+
+    const t = setup();
+    const p2 = t.w.spawn({ exeFile: 'parent.exe', subsystem: 2 });
+    t.w.spawn({ exeFile: 'child.exe', ppid: p2.pid, subsystem: 2 });
+    const events2: KillEvent[] = [];
+    await killTargets(
+      { pids: [p2.pid], overrides: { strategy: 'terminate', graceMs: 200 }, tree: true },
+      { platform: t.platform, onEvent: (e) => events2.push(e), tickMs: 0 },
+    );
+    expect(events2.some((e) => e.type === 'survivors')).toBe(false);
+    expect(t.w.openHandles()).toEqual([]);
+  });
+
   it('reads the subsystem from a PE header and rejects what is not one', () => {
     const pe = Buffer.alloc(512);
     pe.write('MZ', 0, 'latin1');

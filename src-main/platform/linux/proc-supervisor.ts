@@ -36,6 +36,8 @@ function words(s: Supervisor, program?: string): string {
     case 'containerd':
     case 'lxc':
       return `${s.kind} container ${s.id.slice(0, 12)}`;
+    case 'windows-service':
+      return `Windows service ${s.service}`;
     default:
       return `${s.name} (PID ${s.pid})${program ? `, program ${program}` : ''}`;
   }

@@ -7,6 +7,11 @@ const TOKEN_ELEVATION_CLASS = 20;
 const TOKEN_INTEGRITY_CLASS = 25;
 const TOKEN_USER_BYTES = 256; // TOKEN_USER plus a SID (at most 68 bytes)
 const NAME_CHARS = 256;
+const SC_MANAGER_ENUMERATE_SERVICE = 0x0004;
+const SC_ENUM_PROCESS_INFO = 0;
+const SERVICE_WIN32 = 0x30;
+const SERVICE_ACTIVE = 0x1;
+const ERROR_MORE_DATA = 234;
 
 let cached: Advapi32 | undefined;
 
@@ -25,7 +30,31 @@ export function advapi32(): Advapi32 {
   const LookupAccountSidW = a.func(
     'bool __stdcall LookupAccountSidW(const char16_t *system, const uint8_t *sid, _Out_ uint8_t *name, _Inout_ uint32_t *nameLen, _Out_ uint8_t *domain, _Inout_ uint32_t *domainLen, _Out_ int *use)',
   );
+  const OpenSCManagerW = a.func(
+    'void * __stdcall OpenSCManagerW(const char16_t *machine, const char16_t *db, uint32_t access)',
+  );
+  const EnumServicesStatusExW = a.func(
+    'bool __stdcall EnumServicesStatusExW(void *scm, int level, uint32_t type, uint32_t state, _Out_ uint8_t *buf, uint32_t size, _Out_ uint32_t *needed, _Out_ uint32_t *returned, _Inout_ uint32_t *resume, const char16_t *group)',
+  );
+  const CloseServiceHandle = a.func('bool __stdcall CloseServiceHandle(void *h)');
+  const SERVICE_STATUS_PROCESS = koffi.struct('SERVICE_STATUS_PROCESS', {
+    dwServiceType: 'uint32_t',
+    dwCurrentState: 'uint32_t',
+    dwControlsAccepted: 'uint32_t',
+    dwWin32ExitCode: 'uint32_t',
+    dwServiceSpecificExitCode: 'uint32_t',
+    dwCheckPoint: 'uint32_t',
+    dwWaitHint: 'uint32_t',
+    dwProcessId: 'uint32_t',
+    dwServiceFlags: 'uint32_t',
+  });
+  const ENUM_SERVICE_STATUS_PROCESSW = koffi.struct('ENUM_SERVICE_STATUS_PROCESSW', {
+    lpServiceName: 'str16',
+    lpDisplayName: 'str16',
+    ServiceStatusProcess: SERVICE_STATUS_PROCESS,
+  });
   const k32 = koffi.load('kernel32.dll');
+  const GetLastError = k32.func('uint32_t __stdcall GetLastError()');
   const CloseHandle = k32.func('bool __stdcall CloseHandle(void *h)');
   const GetCurrentProcess = k32.func('void * __stdcall GetCurrentProcess()');
 
@@ -71,6 +100,53 @@ export function advapi32(): Advapi32 {
         };
       } finally {
         CloseHandle(token[0]);
+      }
+    },
+    activeServices() {
+      const scm = OpenSCManagerW(null, null, SC_MANAGER_ENUMERATE_SERVICE);
+      if (!scm) return null;
+      try {
+        const out: { name: string; displayName: string; pid: number }[] = [];
+        const resume = [0];
+        let size = 64 * 1024;
+        for (;;) {
+          // The names live in the same buffer, after the entries: decode before the next call.
+          const buf = Buffer.alloc(size);
+          const needed = [0];
+          const returned = [0];
+          const ok = EnumServicesStatusExW(
+            scm,
+            SC_ENUM_PROCESS_INFO,
+            SERVICE_WIN32,
+            SERVICE_ACTIVE,
+            buf,
+            buf.length,
+            needed,
+            returned,
+            resume,
+            null,
+          );
+          const more = !ok && GetLastError() === ERROR_MORE_DATA;
+          if (!ok && !more) return null;
+          const n = returned[0]!;
+          if (n > 0) {
+            const entries = koffi.decode(buf, koffi.array(ENUM_SERVICE_STATUS_PROCESSW, n)) as {
+              lpServiceName: string;
+              lpDisplayName: string;
+              ServiceStatusProcess: { dwProcessId: number };
+            }[];
+            for (const e of entries)
+              out.push({
+                name: e.lpServiceName,
+                displayName: e.lpDisplayName,
+                pid: e.ServiceStatusProcess.dwProcessId,
+              });
+          }
+          if (!more) return out;
+          if (n === 0) size = Math.max(size * 2, needed[0]!);
+        }
+      } finally {
+        CloseServiceHandle(scm);
       }
     },
     lookupAccountSid(sid) {

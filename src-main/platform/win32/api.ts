@@ -82,6 +82,19 @@ export interface Advapi32 {
    * process (`null`: SafeKill's own, GetCurrentProcess); null when its token cannot be read.
    */
   processTokenLevel(h: Handle | null): { elevated: boolean; integrityRid: number } | null;
+  /**
+   * OpenSCManagerW + EnumServicesStatusExW(SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE):
+   * each running service's name and process (ServiceStatusProcess.dwProcessId); null when the
+   * Service Control Manager cannot be read.
+   */
+  activeServices(): WindowsService[] | null;
+}
+
+/** A running Windows service as the Service Control Manager lists it. */
+export interface WindowsService {
+  name: string;
+  displayName: string;
+  pid: number;
 }
 
 /** kernel32's console functions: used only by the console helper, which has no console. */

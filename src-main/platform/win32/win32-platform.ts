@@ -1,7 +1,7 @@
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
-import type { KillPlatform } from '../types';
+import type { KillPlatform, TreeMember } from '../types';
 import { advapi32 } from './advapi32';
 import { elevationFacts } from './elevation';
 import type { Advapi32, Kernel32, User32 } from './api';
@@ -11,6 +11,8 @@ import { IMAGE_SUBSYSTEM_WINDOWS_CUI, createSubsystemReader } from './pe-subsyst
 import { kernel32 } from './kernel32';
 import { ntdll, type Ntdll } from './ntdll';
 import { readProcessInfo } from './process-info';
+import { serviceSupervisor } from './service-supervisor';
+import { win32Families, win32Survivors } from './win32-family';
 import { descendantsFrom, toolhelpProcesses } from './toolhelp';
 import { user32 } from './user32';
 import { createWin32RowReader, type Win32RowReader } from './win32-rows';
@@ -56,6 +58,26 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     }
     return out;
   };
+  const descendants = (pid: number): TreeMember[] => {
+    // conhost.exe is the window of a console its parent created, not a program of its own:
+    // it goes when the console's last program exits, and closing it early would end the
+    // others with CTRL_CLOSE_EVENT before their own polite request.
+    const entries = toolhelpProcesses(deps.k).filter(
+      (e) => e.exeFile.toLowerCase() !== 'conhost.exe',
+    );
+    const created = new Map<number, bigint | undefined>();
+    const creationOf = (p: number) => {
+      if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
+      return created.get(p);
+    };
+    return descendantsFrom(entries, pid, creationOf).flatMap((p) => {
+      const ppid = entries.find((e) => e.pid === p)?.ppid;
+      const creation = creationOf(p);
+      return ppid === undefined || creation === undefined
+        ? []
+        : [{ pid: p, ppid, startTime: Number(creation) }];
+    });
+  };
   return {
     platform: 'win32',
     open: (pid, expected) => openWin32Target(pid, expected, targetDeps),
@@ -88,6 +110,8 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       // An elevated target: TerminateProcess and WM_CLOSE (UIPI) would be denied; say so now.
       const needsElevation = deps.a && elevationFacts(deps.k, deps.a, target.pid);
       if (needsElevation) facts.needsElevation = needsElevation;
+      const supervisor = deps.a && serviceSupervisor(deps.a, target.pid);
+      if (supervisor) facts.supervisor = supervisor;
       if (info.imagePath && subsystem(info.imagePath) === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
         // Who else is on its console: a Ctrl+C reaches all of them, so the plan names them.
         try {
@@ -100,27 +124,12 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       }
       return facts;
     },
-    descendants(pid) {
-      // conhost.exe is the window of a console its parent created, not a program of its own:
-      // it goes when the console's last program exits, and closing it early would end the
-      // others with CTRL_CLOSE_EVENT before their own polite request.
-      const entries = toolhelpProcesses(deps.k).filter(
-        (e) => e.exeFile.toLowerCase() !== 'conhost.exe',
-      );
-      const created = new Map<number, bigint | undefined>();
-      const creationOf = (p: number) => {
-        if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
-        return created.get(p);
-      };
-      return descendantsFrom(entries, pid, creationOf).flatMap((p) => {
-        const ppid = entries.find((e) => e.pid === p)?.ppid;
-        const creation = creationOf(p);
-        return ppid === undefined || creation === undefined
-          ? []
-          : [{ pid: p, ppid, startTime: Number(creation) }];
-      });
-    },
+    descendants,
     selfLineage: lineage,
+    families(roots, exclude) {
+      return win32Families(deps.k, descendants, roots, exclude);
+    },
+    survivors: (members) => win32Survivors(deps.k, members),
     rowReader: (now = () => performance.now()) =>
       createWin32RowReader({
         k: deps.k,

@@ -31,13 +31,13 @@ function childrenOf(pid: number): number[] {
     .map(Number);
 }
 
-describe.runIf(process.platform === 'linux' && HAVE)('supervisord brings its program back', () => {
-  it('names supervisord and the program in the plan, and reports the restart (exit 6)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-supervisord-'));
-    const conf = path.join(dir, 'supervisord.conf');
-    fs.writeFileSync(
-      conf,
-      `[supervisord]
+/** supervisord in a temp dir, running one program "web" (sleep) that it restarts. */
+async function startSupervisord(): Promise<{ conf: string; sup: ChildProcess; web: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-supervisord-'));
+  const conf = path.join(dir, 'supervisord.conf');
+  fs.writeFileSync(
+    conf,
+    `[supervisord]
 nodaemon=true
 logfile=${dir}/supervisord.log
 pidfile=${dir}/supervisord.pid
@@ -52,11 +52,17 @@ command=/usr/bin/sleep 1000
 autorestart=true
 startsecs=0
 `,
-    );
-    const sup = spawn('supervisord', ['-c', conf], { stdio: 'ignore' });
-    holders.push(sup);
-    while (childrenOf(sup.pid!).length === 0) await new Promise((r) => setTimeout(r, 20));
-    const [web] = childrenOf(sup.pid!);
+  );
+  const sup = spawn('supervisord', ['-c', conf], { stdio: 'ignore' });
+  holders.push(sup);
+  while (childrenOf(sup.pid!).length === 0) await new Promise((r) => setTimeout(r, 20));
+  const [web] = childrenOf(sup.pid!);
+  return { conf, sup, web: web! };
+}
+
+describe.runIf(process.platform === 'linux' && HAVE)('supervisord brings its program back', () => {
+  it('names supervisord and the program in the plan, and reports the restart (exit 6)', async () => {
+    const { conf, sup, web } = await startSupervisord();
 
     const run = await runCli(['kill', '--json', String(web)]);
     const plan = run.events.find((e) => e.type === 'plan') as unknown as {
@@ -66,7 +72,7 @@ startsecs=0
       kind: 'supervisord',
       who: `supervisord (PID ${sup.pid}), program web`,
       pid: sup.pid,
-      stop: { command: ['supervisorctl', 'stop', 'web'] },
+      stop: { command: ['supervisorctl', '-c', conf, 'stop', 'web'] },
     });
     const restarted = run.events.find((e) => e.type === 'restarted') as unknown as {
       newPid: number;
@@ -80,5 +86,35 @@ startsecs=0
     // The supervisor's own stop ends it for good.
     execFileSync('supervisorctl', ['-c', conf, 'stop', 'web']);
     expect(isRunning(restarted.newPid)).toBe(false);
+  });
+
+  it('--supervisor-stop stops it through supervisorctl: stopped, not restarted, exit 0', async () => {
+    const { conf, sup, web } = await startSupervisord();
+    const run = await runCli(['kill', '--json', '--supervisor-stop', String(web)]);
+    const plan = run.events.find((e) => e.type === 'plan') as unknown as {
+      plan: { supervisor: { stop: Record<string, unknown> } };
+    };
+    // supervisorctl finds the daemon through the same -c file supervisord was started with.
+    expect(plan.plan.supervisor.stop).toMatchObject({
+      command: ['supervisorctl', '-c', conf, 'stop', 'web'],
+      timeoutMs: 10_000,
+      runnable: true,
+    });
+    expect(run.events.find((e) => e.type === 'supervisor-stop')).toMatchObject({
+      pid: web,
+      command: ['supervisorctl', '-c', conf, 'stop', 'web'],
+    });
+    expect(run.events.find((e) => e.type === 'result')).toMatchObject({
+      pid: web,
+      outcome: 'stopped-by-supervisor',
+    });
+    // Nothing SafeKill sends itself: the supervisor's stop did it.
+    expect(run.events.some((e) => e.type === 'step')).toBe(false);
+    expect(run.events.some((e) => e.type === 'restarted')).toBe(false);
+    expect(run.code).toBe(0);
+    expect(isRunning(web)).toBe(false);
+    expect(childrenOf(sup.pid!)).toEqual([]);
+    const status = spawnSync('supervisorctl', ['-c', conf, 'status', 'web'], { encoding: 'utf8' });
+    expect(status.stdout).toMatch(/^web\s+STOPPED/);
   });
 });

@@ -33,6 +33,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     all: { type: 'boolean' },
     elevate: { type: 'boolean' },
+    'supervisor-stop': { type: 'boolean' },
   });
   if (positionals.length === 0)
     throw new UsageError(
@@ -71,6 +72,10 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     // --elevate: the same events, from the administrator helper (pkexec / UAC runas).
     if (values.elevate === true) {
+      if (values['supervisor-stop'] === true)
+        throw new UsageError(
+          '--supervisor-stop does not go with --elevate (yet): run one, then the other',
+        );
       const results = await elevatedKill(
         {
           targets,
@@ -88,6 +93,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         pids,
         overrides,
         tree: values.tree === true,
+        supervisorStop: values['supervisor-stop'] === true,
         forceProtected: values['force-protected'] === true,
         maxGraceMs: parseDuration(values['max-grace'], '--max-grace'),
         dialog: {

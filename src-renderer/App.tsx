@@ -381,6 +381,14 @@ export function App({ api }: { api: ApiClient }) {
         >
           <RunningKills
             runs={runs}
+            onEndSurvivors={(survivors) => {
+              api
+                .call('kill:start', {
+                  targets: survivors.map((s) => ({ pid: s.pid, startTime: s.startTime })),
+                  overrides,
+                })
+                .catch((e: unknown) => setStatus(plainError(e)));
+            }}
             onElevate={(run) => {
               api
                 .call('kill:start', {

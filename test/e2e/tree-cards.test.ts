@@ -1,0 +1,116 @@
+// End to end: a staged tree's cards nest under the root's, and a run's survivors can be ended
+// too, through the real browser-mode server and Debian's Chromium, by role and name.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning, TARGET } from '../helpers/processes';
+import {
+  ARTIFACTS,
+  count,
+  killHolders,
+  killTree,
+  launchChromium,
+  spawnHeld,
+  startWeb,
+  text,
+  uniqueTag,
+  visible,
+  WAIT,
+  type WebServer,
+} from './helpers';
+
+let server: WebServer;
+let browser: Browser;
+const pids: number[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  for (const p of pids) killTree(p);
+  killHolders();
+});
+
+/** The direct children of `pid`, read from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function openAndSelect(tag: string, pid: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+  await page.goto(server.url);
+  const grid = page.getByRole('grid', { name: 'Processes' });
+  await visible(grid.getByRole('row').nth(1));
+  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+  const row = grid
+    .getByRole('row')
+    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+  await count(row).toBe(1);
+  await row.click();
+  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
+  const grace = page.getByRole('spinbutton', { name: 'Grace period (seconds)' });
+  await grace.fill('');
+  await grace.pressSequentially('3');
+  return page;
+}
+
+describe.runIf(process.platform === 'linux')('running kills: trees and survivors', () => {
+  it('End tree nests the children cards under the root card, collapsible', async () => {
+    const tag = uniqueTag('cards');
+    const parent = await spawnHeld(TARGET, ['--children', '2', '--marker', `/tmp/${tag}`], 3);
+    pids.push(parent);
+    const kids = childrenOf(parent);
+    expect(kids).toHaveLength(2);
+    const page = await openAndSelect(tag, parent);
+    await page.getByRole('button', { name: 'End tree' }).click();
+    const disclosure = page.getByRole('button', { name: /^2 processes under .*\(\d+\)$/ });
+    await visible(disclosure);
+    expect(await disclosure.getAttribute('aria-expanded')).toBe('true');
+    const nested = page.getByRole('list', { name: /^Generation 1 under / });
+    for (const k of kids) await text(nested).toContain(`(${k})`);
+    // Keyboard: the disclosure hides and shows the members.
+    await disclosure.focus();
+    await page.keyboard.press('Enter');
+    expect(await disclosure.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => nested.isVisible(), WAIT).toBe(false);
+    await page.keyboard.press('Space');
+    await expect.poll(() => nested.isVisible(), WAIT).toBe(true);
+    // Each member has its own outcome.
+    await count(nested.locator('.outcome')).toBe(2);
+    expect([parent, ...kids].some(isRunning)).toBe(false);
+    await page.close();
+  });
+
+  it('lists what survives its parent, and End them too ends it', async () => {
+    const tag = uniqueTag('survivor');
+    // The child outlives its parent: nothing in the target stops it when the parent exits.
+    const parent = await spawnHeld(TARGET, ['--children', '1', '--marker', `/tmp/${tag}`], 2);
+    pids.push(parent);
+    const [child] = childrenOf(parent);
+    expect(child).toBeDefined();
+    pids.push(child!);
+    const page = await openAndSelect(tag, parent);
+    await page.getByRole('button', { name: 'End', exact: true }).click();
+    const note = page.getByRole('note', { name: /^Still running after / });
+    await visible(note);
+    await text(note).toContain(`(${child})`);
+    expect(isRunning(parent)).toBe(false);
+    expect(isRunning(child!)).toBe(true);
+    await note.getByRole('button', { name: 'End them too' }).click();
+    await expect.poll(() => isRunning(child!), WAIT).toBe(false);
+    await page.close();
+  });
+});

@@ -440,6 +440,16 @@ export function App({ api }: { api: ApiClient }) {
             overrides={overrides}
             onOverrides={setOverrides}
             onEnd={(t) => end(t, true)}
+            onSupervisorStop={() =>
+              shown &&
+              api
+                .call('kill:start', {
+                  targets: [{ pid: shown.pid, startTime: shown.startTime }],
+                  overrides,
+                  supervisorStop: true,
+                })
+                .catch((e: unknown) => setStatus(plainError(e)))
+            }
             endingCard={shown ? ending.get(shown.pid) : undefined}
           />
           <HistoryChart value={sums} />

@@ -3,7 +3,14 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { isRunning, TARGET } from '../helpers/processes';
+import {
+  HAVE_SUPERVISORD,
+  childrenOf as supervised,
+  startSupervisord,
+  stopSupervisords,
+} from '../helpers/supervisord';
 import {
   ARTIFACTS,
   count,
@@ -19,6 +26,7 @@ import {
   type WebServer,
 } from './helpers';
 
+const TARGET_NODE = process.execPath;
 let server: WebServer;
 let browser: Browser;
 const pids: number[] = [];
@@ -33,6 +41,7 @@ afterAll(async () => {
   await server?.stop();
   for (const p of pids) killTree(p);
   killHolders();
+  stopSupervisords();
 });
 
 /** The direct children of `pid`, read from /proc. */
@@ -114,3 +123,29 @@ describe.runIf(process.platform === 'linux')('running kills: trees and survivors
     await page.close();
   });
 });
+
+describe.runIf(process.platform === 'linux' && HAVE_SUPERVISORD)(
+  "the supervisor's own stop",
+  () => {
+    it('Stop with supervisorctl stops it through supervisord: not started again', async () => {
+      const tag = uniqueTag('supervised');
+      const { conf, sup, web } = await startSupervisord(
+        `${TARGET_NODE} ${TARGET} --marker /tmp/${tag}`,
+      );
+      const page = await openAndSelect(tag, web);
+      const note = page.getByRole('note', { name: 'Supervisor' });
+      await text(note).toContain(`supervisorctl -c ${conf} stop web`);
+      await note.getByRole('button', { name: 'Stop with supervisorctl' }).click();
+      await text(page.getByRole('region', { name: 'Ending' })).toContain(
+        'Stopped by its supervisor',
+      );
+      expect(isRunning(web)).toBe(false);
+      expect(supervised(sup.pid!)).toEqual([]);
+      const status = spawnSync('supervisorctl', ['-c', conf, 'status', 'web'], {
+        encoding: 'utf8',
+      });
+      expect(status.stdout).toMatch(/^web\s+STOPPED/);
+      await page.close();
+    });
+  },
+);

@@ -1,64 +1,18 @@
-import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, isRunning, runCli } from '../helpers/processes';
-
-const HAVE = spawnSync('supervisord', ['--version']).status === 0;
-const holders: ChildProcess[] = [];
+import {
+  HAVE_SUPERVISORD as HAVE,
+  childrenOf,
+  startSupervisord,
+  stopSupervisords,
+} from '../helpers/supervisord';
 
 beforeAll(() => {
   if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 });
-afterEach(() => {
-  // supervisord stops its program when it is asked to exit.
-  for (const h of holders.splice(0)) h.kill('SIGTERM');
-});
-
-function childrenOf(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const s = fs.readFileSync(`/proc/${n}/stat`, 'latin1');
-        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** supervisord in a temp dir, running one program "web" (sleep) that it restarts. */
-async function startSupervisord(): Promise<{ conf: string; sup: ChildProcess; web: number }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-supervisord-'));
-  const conf = path.join(dir, 'supervisord.conf');
-  fs.writeFileSync(
-    conf,
-    `[supervisord]
-nodaemon=true
-logfile=${dir}/supervisord.log
-pidfile=${dir}/supervisord.pid
-[unix_http_server]
-file=${dir}/supervisor.sock
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[supervisorctl]
-serverurl=unix://${dir}/supervisor.sock
-[program:web]
-command=/usr/bin/sleep 1000
-autorestart=true
-startsecs=0
-`,
-  );
-  const sup = spawn('supervisord', ['-c', conf], { stdio: 'ignore' });
-  holders.push(sup);
-  while (childrenOf(sup.pid!).length === 0) await new Promise((r) => setTimeout(r, 20));
-  const [web] = childrenOf(sup.pid!);
-  return { conf, sup, web: web! };
-}
+afterEach(stopSupervisords);
 
 describe.runIf(process.platform === 'linux' && HAVE)('supervisord brings its program back', () => {
   it('names supervisord and the program in the plan, and reports the restart (exit 6)', async () => {

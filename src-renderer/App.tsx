@@ -234,13 +234,22 @@ export function App({ api }: { api: ApiClient }) {
   );
 
   // End as administrator (polkit / UAC): the pinned process and no other.
-  const endElevated = useCallback(
-    (pid: number, startTime: number | undefined) => {
+  /** Starts ending pinned targets with the panel's choices (as administrator, supervisor first). */
+  const startPinned = useCallback(
+    (
+      targets: { pid: number; startTime?: number }[],
+      how: { elevate?: boolean; supervisorStop?: boolean } = {},
+    ) => {
       api
-        .call('kill:start', { targets: [{ pid, startTime }], overrides, elevate: true })
+        .call('kill:start', { targets, overrides, ...how })
         .catch((e: unknown) => setStatus(plainError(e)));
     },
     [api, overrides],
+  );
+  const endElevated = useCallback(
+    (pid: number, startTime: number | undefined) =>
+      startPinned([{ pid, startTime }], { elevate: true }),
+    [startPinned],
   );
   const menuNeedsElevation = useNeedsElevation(api, menu?.row, overrides);
 
@@ -414,6 +423,9 @@ export function App({ api }: { api: ApiClient }) {
         >
           <RunningKills
             runs={runs}
+            onEndSurvivors={(survivors) =>
+              startPinned(survivors.map((v) => ({ pid: v.pid, startTime: v.startTime })))
+            }
             onElevate={(run) => endElevated(run.pid, run.startTime)}
             onAnswer={(run, answer) => {
               const req = { killId: run.killId, pid: run.pid };
@@ -458,6 +470,12 @@ export function App({ api }: { api: ApiClient }) {
             onOverrides={setOverrides}
             onEnd={(t) => end(t, true)}
             onEndElevated={() => shown && endElevated(shown.pid, shown.startTime)}
+            onSupervisorStop={() =>
+              shown &&
+              startPinned([{ pid: shown.pid, startTime: shown.startTime }], {
+                supervisorStop: true,
+              })
+            }
             endingCard={shown ? ending.get(shown.pid) : undefined}
           />
           <HistoryChart value={sums} />

@@ -78,6 +78,8 @@ export const killRequestSchema = z.strictObject({
   forceProtected: z.boolean().optional(),
   /** End as administrator: through the polkit helper (Linux) or the UAC prompt (Windows). */
   elevate: z.boolean().optional(),
+  /** First run the supervisor's own stop (systemctl stop, supervisorctl stop…) where it can be. */
+  supervisorStop: z.boolean().optional(),
 });
 
 export const cancelRequestSchema = z.strictObject({ killId: z.string().min(1).max(100) });

@@ -141,7 +141,7 @@ export interface SignalDispositions {
   blocked: string[];
 }
 
-/** Who supervises a process, and the stop it offers (shown, not run). */
+/** Who supervises a process, and its own stop (run first with --supervisor-stop). */
 export interface SupervisorInfo {
   /** systemd, docker, podman, containerd, lxc, supervisord, runsv, s6-supervise, pm2, windows-service. */
   kind: string;
@@ -149,7 +149,17 @@ export interface SupervisorInfo {
   who: string;
   /** The supervising process, when it is a parent. */
   pid?: number;
-  stop?: NativeStop;
+  stop?: SupervisorStop;
+}
+
+/** The supervisor's own stop command, which SafeKill runs first when asked to. */
+export interface SupervisorStop extends NativeStop {
+  /** How long the supervisor waits before it forces (its documented default). */
+  timeoutMs?: number;
+  /** SafeKill can run it here: the command is on PATH and every name it needs is known. */
+  runnable: boolean;
+  /** Why it cannot be run, and how to stop it instead. */
+  whyNot?: string;
 }
 
 export interface NativeStop {
@@ -163,6 +173,7 @@ export interface NativeStop {
  * What happened, honestly: only `exited` means the program had its chance to clean up and took it.
  * - `exited`: it exited after the polite step (by itself, or it caught the signal and then died of
  *   it, which is how many programs end cleanly); or it was gone before anything was sent.
+ * - `stopped-by-supervisor`: it exited while its supervisor's own stop ran (--supervisor-stop).
  * - `terminated`: the polite signal's default action ended it: no handler ran, nothing was saved.
  * - `ended-by-other`: it died of a signal SafeKill did not send (another tool, or a crash).
  * - `force-killed`: SIGKILL / TerminateProcess ended it.
@@ -171,6 +182,7 @@ export interface NativeStop {
  */
 export const OUTCOMES = [
   'exited',
+  'stopped-by-supervisor',
   'terminated',
   'ended-by-other',
   'force-killed',
@@ -186,6 +198,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** Outcomes in words for people; the JSON keeps the identifiers. */
 export const OUTCOME_WORDS: Record<Outcome, string> = {
   exited: 'Closed',
+  'stopped-by-supervisor': 'Stopped by its supervisor',
   terminated: 'Ended without cleanup',
   'ended-by-other': 'Ended from outside SafeKill',
   'force-killed': 'Forced',
@@ -271,6 +284,15 @@ export type KillEvent =
    * (descendants, and the process group and session it leads) that still run, identity-checked.
    */
   | { type: 'survivors'; pid: number; survivors: Survivor[]; reason: string }
+  /** First, with --supervisor-stop: the supervisor's own stop runs, `timeoutMs` its grace. */
+  | {
+      type: 'supervisor-stop';
+      pid: number;
+      command: string[];
+      timeoutMs: number;
+      reason: string;
+      atMs: number;
+    }
   /** After the result: its supervisor started the same program again (exit status 6). */
   | { type: 'restarted'; pid: number; newPid: number; by: string; atMs: number }
   | ({ type: 'result' } & KillResult);

@@ -13,13 +13,15 @@ Commands:
       its startTime: pass PID@STARTTIME to kill to end that process and no other.
   kill <pid>[@start]|NAME|:PORT... [--all] [--strategy S] [--grace MS] [--tree]
        [--force-protected] [--expect-start-time T] [--dialog-timeout MS]
-       [--force-through-dialogs] [--max-grace MS] [--json]
+       [--force-through-dialogs] [--max-grace MS] [--supervisor-stop] [--json]
       End processes politely, escalating after the grace period (default 5000 ms).
       --strategy  auto (default) or one of: signal:SIGTERM, signal:SIGINT, signal:SIGHUP,
                   signal:SIGQUIT, x11-close, wayland-close, signal:SIGKILL (Linux);
                   wm-close, ctrl-c, ctrl-break, terminate (Windows)
       --tree      also end every descendant, each with its own outcome; a tree whose root is
                   protected is refused whole, and SafeKill and its ancestors are never part of one
+      --supervisor-stop  a supervised target (systemd, supervisord, docker, podman, sv) is first
+                  stopped with its supervisor's own command, within that supervisor's timeout
       PID@START   refuse (pid-reused) when the PID now names a process with another start time
       NAME        the process with exactly this name (its kernel name or argv[0]'s base name)
       :PORT       the process listening on this TCP or UDP port (Linux)

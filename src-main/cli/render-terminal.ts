@@ -72,6 +72,9 @@ export class TerminalRenderer {
       case 'tick':
         row.remainingMs = e.remainingMs;
         break;
+      case 'supervisor-stop':
+        row.notice = `${e.command.join(' ')}: waiting up to ${Math.round(e.timeoutMs / 1000)} s`;
+        break;
       case 'notice':
         row.notice = e.message;
         break;
@@ -117,6 +120,8 @@ export function plainLine(e: KillEvent): string | undefined {
   switch (e.type) {
     case 'plan':
       return `${e.pid} ${e.plan.name}: ${e.plan.summary}`;
+    case 'supervisor-stop':
+      return `${e.pid}: ${e.command.join(' ')}, waiting up to ${e.timeoutMs} ms (${e.reason})`;
     case 'step':
       return `${e.pid}: ${e.strategy}, waiting up to ${e.graceMs} ms (${e.reason})`;
     case 'escalated':

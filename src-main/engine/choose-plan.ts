@@ -9,6 +9,7 @@ import {
   type PlanOverrides,
   type PlanStep,
   type Strategy,
+  type SupervisorStop,
 } from '../../src-shared/kill';
 import type { TargetFacts } from '../../src-shared/process';
 import { SafeKillError } from '../../src-shared/errors';
@@ -85,9 +86,17 @@ export function choosePlan(
     ? {
         ...widened,
         supervisor: sup,
-        summary: `${widened.summary}; supervised by ${sup.who}: it may be started again${sup.stop ? ` (its own stop: ${sup.stop.command.join(' ')})` : ''}`,
+        summary: `${widened.summary}; supervised by ${sup.who}: it may be started again${sup.stop ? ` (its own stop: ${stopWords(sup.stop)})` : ''}`,
       }
     : widened;
+}
+
+function stopWords(stop: SupervisorStop): string {
+  const cmd = stop.command.join(' ');
+  const wait = stop.timeoutMs ? `, which waits up to ${stop.timeoutMs / 1000} s` : '';
+  return stop.runnable
+    ? `${cmd}${wait}; SafeKill runs it first when asked (--supervisor-stop)`
+    : `${cmd}${wait}; SafeKill cannot run it here: ${stop.whyNot ?? 'unknown'}`;
 }
 
 function choosePlanFor(facts: TargetFacts, overrides: PlanOverrides, mechanism: string): KillPlan {

@@ -26,6 +26,7 @@ import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
 import { watchForRestart } from './restart-watch';
 import { interceptDeliver } from './intercept-deliver';
+import { runCommand, stopThroughSupervisor, type CommandRunner } from './supervisor-first';
 
 export interface KillRequest {
   pids: number[];
@@ -42,6 +43,8 @@ export interface KillRequest {
   dialog?: DialogPolicy;
   /** How long a polite step's grace may grow while the program is seen working (--max-grace). */
   maxGraceMs?: number;
+  /** First run the supervisor's own stop (systemctl stop, supervisorctl stop…) where it can be. */
+  supervisorStop?: boolean;
 }
 
 export interface KillDeps {
@@ -56,6 +59,8 @@ export interface KillDeps {
   owner?: string;
   /** Each running ladder's handles (End anyway, Show it), by PID. */
   onLadder?: (pid: number, control: LadderControl) => void;
+  /** Runs a supervisor's stop command (argv, no shell); a real child process by default. */
+  runCommand?: CommandRunner;
 }
 
 export const PROTECTED_HINT =
@@ -268,20 +273,39 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     const sup = p.plan.supervisor;
     const probe = sup && deps.platform.restartProbe?.(p.target, sup);
     const started = clock.now();
-    const ladder = runLadder({
-      plan: p.plan,
-      target: groupAware(p, through ?? p.target),
-      clock,
-      onEvent: batch.onEvent,
-      signal: deps.signal,
-      tickMs: deps.tickMs,
-      dialog: req.dialog,
-      maxGraceMs: req.maxGraceMs,
-      control: deps.onLadder && ((c) => deps.onLadder!(p.pid, c)),
-    }).finally(() => {
-      deps.claims?.release(p.pid, p.target.startTime, owner);
-      p.target.close();
-    });
+    const first = req.supervisorStop
+      ? stopThroughSupervisor(
+          p.plan,
+          p.target,
+          deps.runCommand ?? runCommand,
+          clock,
+          batch.onEvent,
+          started,
+          deps.signal,
+        )
+      : Promise.resolve(undefined);
+    const ladder = first
+      .then((stopped) => {
+        if (stopped) {
+          batch.onEvent({ type: 'result', ...stopped });
+          return stopped;
+        }
+        return runLadder({
+          plan: p.plan,
+          target: groupAware(p, through ?? p.target),
+          clock,
+          onEvent: batch.onEvent,
+          signal: deps.signal,
+          tickMs: deps.tickMs,
+          dialog: req.dialog,
+          maxGraceMs: req.maxGraceMs,
+          control: deps.onLadder && ((c) => deps.onLadder!(p.pid, c)),
+        });
+      })
+      .finally(() => {
+        deps.claims?.release(p.pid, p.target.startTime, owner);
+        p.target.close();
+      });
     return probe && sup
       ? ladder.then((r) => watchForRestart(r, probe, sup.who, clock, batch.onEvent, started))
       : ladder;

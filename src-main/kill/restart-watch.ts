@@ -7,6 +7,7 @@ const RESTART_POLL_MS = 100;
 
 const GONE: readonly Outcome[] = [
   'exited',
+  'stopped-by-supervisor',
   'terminated',
   'ended-by-other',
   'force-killed',

@@ -143,6 +143,7 @@ export function createService(deps: ServiceDeps): Service {
           overrides: req.overrides,
           tree: req.tree ?? false,
           forceProtected: req.forceProtected ?? false,
+          supervisorStop: req.supervisorStop ?? false,
           expectedStartTimes: new Map(
             req.targets.flatMap((t) => (t.startTime === undefined ? [] : [[t.pid, t.startTime]])),
           ),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, PlanReply } from '../../src-shared/api';
-import type { PlanOverrides, StrategyChoice } from '../../src-shared/kill';
+import type { PlanOverrides, StrategyChoice, SupervisorStop } from '../../src-shared/kill';
 import type { ProcessRow } from '../../src-shared/process';
 import type { ApiClient } from '../api/client';
 import { plainError } from './plain-error';
@@ -20,13 +20,26 @@ export interface DetailsPanelProps {
   onEnd(tree: boolean): void;
   /** End as administrator, offered when the plan says ending it from here will be denied. */
   onEndElevated(): void;
+  /** End it with its supervisor's own stop first (systemctl stop, supervisorctl stop…). */
+  onSupervisorStop?(): void;
   /** The DOM id of its running card while it is being ended (End is then disabled). */
   endingCard?: string | undefined;
 }
 
 /** The selected process: what SafeKill would do to end it and why, with the user's overrides. */
 export function DetailsPanel(props: DetailsPanelProps) {
-  const { api, info, row, gone, overrides, onOverrides, onEnd, onEndElevated, endingCard } = props;
+  const {
+    api,
+    info,
+    row,
+    gone,
+    overrides,
+    onOverrides,
+    onEnd,
+    onEndElevated,
+    onSupervisorStop,
+    endingCard,
+  } = props;
   const [plan, setPlan] = useState<{ key: string; reply?: PlanReply; error?: string }>();
   const pid = row?.pid;
   const key = row?.key;
@@ -131,6 +144,14 @@ export function DetailsPanel(props: DetailsPanelProps) {
           </button>
         </p>
       )}
+      {current?.reply?.plan.supervisor?.stop && (
+        <SupervisorNote
+          who={current.reply.plan.supervisor.who}
+          stop={current.reply.plan.supervisor.stop}
+          disabled={gone || endingCard !== undefined}
+          onStop={onSupervisorStop}
+        />
+      )}
       <div className="actions">
         <button
           type="button"
@@ -157,6 +178,37 @@ export function DetailsPanel(props: DetailsPanelProps) {
         </p>
       )}
     </section>
+  );
+}
+
+/** Who would start it again, and its own stop: offered as a button where SafeKill can run it. */
+function SupervisorNote({
+  who,
+  stop,
+  disabled,
+  onStop,
+}: {
+  who: string;
+  stop: SupervisorStop;
+  disabled?: boolean;
+  onStop?(): void;
+}) {
+  const wait = stop.timeoutMs ? `, waiting up to ${stop.timeoutMs / 1000} s` : '';
+  return (
+    <div className="supervisor" role="note" aria-label="Supervisor">
+      <p>
+        Supervised by {who}: ended from outside, it may be started again. Its own stop:{' '}
+        <code>{stop.command.join(' ')}</code>
+        {wait}.
+      </p>
+      {stop.runnable && onStop ? (
+        <button type="button" disabled={disabled} onClick={onStop}>
+          Stop with {stop.command[0]}
+        </button>
+      ) : (
+        <p className="muted small">SafeKill cannot run it here: {stop.whyNot}</p>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
-import { cardId, describeHow, type Runs, type TargetRun } from '../state/kills';
+import type { Survivor } from '../../src-shared/kill';
+import { cardId, describeHow, treeMembers, type Runs, type TargetRun } from '../state/kills';
 import { strategyWords } from '../state/words';
 import { Countdown, useFrameClock } from './Countdown';
 
@@ -12,7 +13,11 @@ export interface RunningKillsProps {
   onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
   /** End as administrator, offered on a permission-denied result (polkit / UAC). */
   onElevate?(run: TargetRun): void;
+  /** End a run's survivors, each pinned by the start time it was seen with. */
+  onEndSurvivors?(survivors: Survivor[]): void;
 }
+
+type CardActions = Omit<RunningKillsProps, 'runs'>;
 
 /** Every target being ended, each with its countdown, current step and what happened so far. */
 export function RunningKills({
@@ -21,23 +26,24 @@ export function RunningKills({
   onDismiss,
   onAnswer,
   onElevate,
+  onEndSurvivors,
 }: RunningKillsProps) {
   const list = [...runs.values()];
+  // A tree's members are shown inside their root's card.
+  const top = list.filter((r) => r.root === undefined || !runs.has(`${r.killId}:${r.root}`));
   const now = useFrameClock(list.some((r) => !r.result));
   if (list.length === 0) return null;
   return (
     <section className="panel running" aria-labelledby="running-title">
       <h2 id="running-title">Ending</h2>
       <ul className="cards">
-        {list.map((r) => (
+        {top.map((r) => (
           <RunCard
             key={r.id}
             run={r}
+            runs={runs}
             now={now}
-            onCancel={onCancel}
-            onDismiss={onDismiss}
-            onAnswer={onAnswer}
-            onElevate={onElevate}
+            actions={{ onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors }}
           />
         ))}
       </ul>
@@ -47,20 +53,20 @@ export function RunningKills({
 
 function RunCard({
   run,
+  runs,
   now,
-  onCancel,
-  onDismiss,
-  onAnswer,
-  onElevate,
+  actions,
 }: {
   run: TargetRun;
+  runs: Runs;
   now: number;
-  onCancel(killId: string): void;
-  onDismiss(id: string): void;
-  onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
-  onElevate?(run: TargetRun): void;
+  actions: CardActions;
 }) {
+  const { onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors } = actions;
   const [keptWaiting, setKeptWaiting] = useState<string | undefined>();
+  const [open, setOpen] = useState(true);
+  const members = run.root === undefined ? treeMembers(runs, run) : [];
+  const count = members.flat().length;
   const who = `${run.name || 'process'} (${run.pid})`;
   const step = run.steps[run.stepIndex];
   const next = run.steps[run.stepIndex + 1];
@@ -155,6 +161,47 @@ function RunCard({
             Dismiss
           </button>
         </div>
+      )}
+      {run.survivors && run.survivors.length > 0 && (
+        <div className="card-body survivors" role="note" aria-label={`Still running after ${who}`}>
+          <p>Still running from its family:</p>
+          <ul>
+            {run.survivors.map((s) => (
+              <li key={`${s.pid}@${s.startTime}`}>
+                {s.name} ({s.pid}), {s.relation}
+                {[...s.ports, ...s.files].length > 0 &&
+                  `: holds ${[...s.ports, ...s.files].join(', ')}`}
+              </li>
+            ))}
+          </ul>
+          {onEndSurvivors && (
+            <button type="button" onClick={() => onEndSurvivors(run.survivors!)}>
+              End them too
+            </button>
+          )}
+        </div>
+      )}
+      {count > 0 && (
+        <>
+          <button
+            type="button"
+            className="disclosure"
+            aria-expanded={open}
+            aria-controls={`${cardId(run.killId, run.pid)}-tree`}
+            onClick={() => setOpen(!open)}
+          >
+            {count} {count === 1 ? 'process' : 'processes'} under {who}
+          </button>
+          <div id={`${cardId(run.killId, run.pid)}-tree`} hidden={!open}>
+            {members.map((gen, i) => (
+              <ul className="cards nested" key={i} aria-label={`Generation ${i + 1} under ${who}`}>
+                {gen.map((m) => (
+                  <RunCard key={m.id} run={m} runs={runs} now={now} actions={actions} />
+                ))}
+              </ul>
+            ))}
+          </div>
+        </>
       )}
     </li>
   );

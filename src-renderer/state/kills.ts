@@ -1,5 +1,10 @@
 import type { HistoryEntry, PushEvents } from '../../src-shared/api';
-import { OUTCOME_WORDS, type KillResult, type PlanStep } from '../../src-shared/kill';
+import {
+  OUTCOME_WORDS,
+  type KillResult,
+  type PlanStep,
+  type Survivor,
+} from '../../src-shared/kill';
 import { strategyWords } from './words';
 
 /** One target being ended (or just ended), as the running-kills panel shows it. */
@@ -21,6 +26,11 @@ export interface TargetRun {
   result?: KillResult;
   /** The pinned start time from the plan: End as administrator ends this process and no other. */
   startTime?: number;
+  /** With End tree: the root's PID and this member's generation under it (1: its children). */
+  root?: number;
+  generation?: number;
+  /** On a root: its family still running after the run (End them too ends them). */
+  survivors?: Survivor[];
 }
 
 export type Runs = ReadonlyMap<string, TargetRun>;
@@ -84,12 +94,58 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
       next = { ...prev, name: prev.name || (result.name ?? ''), result };
       break;
     }
+    case 'supervisor-stop':
+      next = { ...prev, log: [...prev.log, `Stopping it through its supervisor: ${e.reason}`] };
+      break;
+    case 'survivors':
+      next = { ...prev, survivors: e.survivors };
+      break;
+    case 'tree':
+      return placeTree(runs, killId, at, e.pid, e.stages ?? [e.order]);
     case 'tick':
+    case 'restarted':
       return runs;
   }
   const out = new Map(runs);
   out.set(id, next);
   return out;
+}
+
+/** A staged tree: each member's card goes under the root's, by the generation it is in. */
+function placeTree(runs: Runs, killId: string, at: number, root: number, stages: number[][]): Runs {
+  const out = new Map(runs);
+  stages.forEach((stage, generation) => {
+    if (generation === 0) return;
+    for (const pid of stage) {
+      const id = runId(killId, pid);
+      const prev = out.get(id);
+      out.set(id, {
+        ...(prev ?? {
+          id,
+          killId,
+          pid,
+          name: '',
+          steps: [],
+          stepIndex: -1,
+          stepStartedAt: at,
+          graceMs: 0,
+          log: [],
+        }),
+        root,
+        generation,
+      });
+    }
+  });
+  return out;
+}
+
+/** A root's members, by generation (index 0: its children), in the order they were found. */
+export function treeMembers(runs: Runs, root: TargetRun): TargetRun[][] {
+  const out: TargetRun[][] = [];
+  for (const r of runs.values())
+    if (r.killId === root.killId && r.root === root.pid && r.generation)
+      (out[r.generation - 1] ??= []).push(r);
+  return out.filter(Boolean);
 }
 
 /** The DOM id of a target's card, so a second End on it can focus the running one. */

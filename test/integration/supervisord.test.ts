@@ -1,44 +1,17 @@
-import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, runCli, childrenOf } from '../helpers/processes';
+import {
+  HAVE_SUPERVISORD as HAVE,
+  startSupervisord,
+  stopSupervisords,
+} from '../helpers/supervisord';
 
-const HAVE = spawnSync('supervisord', ['--version']).status === 0;
-const holders: ChildProcess[] = [];
-
-afterEach(() => {
-  // supervisord stops its program when it is asked to exit.
-  for (const h of holders.splice(0)) h.kill('SIGTERM');
-});
+afterEach(stopSupervisords);
 
 describe.runIf(process.platform === 'linux' && HAVE)('supervisord brings its program back', () => {
   it('names supervisord and the program in the plan, and reports the restart (exit 6)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-supervisord-'));
-    const conf = path.join(dir, 'supervisord.conf');
-    fs.writeFileSync(
-      conf,
-      `[supervisord]
-nodaemon=true
-logfile=${dir}/supervisord.log
-pidfile=${dir}/supervisord.pid
-[unix_http_server]
-file=${dir}/supervisor.sock
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[supervisorctl]
-serverurl=unix://${dir}/supervisor.sock
-[program:web]
-command=/usr/bin/sleep 1000
-autorestart=true
-startsecs=0
-`,
-    );
-    const sup = spawn('supervisord', ['-c', conf], { stdio: 'ignore' });
-    holders.push(sup);
-    while (childrenOf(sup.pid!).length === 0) await new Promise((r) => setTimeout(r, 20));
-    const [web] = childrenOf(sup.pid!);
+    const { conf, sup, web } = await startSupervisord();
 
     const run = await runCli(['kill', '--json', String(web)]);
     const plan = run.events.find((e) => e.type === 'plan') as unknown as {
@@ -48,7 +21,7 @@ startsecs=0
       kind: 'supervisord',
       who: `supervisord (PID ${sup.pid}), program web`,
       pid: sup.pid,
-      stop: { command: ['supervisorctl', 'stop', 'web'] },
+      stop: { command: ['supervisorctl', '-c', conf, 'stop', 'web'] },
     });
     const restarted = run.events.find((e) => e.type === 'restarted') as unknown as {
       newPid: number;
@@ -62,5 +35,35 @@ startsecs=0
     // The supervisor's own stop ends it for good.
     execFileSync('supervisorctl', ['-c', conf, 'stop', 'web']);
     expect(isRunning(restarted.newPid)).toBe(false);
+  });
+
+  it('--supervisor-stop stops it through supervisorctl: stopped, not restarted, exit 0', async () => {
+    const { conf, sup, web } = await startSupervisord();
+    const run = await runCli(['kill', '--json', '--supervisor-stop', String(web)]);
+    const plan = run.events.find((e) => e.type === 'plan') as unknown as {
+      plan: { supervisor: { stop: Record<string, unknown> } };
+    };
+    // supervisorctl finds the daemon through the same -c file supervisord was started with.
+    expect(plan.plan.supervisor.stop).toMatchObject({
+      command: ['supervisorctl', '-c', conf, 'stop', 'web'],
+      timeoutMs: 10_000,
+      runnable: true,
+    });
+    expect(run.events.find((e) => e.type === 'supervisor-stop')).toMatchObject({
+      pid: web,
+      command: ['supervisorctl', '-c', conf, 'stop', 'web'],
+    });
+    expect(run.events.find((e) => e.type === 'result')).toMatchObject({
+      pid: web,
+      outcome: 'stopped-by-supervisor',
+    });
+    // Nothing SafeKill sends itself: the supervisor's stop did it.
+    expect(run.events.some((e) => e.type === 'step')).toBe(false);
+    expect(run.events.some((e) => e.type === 'restarted')).toBe(false);
+    expect(run.code).toBe(0);
+    expect(isRunning(web)).toBe(false);
+    expect(childrenOf(sup.pid!)).toEqual([]);
+    const status = spawnSync('supervisorctl', ['-c', conf, 'status', 'web'], { encoding: 'utf8' });
+    expect(status.stdout).toMatch(/^web\s+STOPPED/);
   });
 });

@@ -70,3 +70,40 @@ describe('a supervising parent', () => {
     expect(supervisorFromParent(43, 'bash', ['bash'])).toBeUndefined();
   });
 });
+
+describe("the supervisor's own stop", () => {
+  it('gives supervisorctl the configuration file supervisord was started with', () => {
+    for (const argv of [
+      ['/usr/bin/python3', '/usr/bin/supervisord', '-c', '/tmp/s.conf'],
+      ['supervisord', '--configuration=/tmp/s.conf', '-n'],
+      ['supervisord', '-c/tmp/s.conf'],
+    ]) {
+      const s = supervisorFromParent(40, 'supervisord', argv)!;
+      expect(supervisorStop(s, 'web')).toMatchObject({
+        command: ['supervisorctl', '-c', '/tmp/s.conf', 'stop', 'web'],
+        timeoutMs: 10_000,
+        known: true,
+      });
+    }
+  });
+
+  it('is not known without the name it needs, and carries each supervisor timeout', () => {
+    const sd = supervisorFromParent(40, 'supervisord', ['supervisord'])!;
+    expect(supervisorStop(sd)).toMatchObject({
+      command: ['supervisorctl', 'stop', 'NAME'],
+      known: false,
+    });
+    expect(supervisorStop({ kind: 'runsv', pid: 41, name: 'runsv' })?.known).toBe(false);
+    expect(
+      supervisorStop({ kind: 'runsv', pid: 41, name: 'runsv' }, undefined, '/etc/sv/web'),
+    ).toMatchObject({
+      command: ['sv', 'down', '/etc/sv/web'],
+      timeoutMs: 7_000,
+      known: true,
+    });
+    expect(supervisorStop({ kind: 'systemd', unit: 'nginx.service', user: false })).toMatchObject({
+      timeoutMs: 90_000,
+      known: true,
+    });
+  });
+});

@@ -32,6 +32,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     all: { type: 'boolean' },
     elevate: { type: 'boolean' },
+    'supervisor-stop': { type: 'boolean' },
   });
   if (positionals.length === 0)
     throw new UsageError(
@@ -71,6 +72,10 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     // --elevate: the same events, from the administrator helper (pkexec / UAC runas). Loaded
     // only here: a kill without it does not load the launchers before its first signal.
     if (values.elevate === true) {
+      if (values['supervisor-stop'] === true)
+        throw new UsageError(
+          '--supervisor-stop does not go with --elevate (yet): run one, then the other',
+        );
       const { elevatedKill } = await import('../../elevate/elevated-kill');
       const results = await elevatedKill(
         {
@@ -89,6 +94,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         pids,
         overrides,
         tree: values.tree === true,
+        supervisorStop: values['supervisor-stop'] === true,
         forceProtected: values['force-protected'] === true,
         maxGraceMs: parseDuration(values['max-grace'], '--max-grace'),
         dialog: {

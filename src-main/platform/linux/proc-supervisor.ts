@@ -1,5 +1,6 @@
 import { readProcFile } from './proc-file';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { SupervisorInfo } from '../../../src-shared/kill';
 import {
   supervisorFromCgroup,
@@ -43,20 +44,57 @@ function words(s: Supervisor, program?: string): string {
   }
 }
 
-/** Who would bring `pid` back: a supervising parent first (it is the nearer), then its cgroup. */
-export function linuxSupervisor(pid: number, ppid: number): SupervisorInfo | undefined {
-  const parent = readStat(ppid);
-  const byParent = parent ? supervisorFromParent(ppid, parent.comm, argvOf(ppid)) : undefined;
-  const s = byParent ?? supervisorFromCgroup(read(`/proc/${pid}/cgroup`) ?? '');
-  if (!s) return undefined;
-  const program = s.kind === 'supervisord' ? supervisordProgram(pid) : undefined;
-  const stop = supervisorStop(s, program);
+/** An executable file of that name in a PATH directory (PATH as it is now). */
+export function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir || '.', command), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** runsv and s6-supervise run in the service directory that sv and s6-svc are given. */
+function cwdOf(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A supervisor in words, with its stop and whether SafeKill can run that stop here. */
+export function supervisorInfo(s: Supervisor, program?: string): SupervisorInfo {
+  const dir = s.kind === 'runsv' || s.kind === 's6-supervise' ? cwdOf(s.pid) : undefined;
+  const found = supervisorStop(s, program, dir);
+  let stop: SupervisorInfo['stop'];
+  if (found) {
+    const { known, ...rest } = found;
+    const cmd = found.command[0]!;
+    const whyNot = !known
+      ? `the name it needs is not known here: run ${found.command.join(' ')} with the right name yourself`
+      : !onPath(cmd)
+        ? `${cmd} is not on PATH here: run ${found.command.join(' ')} where ${cmd} is`
+        : undefined;
+    stop = { ...rest, runnable: whyNot === undefined, ...(whyNot ? { whyNot } : {}) };
+  }
   return {
     kind: s.kind,
     who: words(s, program),
     ...('pid' in s ? { pid: s.pid } : {}),
     ...(stop ? { stop } : {}),
   };
+}
+
+/** Who would bring `pid` back: a supervising parent first (it is the nearer), then its cgroup. */
+export function linuxSupervisor(pid: number, ppid: number): SupervisorInfo | undefined {
+  const parent = readStat(ppid);
+  const byParent = parent ? supervisorFromParent(ppid, parent.comm, argvOf(ppid)) : undefined;
+  const s = byParent ?? supervisorFromCgroup(read(`/proc/${pid}/cgroup`) ?? '');
+  if (!s) return undefined;
+  return supervisorInfo(s, s.kind === 'supervisord' ? supervisordProgram(pid) : undefined);
 }
 
 /**

@@ -21,6 +21,16 @@ export function serviceSupervisor(a: Advapi32, pid: number): SupervisorInfo | un
   return {
     kind: 'windows-service',
     who: `Windows service ${names.join(', ')}`,
-    ...(stop ? { stop } : {}),
+    // Not run from here: sc stop needs an elevated prompt, and the runas path is untested.
+    ...(stop
+      ? {
+          stop: {
+            command: stop.command,
+            note: stop.note,
+            runnable: false,
+            whyNot: `stopping a service needs an administrator: run ${stop.command.join(' ')} in an elevated prompt`,
+          },
+        }
+      : {}),
   };
 }

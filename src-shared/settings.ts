@@ -23,10 +23,11 @@ export const settingsSchema = z.strictObject({
     z.literal('auto'),
     z.enum([...POLITE_STRATEGIES, ...FORCE_STRATEGIES] as [Strategy, ...Strategy[]]),
   ]),
-  hiddenColumns: z.array(name).max(100),
-  columnWidths: z.record(name, z.number().min(0).max(100_000)),
-  sort: z.strictObject({ key: z.enum(SORT_KEYS), dir: z.enum(['asc', 'desc']) }),
-  tree: z.boolean(),
+  // The view: absent until the user first changes it (the UI's own default holds till then).
+  hiddenColumns: z.array(name).max(100).optional(),
+  columnWidths: z.record(name, z.number().min(0).max(100_000)).optional(),
+  sort: z.strictObject({ key: z.enum(SORT_KEYS), dir: z.enum(['asc', 'desc']) }).optional(),
+  tree: z.boolean().optional(),
   theme: z.enum(THEMES),
   /** Other UI keys, as useRemembered stores them (JSON values, checked by the UI on reading). */
   ui: z.record(name, z.json()),
@@ -36,10 +37,6 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   defaultGraceS: 5,
   defaultStrategy: 'auto',
-  hiddenColumns: [],
-  columnWidths: {},
-  sort: { key: 'cpu', dir: 'desc' },
-  tree: false,
   theme: 'system',
   ui: {},
 };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ROOT } from '../helpers/processes';
 
@@ -152,4 +152,17 @@ export function killHolders(): void {
 
 export function uniqueTag(what: string): string {
   return `sk-e2e-${what}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Filters the grid down to `tag` and selects the row of `pid`; answers the row. */
+export async function findAndSelect(page: Page, tag: string, pid: number) {
+  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+  const row = page
+    .getByRole('grid', { name: 'Processes' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+  await count(row).toBe(1);
+  await row.click();
+  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
+  return row;
 }

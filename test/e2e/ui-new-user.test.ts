@@ -9,6 +9,7 @@ import { ROOT } from '../helpers/processes';
 import {
   ARTIFACTS,
   count,
+  findAndSelect,
   focused,
   hidden,
   killHolders,
@@ -55,18 +56,6 @@ async function openApp(
   await page.goto(server.url);
   await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
   return page;
-}
-
-async function findAndSelect(page: Page, tag: string, pid: number) {
-  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
-  const row = page
-    .getByRole('grid', { name: 'Processes' })
-    .getByRole('row')
-    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
-  await count(row).toBe(1);
-  await row.click();
-  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
-  return row;
 }
 
 async function axe(page: Page) {
@@ -303,6 +292,17 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     await text(grid.getByRole('row').nth(1)).toMatch(/sleeping|running|idle/);
     await page.keyboard.press('Escape');
     await hidden(picker);
+    // Kept in settings.json in the data folder (written a moment after each change).
+    const saved = () => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(server.dataDir, 'settings.json'), 'utf8'));
+      } catch {
+        return undefined;
+      }
+    };
+    await expect
+      .poll(saved, WAIT)
+      .toMatchObject({ sort: { key: 'pid', dir: 'asc' }, tree: true, hiddenColumns: ['user'] });
     await page.reload();
     await visible(grid.getByRole('row').nth(1));
     expect(await grid.getByRole('columnheader', { name: /^PID/ }).getAttribute('aria-sort')).toBe(

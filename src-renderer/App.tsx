@@ -32,7 +32,9 @@ import {
 } from './state/selection';
 import { RowStore } from './state/row-store';
 import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
-import { filterSorted, viewRows } from './state/table-model';
+import { filterSorted } from './state/table-model';
+import { treeRows } from './state/tree-rows';
+import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
 import { useRemembered } from './state/remembered';
 import { uiSettings } from './state/settings';
@@ -66,6 +68,9 @@ export function App({ api }: { api: ApiClient }) {
     DEFAULT_HIDDEN,
     (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   );
+  const [widths, setWidths] = useRemembered<Widths>('columnWidths', {}, isWidths);
+  // Tree rows the user closed, by row key (the same while the process lives).
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const selectedKey = selection.anchor;
   const settings = useSyncExternalStore(uiSettings.subscribe, uiSettings.get);
@@ -98,6 +103,8 @@ export function App({ api }: { api: ApiClient }) {
   const [confirm, setConfirm] = useState<PendingConfirm>();
   const filterRef = useRef<HTMLInputElement>(null);
   const gridWrap = useRef<HTMLDivElement>(null);
+  /** The focusable grid (a treegrid in the tree view). */
+  const grid = () => gridWrap.current?.querySelector<HTMLElement>('.grid-scroll');
   // Kills started here that were refused as protected: ask, then retry with consent.
   const askOnRefusal = useRef(new Map<string, PendingConfirm>());
 
@@ -171,8 +178,9 @@ export function App({ api }: { api: ApiClient }) {
     [view, sort, tree],
   );
   const rows = useMemo(
-    () => (tree ? viewRows(view.rows.values(), filter, sort, true) : filterSorted(sorted, filter)),
-    [view, sorted, filter, sort, tree],
+    () =>
+      tree ? treeRows(view.rows.values(), filter, sort, collapsed) : filterSorted(sorted, filter),
+    [view, sorted, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);
@@ -280,7 +288,6 @@ export function App({ api }: { api: ApiClient }) {
   }, [confirm]);
 
   const onMenuAction = (row: ProcessRow, a: RowAction) => {
-    const grid = () => gridWrap.current?.querySelector<HTMLElement>('[role=grid]');
     switch (a.kind) {
       case 'end':
         end(a.tree, true);
@@ -315,6 +322,14 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
+  const onToggle = (key: string, expanded: boolean) =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (expanded) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
   const onSort = (key: SortKey) =>
     setSort((s) =>
       s.key === key
@@ -339,7 +354,7 @@ export function App({ api }: { api: ApiClient }) {
               e.preventDefault();
               // Into the grid: keep a visible selection, else start at the first row.
               if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
-              gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+              grid()?.focus();
             }
           }}
         />
@@ -396,6 +411,9 @@ export function App({ api }: { api: ApiClient }) {
             ending={ending}
             onEnd={() => end(false)}
             tree={tree}
+            onToggle={onToggle}
+            widths={widths}
+            onWidths={setWidths}
           />
         </div>
         <aside
@@ -479,7 +497,7 @@ export function App({ api }: { api: ApiClient }) {
           onAction={(a) => onMenuAction(menu.row, a)}
           onClose={() => {
             setMenu(undefined);
-            gridWrap.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
+            grid()?.focus();
           }}
         />
       )}

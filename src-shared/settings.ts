@@ -41,12 +41,23 @@ export const DEFAULT_SETTINGS: Settings = {
   ui: {},
 };
 
+const shape = settingsSchema.shape;
 /**
  * `settings:set`: only the fields given change. `ui` keys are merged one by one (a `null` value
- * removes the key), so two parts of the UI never overwrite each other's keys.
+ * removes the key), so two parts of the UI never overwrite each other's keys. `null` for a view
+ * field (or for `ui`) goes back to the UI's default.
  */
-export const settingsPatchSchema = settingsSchema
-  .partial()
+export const settingsPatchSchema = z
+  .strictObject({
+    defaultGraceS: shape.defaultGraceS.optional(),
+    defaultStrategy: shape.defaultStrategy.optional(),
+    theme: shape.theme.optional(),
+    hiddenColumns: shape.hiddenColumns.nullable(),
+    columnWidths: shape.columnWidths.nullable(),
+    sort: shape.sort.nullable(),
+    tree: shape.tree.nullable(),
+    ui: shape.ui.nullable().optional(),
+  })
   .refine((p) => JSON.stringify(p).length <= 256 * 1024, 'settings are at most 256 kB');
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -67,17 +78,20 @@ export interface SettingsReply {
   path?: string;
 }
 
-/** The settings with a patch applied; `ui` keys merged, `null` removing one. */
+/** The settings with a patch applied; `ui` keys merged, `null` removing one (or a field). */
 export function applyPatch(s: Settings, p: SettingsPatch): Settings {
-  const { ui, ...rest } = p;
-  const next: Settings = { ...s, ...rest };
-  if (ui) {
-    const merged: Settings['ui'] = { ...s.ui };
-    for (const [k, v] of Object.entries(ui)) {
-      if (v === null) delete merged[k];
-      else merged[k] = v;
-    }
-    next.ui = merged;
+  const next: Record<string, unknown> = { ...s };
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined) continue;
+    if (k === 'ui') {
+      const merged: Settings['ui'] = v === null ? {} : { ...s.ui };
+      for (const [key, value] of Object.entries((v ?? {}) as Settings['ui'])) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      next.ui = merged;
+    } else if (v === null) delete next[k];
+    else next[k] = v;
   }
-  return next;
+  return next as Settings;
 }

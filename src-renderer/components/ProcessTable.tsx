@@ -1,9 +1,19 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
 import type { SelectMode } from '../state/selection';
+import {
+  columnTrack,
+  gridMinPx,
+  INDENT_PX,
+  MAX_COLUMN_PX,
+  minWidth,
+  type Widths,
+} from '../state/column-widths';
+import { maxDepth, treeKey, type TreeRow } from '../state/tree-rows';
+import { ColumnResizer } from './ColumnResizer';
 
 const ROW_HEIGHT = 28;
 /** Every column: the sort key it sorts by (if any), its width, its text for one row. */
@@ -93,6 +103,11 @@ export interface ProcessTableProps {
   /** Delete on the grid: end the selected process. */
   onEnd(): void;
   tree: boolean;
+  /** Tree view: a row's triangle (or Right/Left) opens or closes its children. */
+  onToggle(key: string, expanded: boolean): void;
+  /** Widths the user set, by column id (pixels); the others keep their default. */
+  widths: Widths;
+  onWidths(w: Widths): void;
   /** Pids being ended right now: their rows show a small ring. */
   ending?: ReadonlyMap<number, string>;
   /** Column ids the user hid (Name is always shown). */
@@ -100,6 +115,7 @@ export interface ProcessTableProps {
 }
 
 const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
+const isTreeRow = (r: ViewRow | undefined): r is TreeRow => r !== undefined && 'hasChildren' in r;
 
 /** Date and time: today's show the time only. */
 function startedText(ms: number): string {
@@ -150,7 +166,17 @@ export function ProcessTable(props: ProcessTableProps) {
       Home: -Infinity,
       End: Infinity,
     };
-    if (e.key in moves && rows.length > 0) {
+    const treeMove =
+      props.tree && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') && selectedIndex >= 0
+        ? treeKey(rows as TreeRow[], selectedIndex, e.key === 'ArrowRight' ? 'Right' : 'Left')
+        : undefined;
+    if (treeMove) {
+      e.preventDefault();
+      if (treeMove.kind === 'select') {
+        movedByKey.current = true;
+        props.onSelect(rows[treeMove.index]!.row, 'only');
+      } else props.onToggle(treeMove.key, treeMove.kind === 'expand');
+    } else if (e.key in moves && rows.length > 0) {
       e.preventDefault();
       const from = selectedIndex < 0 ? (moves[e.key]! > 0 ? -1 : rows.length) : selectedIndex;
       const to = Math.min(rows.length - 1, Math.max(0, from + moves[e.key]!));
@@ -172,10 +198,21 @@ export function ProcessTable(props: ProcessTableProps) {
 
   const items = virtualizer.getVirtualItems();
   const cols = COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id));
+  // A drag shows its width at once and is remembered when the button comes up.
+  const [draft, setDraft] = useState<{ id: string; px: number }>();
+  const widths = draft ? { ...props.widths, [draft.id]: draft.px } : props.widths;
+  // In the tree, Name widens by the deepest indent (and the triangle): the indent never eats
+  // the name.
+  const indentPx = props.tree ? (maxDepth(rows) + 1) * INDENT_PX : 0;
   const layout = {
-    '--cols': cols.map((c) => c.width).join(' '),
-    '--grid-min': `${cols.reduce((n, c) => n + c.minPx, 0)}px`,
+    '--cols': cols.map((c) => columnTrack(c, widths, indentPx)).join(' '),
+    '--grid-min': `${gridMinPx(cols, widths, indentPx)}px`,
   } as CSSProperties;
+  const setWidth = (id: string, px: number | undefined) => {
+    setDraft(undefined);
+    const { [id]: _old, ...rest } = props.widths;
+    props.onWidths(px === undefined ? rest : { ...rest, [id]: px });
+  };
   // One scroller holds the sticky header and the rows: they scroll sideways together, and the
   // focusable grid is the scrolled region itself.
   return (
@@ -183,7 +220,7 @@ export function ProcessTable(props: ProcessTableProps) {
       <div
         ref={scrollRef}
         className="grid-scroll"
-        role="grid"
+        role={props.tree ? 'treegrid' : 'grid'}
         aria-label="Processes"
         aria-rowcount={rows.length + 1}
         aria-colcount={cols.length}
@@ -198,6 +235,7 @@ export function ProcessTable(props: ProcessTableProps) {
               <div
                 key={c.id}
                 role="columnheader"
+                aria-labelledby={`colhead-${c.id}`}
                 className={`cell col-${c.id}`}
                 aria-sort={
                   c.sort && sort.key === c.sort
@@ -211,21 +249,32 @@ export function ProcessTable(props: ProcessTableProps) {
               >
                 {c.sort ? (
                   <button type="button" onClick={() => props.onSort(c.sort!)}>
-                    <span className="label">{c.label}</span>
+                    <span className="label" id={`colhead-${c.id}`}>
+                      {c.label}
+                    </span>
                     <span aria-hidden="true" className="sort-mark">
                       {sort.key === c.sort ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
                     </span>
                   </button>
                 ) : (
-                  c.label
+                  <span id={`colhead-${c.id}`}>{c.label}</span>
                 )}
+                <ColumnResizer
+                  label={c.label}
+                  min={minWidth(c, indentPx)}
+                  max={MAX_COLUMN_PX}
+                  onDraft={(px) => setDraft({ id: c.id, px })}
+                  onCommit={(px) => setWidth(c.id, px)}
+                />
               </div>
             ))}
           </div>
         </div>
         <div className="grid-sizer" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
-            const { row, depth } = rows[item.index]!;
+            const view = rows[item.index]!;
+            const { row, depth } = view;
+            const node = props.tree && isTreeRow(view) ? view : undefined;
             const selected = props.selectedKeys.has(row.key);
             return (
               <div
@@ -234,7 +283,9 @@ export function ProcessTable(props: ProcessTableProps) {
                 role="row"
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
-                className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}`}
+                aria-level={node ? depth + 1 : undefined}
+                aria-expanded={node?.hasChildren ? node.expanded : undefined}
+                className={`grid-row${selected ? ' selected' : ''}${row.protectedReason ? ' protected' : ''}${node?.ancestorOnly ? ' ancestor' : ''}`}
                 style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)` }}
                 onClick={(e) =>
                   props.onSelect(
@@ -254,12 +305,40 @@ export function ProcessTable(props: ProcessTableProps) {
               >
                 {cols.map((c) =>
                   c.id === 'name' ? (
-                    <div key="name" role="rowheader" className="cell col-name" title={row.cmdline}>
-                      <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
+                    <div
+                      key="name"
+                      role="rowheader"
+                      className="cell col-name"
+                      title={`${row.name}\n${row.cmdline}`}
+                    >
+                      <span className="indent" style={{ width: node ? depth * INDENT_PX : 0 }} />
+                      {node &&
+                        (node.hasChildren ? (
+                          <button
+                            type="button"
+                            className="twisty"
+                            tabIndex={-1}
+                            aria-label={`Children of ${row.name} (${row.pid})`}
+                            aria-expanded={node.expanded}
+                            // Focus stays on the grid (its selected row is the active one).
+                            onMouseDown={(e) => e.preventDefault()}
+                            onClick={(e) => {
+                              e.stopPropagation();
+                              props.onToggle(row.key, !node.expanded);
+                            }}
+                          >
+                            <span aria-hidden="true">{node.expanded ? '▾' : '▸'}</span>
+                          </button>
+                        ) : (
+                          <span className="twisty" />
+                        ))}
                       {props.ending?.has(row.pid) && (
                         <span className="row-ring" role="img" aria-label="Being ended" />
                       )}
-                      {row.name}
+                      <span className="name-text">{row.name}</span>
+                      {node?.ancestorOnly && (
+                        <span className="visually-hidden"> (parent of a match)</span>
+                      )}
                     </div>
                   ) : (
                     <div

@@ -20,7 +20,9 @@ const LEGACY_PREFIX = 'safekill.';
 const WRITE_DELAY_MS = 300;
 
 function merge(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
-  return { ...a, ...b, ...(a.ui || b.ui ? { ui: { ...a.ui, ...b.ui } } : {}) };
+  if (!a.ui || b.ui === null || !b.ui)
+    return { ...a, ...b, ...(b.ui === undefined ? { ui: a.ui } : {}) };
+  return { ...a, ...b, ui: { ...a.ui, ...b.ui } };
 }
 
 /**

@@ -2,8 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import NodeWebSocket from 'ws';
+import { DEFAULT_SETTINGS, type SettingsPatch } from '../../src-shared/settings';
 import { ROOT } from '../helpers/processes';
 
 export const WEB = path.join(ROOT, 'dist/web.cjs');
@@ -165,4 +168,153 @@ export async function findAndSelect(page: Page, tag: string, pid: number) {
   await row.click();
   await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
   return row;
+}
+
+/**
+ * One browser-mode server and one Chromium for a test file, started before its tests and stopped
+ * after them: the server must then exit 0, and every PID in `pids` (and every held target) is
+ * SIGKILLed with its descendants. `onClose` runs first (e.g. to close browser contexts).
+ */
+export function useWebApp(
+  ready: (server: WebServer, browser: Browser) => void,
+  pids: number[],
+  onClose: () => Promise<void> = async () => {},
+): void {
+  let server: WebServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    [server, browser] = await Promise.all([startWeb(), launchChromium()]);
+    ready(server, browser);
+  });
+  // Settings live in the server's data folder: each test starts from the defaults, as each
+  // once started from a fresh browser profile.
+  beforeEach(() => resetSettings(server!));
+  afterAll(async () => {
+    await onClose();
+    await browser?.close();
+    const code = await server?.stop();
+    for (const p of pids) killTree(p);
+    killHolders();
+    expect(code).toBe(0);
+  });
+}
+
+export interface Family {
+  parent: number;
+  children: [number, number];
+  /** The children's names: copies of sleep, so each is unique (and under 15 characters). */
+  names: [string, string];
+  /** In the command line of all three (their folder), and nowhere else. */
+  tag: string;
+}
+
+/**
+ * A real parent shell with two real children (`sleep` under unique names). The parent's command
+ * line names only its script, so filtering by a child's name matches that child alone.
+ */
+export async function spawnFamily(): Promise<Family> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-fam-'));
+  const rand = () => Math.random().toString(36).slice(2, 8);
+  const names: [string, string] = [`ska-${rand()}`, `skb-${rand()}`];
+  for (const n of names) fs.copyFileSync('/bin/sleep', path.join(dir, n));
+  for (const n of names) fs.chmodSync(path.join(dir, n), 0o755);
+  const script = path.join(dir, 'parent.sh');
+  fs.writeFileSync(
+    script,
+    names.map((n) => `'${path.join(dir, n)}' 1000 &`).join('\n') + '\nwait\n',
+  );
+  const sh = spawn('sh', [script], { stdio: 'ignore' });
+  holders.push(sh);
+  const parent = sh.pid!;
+  const kids = () => {
+    try {
+      return fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/);
+    } catch {
+      return [];
+    }
+  };
+  // Both started and exec'd their own names (until then they are copies of the shell).
+  const comm = (k: string) => {
+    try {
+      return fs.readFileSync(`/proc/${k}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const want = [...names].sort().join(' ');
+  for (let t = Date.now(); kids().map(comm).sort().join(' ') !== want;) {
+    if (Date.now() - t > WAIT.timeout) throw new Error(`family not started: ${kids().join(' ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pidOf = (n: string) => Number(kids().find((k) => comm(k) === n));
+  return { parent, children: [pidOf(names[0]), pidOf(names[1])], names, tag: path.basename(dir) };
+}
+
+/** The process list: a grid, or a treegrid in the tree view. */
+export const processGrid = (page: Page): Locator =>
+  page
+    .getByRole('grid', { name: 'Processes' })
+    .or(page.getByRole('treegrid', { name: 'Processes' }));
+
+/**
+ * A page in a fresh context, once the first row is shown and without a script error on the way.
+ * Remembered settings live in the server's data folder (settings.json): a file's tests share them.
+ */
+export async function openApp(
+  browser: Browser,
+  url: string,
+  opts: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1300, height: 820 },
+    colorScheme: opts.colorScheme ?? 'light',
+  });
+  const page = await ctx.newPage();
+  // The browser may be closing already (the file's end): nothing is left to close then.
+  page.once('close', () => void ctx.close().catch(() => undefined));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await visible(processGrid(page).getByRole('row').nth(1));
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** WCAG A/AA violations that axe rates serious or critical, as "rule: elements" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Puts the server's settings back to the defaults (settings:set over its own WebSocket). */
+export async function resetSettings(server: WebServer): Promise<void> {
+  const { ui: _ui, ...defaults } = DEFAULT_SETTINGS;
+  const patch: SettingsPatch = {
+    ...defaults,
+    ui: null,
+    hiddenColumns: null,
+    columnWidths: null,
+    sort: null,
+    tree: null,
+  };
+  const ws = new NodeWebSocket(`ws://${server.origin.slice(7)}/ws?token=${server.token}`, {
+    headers: { origin: server.origin },
+  });
+  try {
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    // Pushes (table diffs) may come first: the reply is the message with our id.
+    const reply = new Promise<string>((r) =>
+      ws.on('message', (d: Buffer) => {
+        const m = JSON.parse(String(d)) as { kind?: string; id?: number };
+        if (m.kind === 'reply' && m.id === 1) r(String(d));
+      }),
+    );
+    ws.send(JSON.stringify({ id: 1, channel: 'settings:set', payload: patch }));
+    expect(JSON.parse(await reply)).toMatchObject({ kind: 'reply', reply: { ok: true } });
+  } finally {
+    ws.close();
+  }
 }

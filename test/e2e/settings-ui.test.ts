@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   count,
@@ -12,6 +12,7 @@ import {
   killHolders,
   killTree,
   launchChromium,
+  openApp,
   SLOW,
   spawnHeld,
   startWeb,
@@ -26,14 +27,12 @@ const settingsJson = path.join(dataDir, 'settings.json');
 let server: WebServer | undefined;
 let browser: Browser;
 const pids: number[] = [];
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWeb([], { dataDir }), launchChromium()]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
   await browser?.close();
   const code = await server?.stop();
   for (const p of pids) killTree(p);
@@ -41,18 +40,8 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-async function openApp(url: string): Promise<Page> {
-  // The system is light: a dark page can only come from the setting.
-  const ctx = await browser.newContext({
-    viewport: { width: 1300, height: 820 },
-    colorScheme: 'light',
-  });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(url);
-  await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
-  return page;
-}
+// The system is light: a dark page can only come from the setting.
+const open = (url: string) => openApp(browser, url, { colorScheme: 'light' });
 
 const onDisk = (): unknown => {
   try {
@@ -81,7 +70,7 @@ async function shown(page: Page) {
 
 describe('settings', { timeout: 120_000 }, () => {
   it('theme and default grace are saved in settings.json and are back after a reload and a restart', async () => {
-    const page = await openApp(server!.url);
+    const page = await open(server!.url);
     const light = await background(page);
     const button = page.getByRole('button', { name: 'Settings' });
     // Keyboard: Enter opens it, the theme is a radio group, Escape closes it back to the button.
@@ -114,7 +103,7 @@ describe('settings', { timeout: 120_000 }, () => {
     // A new server on the same data folder reads the same file.
     expect(await server!.stop()).toBe(0);
     server = await startWeb([], { dataDir });
-    const again = await openApp(server.url);
+    const again = await open(server.url);
     expect(await shown(again)).toEqual({ dark: true, grace: '9', strategy: 'signal:SIGINT' });
     expect(await again.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   });
@@ -126,7 +115,7 @@ describe('settings', { timeout: 120_000 }, () => {
       spawnHeld(SLOW, ['100', tagB]),
     ]);
     pids.push(a, b);
-    const page = await openApp(server!.url);
+    const page = await open(server!.url);
     await findAndSelect(page, tagA, a);
     // The default in settings.json (9 s after the first test; 5 s when run alone).
     const byDefault = String(

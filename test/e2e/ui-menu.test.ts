@@ -3,23 +3,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isRunning } from '../helpers/processes';
 import {
   ARTIFACTS,
   count,
   focused,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
   SLOW,
   spawnHeld,
-  startWeb,
   text,
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
 } from './helpers';
 
@@ -27,18 +24,7 @@ let server: WebServer;
 let browser: Browser;
 const pids: number[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
+useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
 async function open(tag: string, pid: number): Promise<[Page, Locator]> {
   const ctx = await browser.newContext({ viewport: { width: 1300, height: 820 } });

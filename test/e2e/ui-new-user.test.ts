@@ -2,27 +2,27 @@
 // Debian's Chromium, every element found by role and name; axe for WCAG AA in both themes.
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/processes';
 import {
   ARTIFACTS,
+  axeViolations,
   count,
   findAndSelect,
   focused,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
+  processGrid,
+  spawnFamily,
   SLOW,
   spawnHeld,
-  startWeb,
   text,
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
+  openApp,
 } from './helpers';
 
 const SHOTS = path.join(ROOT, 'assets/screenshots');
@@ -32,45 +32,25 @@ let browser: Browser;
 const pids: number[] = [];
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
+useWebApp(
+  (s, b) => ([server, browser] = [s, b]),
+  pids,
+  async () => {
+    for (const c of contexts) await c.close();
+  },
+);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
+const open = (viewport = { width: 1300, height: 820 }, colorScheme: 'light' | 'dark' = 'light') =>
+  openApp(browser, server.url, { viewport, colorScheme });
 
-async function openApp(
-  viewport = { width: 1300, height: 820 },
-  colorScheme: 'light' | 'dark' = 'light',
-): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, colorScheme });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(server.url);
-  await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
-  return page;
-}
-
-async function axe(page: Page) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-}
+const axe = axeViolations;
 
 describe('what a new user hit', { timeout: 90_000 }, () => {
   it('disables End while a process is being ended, shows a ring on its row, Delete focuses its card', async () => {
     const tag = uniqueTag('once');
     const pid = await spawnHeld(SLOW, ['2500', tag]);
     pids.push(pid);
-    const page = await openApp();
+    const page = await open();
     const row = await findAndSelect(page, tag, pid);
     const end = page.getByRole('button', { name: 'End', exact: true });
     const enabledLook = await end.evaluate((b) => getComputedStyle(b).borderStyle);
@@ -103,7 +83,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
   });
 
   it('the protected-process dialog keeps focus inside (Tab, Shift+Tab) and Escape closes it', async () => {
-    const page = await openApp();
+    const page = await open();
     const self = server.child.pid!;
     await page.getByRole('searchbox', { name: 'Filter processes' }).fill('web.cjs');
     const row = page
@@ -135,7 +115,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
       spawnHeld(SLOW, ['100', tagB]),
     ]);
     pids.push(a, b);
-    const page = await openApp();
+    const page = await open();
     await findAndSelect(page, tagA, a);
     const grace = page.getByRole('spinbutton', { name: 'Grace period (seconds)' });
     await grace.fill('-2');
@@ -191,7 +171,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     // Its cleanup lasts until the test has looked (a fixed 2.5 s ran out under load).
     const pid = await spawnHeld(SLOW, ['usr2', tag]);
     pids.push(pid);
-    const page = await openApp({ width: 800, height: 600 });
+    const page = await open({ width: 800, height: 600 });
     const grid = page.getByRole('grid', { name: 'Processes' });
     const toggle = page.getByRole('button', { name: /^Details/ });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
@@ -234,7 +214,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
   });
 
   it('1100 px: the header does not spill into the side panel', async () => {
-    const page = await openApp({ width: 1100, height: 700 });
+    const page = await open({ width: 1100, height: 700 });
     const side = (await page.getByRole('complementary', { name: 'Side panel' }).boundingBox())!;
     const head = (await page.getByRole('columnheader', { name: 'Name' }).boundingBox())!;
     const inGrid = await page.evaluate(
@@ -245,7 +225,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
   });
 
   it('1920×1080: Name stays narrow, the command line gets the room; the sort arrow is not clipped', async () => {
-    const page = await openApp({ width: 1920, height: 1080 });
+    const page = await open({ width: 1920, height: 1080 });
     const grid = page.getByRole('grid', { name: 'Processes' });
     const name = (await grid.getByRole('columnheader', { name: 'Name' }).boundingBox())!;
     const cmd = (await grid.getByRole('columnheader', { name: 'Command line' }).boundingBox())!;
@@ -274,8 +254,9 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
   });
 
   it('remembers the sort, the columns picked and the tree view across a reload', async () => {
-    const page = await openApp();
-    const grid = page.getByRole('grid', { name: 'Processes' });
+    const page = await open();
+    // A grid, then a treegrid once the tree view is on.
+    const grid = processGrid(page);
     await grid.getByRole('button', { name: /^PID/ }).click();
     await expect
       .poll(() => grid.getByRole('columnheader', { name: /^PID/ }).getAttribute('aria-sort'))
@@ -313,6 +294,24 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     expect(await grid.getByRole('columnheader', { name: 'User' }).count()).toBe(0);
   });
 
+  it('tree view: a parent with its children, the filter keeping their ancestors (dimmed)', async () => {
+    const family = await spawnFamily();
+    pids.push(family.parent);
+    const page = await open();
+    await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    const grid = page.getByRole('treegrid', { name: 'Processes' });
+    await page.getByRole('searchbox', { name: 'Filter processes' }).fill(family.tag);
+    const rowOf = (pid: number) =>
+      grid
+        .getByRole('row')
+        .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+    for (const pid of family.children) await count(rowOf(pid)).toBe(1);
+    expect(await rowOf(family.parent).getAttribute('aria-expanded')).toBe('true');
+    await rowOf(family.children[0]).click();
+    await visible(page.getByRole('list', { name: 'Plan steps' }));
+    await page.screenshot({ path: path.join(SHOTS, 'safekill-tree.png') });
+  });
+
   it('shows totals in the status bar and a CPU/memory chart, with no CSP error', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1300, height: 820 } });
     contexts.push(ctx);
@@ -336,7 +335,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     const pid = await spawnHeld(SLOW, ['100', tag]);
     pids.push(pid);
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await openApp({ width: 1300, height: 820 }, scheme);
+      const page = await open({ width: 1300, height: 820 }, scheme);
       await findAndSelect(page, tag, pid);
       const steps = page.getByRole('list', { name: 'Plan steps' });
       await text(steps).toContain('Ask it to quit (SIGTERM)');

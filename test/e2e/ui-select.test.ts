@@ -1,24 +1,20 @@
 // End to end: several real targets chosen with click, Shift+click, Ctrl+click and Ctrl+A, then
 // ended together after one confirmation that lists them.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isRunning } from '../helpers/processes';
 import {
   ARTIFACTS,
   count,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
   SLOW,
   spawnHeld,
-  startWeb,
   text,
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
 } from './helpers';
 
@@ -26,18 +22,7 @@ let server: WebServer;
 let browser: Browser;
 const pids: number[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
+useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
 describe('multi-select', { timeout: 90_000 }, () => {
   it('selects with click, Shift+click, Ctrl+click, Ctrl+A and ends the selection after one question', async () => {

@@ -1,10 +1,9 @@
 // End to end: the real browser-mode server (real process list, real kills) driven through
 // Debian's Chromium, finding every element by role and name as a screen reader would.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../src-shared/api';
 import { isRunning, TARGET } from '../helpers/processes';
@@ -13,9 +12,6 @@ import {
   count,
   focused,
   hidden,
-  killHolders,
-  killTree,
-  launchChromium,
   SLOW,
   spawnHeld,
   startWeb,
@@ -23,35 +19,18 @@ import {
   uniqueTag,
   visible,
   WAIT,
+  useWebApp,
   type WebServer,
+  openApp,
 } from './helpers';
 
 let server: WebServer;
 let browser: Browser;
 const pids: number[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  [server, browser] = await Promise.all([startWeb(), launchChromium()]);
-});
+useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
-afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  for (const p of pids) killTree(p);
-  killHolders();
-  expect(code).toBe(0);
-});
-
-async function openApp(url = server.url): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await visible(page.getByRole('grid', { name: 'Processes' }).getByRole('row').nth(1));
-  expect(errors).toEqual([]);
-  return page;
-}
+const open = (url = server.url) => openApp(browser, url);
 
 /** Filters for `tag`, waits for exactly the row of `pid`, selects it. */
 async function findAndSelect(page: Page, tag: string, pid: number) {
@@ -86,7 +65,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     const tag = uniqueTag('graceful');
     const pid = await spawnHeld(SLOW, ['1500', tag]);
     pids.push(pid);
-    const page = await openApp();
+    const page = await open();
     await findAndSelect(page, tag, pid);
     await visible(page.getByRole('heading', { name: `node PID ${pid}` }));
     await text(page.getByRole('list', { name: 'Plan steps' })).toContain(
@@ -123,7 +102,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     const tag = uniqueTag('stubborn');
     const pid = await spawnHeld(TARGET, ['--on-term', 'ignore', '--marker', `/tmp/${tag}`]);
     pids.push(pid);
-    const page = await openApp();
+    const page = await open();
     await findAndSelect(page, tag, pid);
     await setGrace(page, 1.5);
     await page.getByRole('button', { name: 'End', exact: true }).click();
@@ -147,8 +126,8 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
       3,
     );
     pids.push(parent);
-    const page = await openApp();
-    const grid = page.getByRole('grid', { name: 'Processes' });
+    const page = await open();
+    let grid = page.getByRole('grid', { name: 'Processes' });
     const scroller = page.locator('.grid-scroll');
 
     // Sorted by PID, so rows keep their places while CPU figures change.
@@ -185,6 +164,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     // Tree view: a match keeps its ancestors (the holder shell, up to init); the parent comes
     // right before its two children, which are indented one level deeper.
     await page.getByRole('checkbox', { name: 'Tree view' }).check();
+    grid = page.getByRole('treegrid', { name: 'Processes' });
     await expect.poll(async () => (await pidsShown()).indexOf(parent)).toBeGreaterThan(0);
     const shown = await pidsShown();
     const at = shown.indexOf(parent);
@@ -248,7 +228,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     // Node's own SIGINT handler resets the terminal and re-raises it: caught, then died of it.
     const pid = await spawnHeld(TARGET, ['--marker', `/tmp/${tag}`]);
     pids.push(pid);
-    const page = await openApp();
+    const page = await open();
     await findAndSelect(page, tag, pid);
     await page.getByRole('combobox', { name: 'Strategy' }).selectOption('signal:SIGINT');
     await text(page.getByRole('list', { name: 'Plan steps' })).toMatch(
@@ -263,7 +243,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     const tag = uniqueTag('cancel');
     const pid = await spawnHeld(TARGET, ['--on-term', 'ignore', '--marker', `/tmp/${tag}`]);
     pids.push(pid);
-    const page = await openApp();
+    const page = await open();
     await findAndSelect(page, tag, pid);
     await setGrace(page, 30);
     await page.getByRole('button', { name: 'End', exact: true }).click();
@@ -277,7 +257,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
   });
 
   it('asks before ending a protected process (SafeKill itself) and says why', async () => {
-    const page = await openApp();
+    const page = await open();
     const self = server.child.pid!;
     await page.keyboard.press('/');
     await page.getByRole('searchbox', { name: 'Filter processes' }).fill(`web.cjs`);
@@ -311,7 +291,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
     child.stdout!.destroy();
     const pid = child.pid!;
     pids.push(pid);
-    const page = await openApp(limited.url);
+    const page = await open(limited.url);
     try {
       await findAndSelect(page, tag, pid);
       await page.getByRole('button', { name: 'End', exact: true }).click();
@@ -333,7 +313,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
   });
 
   it('answers a bad payload with a typed error over the bridge', async () => {
-    const page = await openApp();
+    const page = await open();
     const replies = await page.evaluate(async (token) => {
       const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`);
       await new Promise((r) => ws.addEventListener('open', r, { once: true }));
@@ -391,7 +371,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
   });
 
   it('rejects a wrong token, a foreign origin and a foreign Host before the upgrade', async () => {
-    const page = await openApp();
+    const page = await open();
     const opened = await page.evaluate(
       () =>
         new Promise<string>((resolve) => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli.cjs');
@@ -46,15 +47,55 @@ export function spawnTarget(args: string[], expectReady = 1): Promise<Spawned> {
   });
 }
 
-/** True while the process exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
+/**
+ * For a test file: `target(args)` starts targets as spawnTarget does. After each test, its
+ * targets and any PID pushed onto `pids` (processes the test started) are SIGKILLed; after the
+ * file, the holders.
+ */
+export function useTargets(): {
+  target: (args: string[], ready?: number) => Promise<Spawned>;
+  pids: number[];
+} {
+  const pids: number[] = [];
+  afterEach(() => {
+    for (const pid of pids.splice(0)) killQuietly(pid);
+  });
+  afterAll(cleanupHolders);
+  return {
+    pids,
+    target: async (args, ready = 1) => {
+      const t = await spawnTarget(args, ready);
+      pids.push(...t.pids);
+      return t;
+    },
+  };
+}
+
+/**
+ * The fields of /proc/PID/stat after the command name (state is [0], ppid [1], pgrp [2]), or
+ * undefined once the process is gone. The name may hold spaces and ")", so split after the last.
+ */
+export function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True while the process exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** Direct children of `pid`, from /proc (call it for the test's own processes only). */
+export function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n) && Number(statFields(Number(n))?.[1]) === pid)
+    .map(Number);
 }
 
 export function killQuietly(pid: number): void {

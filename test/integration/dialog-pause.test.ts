@@ -25,9 +25,6 @@ const ready =
   spawnSync('which', ['Xvfb', 'xdotool']).status === 0 &&
   spawnSync(PYTHON, ['-c', 'import tkinter']).status === 0;
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterAll(stopAll);
 
 const of = (run: CliRun, type: string) =>

@@ -1,17 +1,14 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, isRunning, killQuietly, runCli, tmpFile } from '../helpers/processes';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ROOT, isRunning, killQuietly, runCli, tmpFile } from '../helpers/processes';
 
 const FAMILY = path.join(ROOT, 'test/fixtures/family-parent.cjs');
 const FORKER = path.join(ROOT, 'test/fixtures/fork-on-term.cjs');
 const started: number[] = [];
 const holders: ChildProcess[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   for (const pid of started.splice(0)) killQuietly(pid);
 });

@@ -5,16 +5,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, killQuietly, runCli, tmpFile } from '../helpers/processes';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, killQuietly, runCli, tmpFile } from '../helpers/processes';
 
 const WRITER = path.join(ROOT, 'test/fixtures/slow-writer.cjs');
 const started: number[] = [];
 const holders: number[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) throw new Error('build first: npm run build');
-});
 afterAll(() => [...started, ...holders].forEach(killQuietly));
 
 function startWriter(file: string, mb: number): Promise<number> {

@@ -1,34 +1,17 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import {
   CLI,
-  ROOT,
   canSwitchUser,
-  cleanupHolders,
   collect,
   isRunning,
-  killQuietly,
   runCli,
-  spawnTarget,
   tmpFile,
+  useTargets,
 } from '../helpers/processes';
 
-const spawnedPids: number[] = [];
-async function target(args: string[], ready = 1) {
-  const t = await spawnTarget(args, ready);
-  spawnedPids.push(...t.pids);
-  return t;
-}
-
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
-afterEach(() => {
-  for (const pid of spawnedPids.splice(0)) killQuietly(pid);
-});
-afterAll(cleanupHolders);
+const { target } = useTargets();
 
 function results(run: { events: { type: string }[] }) {
   return run.events.filter((e) => e.type === 'result') as unknown as Array<{

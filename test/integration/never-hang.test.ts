@@ -2,7 +2,7 @@
 // a kill of many targets. Real processes and real signals. Every case bounds how long the
 // process under test may take (generously: no assertion depends on this machine's speed), and
 // after every case a bystander this file started, and never names, must be unsignalled.
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -20,6 +20,7 @@ import {
   parseEvents,
   spawnTarget,
   tmpFile,
+  childrenOf,
 } from '../helpers/processes';
 
 const STACK_TRACE = /\n\s+at .*[:(]\d+|Error:|node:internal/;
@@ -29,7 +30,6 @@ const servers: WebServer[] = [];
 
 let by: Bystander | undefined;
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (process.platform === 'linux') by = await bystander();
 });
 afterEach(() => {
@@ -140,20 +140,6 @@ function cmdline(pid: number): string {
 /** Ends a process the test caused to start but does not hold, if it is still that process. */
 function endIfStill(pid: number, command: string): void {
   if (pid > 0 && isRunning(pid) && cmdline(pid).includes(command)) killQuietly(pid);
-}
-
-function childrenOf(ppid: number): number[] {
-  return fs.readdirSync('/proc').flatMap((d) => {
-    if (!/^\d+$/.test(d)) return [];
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'latin1');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid
-        ? [Number(d)]
-        : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** Runs a shell pipeline with the CLI in it as "$SAFEKILL". */

@@ -5,17 +5,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CLI,
-  ROOT,
-  cleanupHolders,
   collect,
   isRunning,
   killQuietly,
   runCli,
-  spawnTarget,
   tmpFile,
+  useTargets,
 } from '../helpers/processes';
 import { createService } from '../../src-main/service/service';
 import { linuxPlatform } from '../../src-main/platform/linux/linux-platform';
@@ -23,20 +21,7 @@ import { createHistoryStore } from '../../src-main/service/history-store';
 import type { PushMessage } from '../../src-shared/api';
 import type { ProcessSourceLike } from '../../src-main/service/service';
 
-const spawnedPids: number[] = [];
-async function target(args: string[], ready = 1) {
-  const t = await spawnTarget(args, ready);
-  spawnedPids.push(...t.pids);
-  return t;
-}
-
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
-afterEach(() => {
-  for (const pid of spawnedPids.splice(0)) killQuietly(pid);
-});
-afterAll(cleanupHolders);
+const { target, pids: spawnedPids } = useTargets();
 
 const results = (events: { type: string }[]) =>
   events.filter((e) => e.type === 'result') as unknown as Array<{

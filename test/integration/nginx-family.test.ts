@@ -1,18 +1,15 @@
-import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, isRunning, killQuietly, runCli } from '../helpers/processes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning, killQuietly, runCli, childrenOf } from '../helpers/processes';
 
 const HAVE_NGINX = spawnSync('nginx', ['-v']).status === 0;
 const holders: ChildProcess[] = [];
 const started: number[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   for (const pid of started.splice(0)) killQuietly(pid);
   holders.splice(0).forEach((h) => h.kill('SIGKILL'));
@@ -25,21 +22,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function childrenOf(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const s = fs.readFileSync(`/proc/${n}/stat`, 'latin1');
-        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** nginx in the foreground: a master and two workers on a free loopback port. */

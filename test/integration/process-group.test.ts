@@ -1,36 +1,17 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, isRunning, killQuietly, runCli } from '../helpers/processes';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
 
 const started: number[] = [];
 const holders: ChildProcess[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   for (const pid of started.splice(0)) killQuietly(pid);
 });
 afterAll(() => holders.forEach((h) => h.kill('SIGKILL')));
-
-/** Direct children of `pid`, from /proc (the test's own processes only). */
-function childrenOf(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const s = fs.readFileSync(`/proc/${n}/stat`, 'latin1');
-        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Waits, without a deadline of its own (vitest's bounds it), until `cond` holds. */
 async function until(cond: () => boolean): Promise<void> {
@@ -144,13 +125,5 @@ describe.runIf(process.platform === 'linux')('the process group, as a terminal s
   });
 });
 
-function statField(pid: number, i: number): number | undefined {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[i]);
-  } catch {
-    return undefined;
-  }
-}
-const ppidOf = (pid: number) => statField(pid, 1);
-const pgrpOf = (pid: number) => statField(pid, 2);
+const ppidOf = (pid: number) => Number(statFields(pid)?.[1]);
+const pgrpOf = (pid: number) => Number(statFields(pid)?.[2]);

@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  CLI,
-  ROOT,
   canSwitchUser,
   cleanupHolders,
   killQuietly,
@@ -32,9 +30,6 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-data-'));
 // No profiles.json of the machine's user can change what these tests see.
 const env = { SAFEKILL_DATA_DIR: dataDir };
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
   for (const pid of toKill.splice(0)) killQuietly(pid);

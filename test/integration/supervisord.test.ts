@@ -2,34 +2,16 @@ import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_pr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, isRunning, runCli } from '../helpers/processes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning, runCli, childrenOf } from '../helpers/processes';
 
 const HAVE = spawnSync('supervisord', ['--version']).status === 0;
 const holders: ChildProcess[] = [];
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterEach(() => {
   // supervisord stops its program when it is asked to exit.
   for (const h of holders.splice(0)) h.kill('SIGTERM');
 });
-
-function childrenOf(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const s = fs.readFileSync(`/proc/${n}/stat`, 'latin1');
-        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe.runIf(process.platform === 'linux' && HAVE)('supervisord brings its program back', () => {
   it('names supervisord and the program in the plan, and reports the restart (exit 6)', async () => {

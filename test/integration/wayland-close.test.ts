@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waylandWindowPids } from '../../src-main/platform/linux/wayland/wayland-support';
-import { CLI, ROOT, collect, isRunning, runCli, type CliRun } from '../helpers/processes';
+import { CLI, collect, isRunning, runCli, type CliRun } from '../helpers/processes';
 import {
   GTK_CLIENT,
   SYSTEM_PYTHON,
@@ -20,9 +20,6 @@ import {
 /** Real sway (headless), real foot, a real GTK 3 program; SafeKill through its CLI. */
 const hasSway = haveSway() && process.getuid?.() === 0;
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterAll(stopAll);
 
 type Ev = CliRun['events'][number] & Record<string, unknown>;

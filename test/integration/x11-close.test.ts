@@ -1,10 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { x11WindowPids } from '../../src-main/platform/linux/x11/x11-support';
 import { atoms, scanClients, windowTitle } from '../../src-main/platform/linux/x11/discover';
 import { withSession } from '../../src-main/platform/linux/x11/session';
-import { CLI, ROOT, isRunning, runCli, type CliRun } from '../helpers/processes';
+import { isRunning, runCli, type CliRun } from '../helpers/processes';
 import {
   X11_CLIENT,
   spawnHeld,
@@ -18,9 +17,6 @@ import {
 
 const hasXvfb = process.platform === 'linux' && spawnSync('which', ['Xvfb']).status === 0;
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-});
 afterAll(stopAll);
 
 type Ev = CliRun['events'][number] & Record<string, unknown>;

@@ -9,7 +9,6 @@ import { writeAtomically } from '../../src-main/service/atomic-file';
 import { createHistoryStore } from '../../src-main/service/history-store';
 import type { HistoryEntry } from '../../src-shared/api';
 import { SafeKillError } from '../../src-shared/errors';
-// @ts-expect-error: a plain .mjs script without types
 import { electronBinary } from '../../scripts/electron-binary.mjs';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-files-'));

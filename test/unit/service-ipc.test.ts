@@ -139,6 +139,10 @@ describe('IPC handlers', () => {
       });
     }
     expect(await ipc.invoke('safekill:settings:get', { extra: 1 })).toMatchObject({ ok: false });
+    // null puts a view field back to the UI's default.
+    await ipc.invoke('safekill:settings:set', { tree: true });
+    const reset = await ipc.invoke('safekill:settings:set', { tree: null });
+    expect(reset.ok && 'tree' in (reset.result as { settings: object }).settings).toBe(false);
     const got = await ipc.invoke('safekill:settings:get', undefined);
     expect(got).toMatchObject({ ok: true, result: { settings: { theme: 'dark' } } });
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({

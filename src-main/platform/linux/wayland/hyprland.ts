@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import {
   COMPOSITOR_TIMEOUT_MS,
   CompositorError,
@@ -7,6 +6,7 @@ import {
   type Compositor,
   type View,
 } from './compositor';
+import { socketRequest } from './socket-request';
 
 /** A request to Hyprland's control socket: the command, then its reply until the socket closes. */
 export function hyprRequest(
@@ -14,41 +14,10 @@ export function hyprRequest(
   command: string,
   timeoutMs = COMPOSITOR_TIMEOUT_MS,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ path: socket });
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const done = (err: Error | undefined, value = '') => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.destroy();
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const timer = setTimeout(
-      () => done(new CompositorError(`${socket} did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    let connected = false;
-    sock.once('connect', () => {
-      connected = true;
-      sock.write(command);
-    });
-    sock.on('data', (d: Buffer) => chunks.push(d));
-    sock.once('end', () => done(undefined, Buffer.concat(chunks).toString('utf8')));
-    sock.once('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? e.message;
-      done(
-        new CompositorError(
-          connected
-            ? `${socket} dropped the connection (${code})`
-            : `cannot connect to ${socket}: ${code}`,
-        ),
-      );
-    });
-    sock.once('close', () => done(undefined, Buffer.concat(chunks).toString('utf8')));
-  });
+  // Hyprland answers, then closes the connection: the reply is everything until then.
+  return socketRequest(socket, command, timeoutMs, (received, closed) =>
+    closed ? { value: received.toString('utf8') } : undefined,
+  );
 }
 
 interface HyprClient {

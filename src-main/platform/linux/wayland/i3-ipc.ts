@@ -1,5 +1,5 @@
-import net from 'node:net';
 import { COMPOSITOR_TIMEOUT_MS, CompositorError } from './compositor';
+import { socketRequest } from './socket-request';
 
 /** i3-IPC message types used here (sway speaks the same protocol). */
 export const RUN_COMMAND = 0;
@@ -42,50 +42,12 @@ export function i3Request(
   payload = '',
   timeoutMs = COMPOSITOR_TIMEOUT_MS,
 ): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ path: socket });
-    let buf = Buffer.alloc(0);
-    let settled = false;
-    const done = (err: Error | undefined, value?: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      sock.destroy();
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const timer = setTimeout(
-      () => done(new CompositorError(`${socket} did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    let connected = false;
-    sock.once('connect', () => {
-      connected = true;
-      sock.write(encodeMessage(type, payload));
-    });
-    sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      try {
-        const reply = decodeReply(buf);
-        if (!reply) return;
-        if (reply.type !== type) {
-          throw new CompositorError(`asked for message type ${type}, got ${reply.type}`);
-        }
-        done(undefined, JSON.parse(reply.payload));
-      } catch (e) {
-        done(e instanceof CompositorError ? e : new CompositorError(`bad reply: ${String(e)}`));
-      }
-    });
-    sock.once('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? e.message;
-      done(
-        new CompositorError(
-          connected
-            ? `${socket} dropped the connection (${code})`
-            : `cannot connect to ${socket}: ${code}`,
-        ),
-      );
-    });
-    sock.once('close', () => done(new CompositorError(`${socket} closed before it answered`)));
+  return socketRequest(socket, encodeMessage(type, payload), timeoutMs, (received) => {
+    const reply = decodeReply(received);
+    if (!reply) return undefined;
+    if (reply.type !== type) {
+      throw new CompositorError(`asked for message type ${type}, got ${reply.type}`);
+    }
+    return { value: JSON.parse(reply.payload) as unknown };
   });
 }

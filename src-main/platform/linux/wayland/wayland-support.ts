@@ -5,9 +5,7 @@ import type { Compositor, View } from './compositor';
 import type { Env } from './detect';
 import { reachCompositor } from './session';
 import { observe, startWatch } from './window-watch';
-
-/** How often the views are looked at after a close request (unless the compositor says). */
-export const WATCH_INTERVAL_MS = 250;
+import { watchWindows } from '../watch-windows';
 
 const describe = (vs: View[]) =>
   vs.map((v) => (v.title ? JSON.stringify(v.title) : `untitled view ${v.id}`)).join(', ');
@@ -88,7 +86,13 @@ async function compositorClose(
     }
     const reply = await c.close(pid, targets);
     if (!reply.ok) return done({ kind: 'skipped', reason: reply.reason }, c.closesXwayland);
-    watchViews(c, pid, mine, ctx);
+    watchWindows(
+      ctx,
+      startWatch(mine, Date.now()),
+      async () => (await c.views()).filter((v) => v.pid === pid),
+      observe,
+      c.watchIntervalMs,
+    );
     const n = reply.closed.length;
     return done(
       {
@@ -114,38 +118,6 @@ export function merge(w: DeliveryResult, x: DeliveryResult): DeliveryResult {
   if (w.kind === 'sent') return w;
   if (x.kind === 'sent' || x.kind === 'gone') return x;
   return w;
-}
-
-function watchViews(c: Compositor, pid: number, initial: View[], ctx: CloseContext): void {
-  let state = startWatch(initial, Date.now());
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    if (stopped || !ctx.alive()) return;
-    const views = await c.views().catch(() => undefined);
-    if (stopped) return;
-    if (views) {
-      const t = observe(
-        state,
-        views.filter((v) => v.pid === pid),
-        Date.now(),
-      );
-      state = t.state;
-      for (const n of t.notices) ctx.notify(n);
-      if (t.dialog) ctx.dialog(t.dialog);
-    }
-    schedule();
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => void tick(), c.watchIntervalMs ?? WATCH_INTERVAL_MS);
-    timer.unref();
-  };
-  ctx.onClose(() => {
-    stopped = true;
-    clearTimeout(timer);
-  });
-  schedule();
 }
 
 /** PIDs with at least one view on the compositor (the table's "has windows"); empty without one. */

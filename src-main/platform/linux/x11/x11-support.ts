@@ -1,16 +1,14 @@
 import type { DeliveryResult } from '../../../engine/escalation';
 import type { TargetFacts } from '../../../../src-shared/process';
 import type { CloseContext } from '../linux-target';
-import { closeWindowsOf, hex, windowsOf, type OwnWindow } from './close-windows';
+import { closeWindowsOf, hex, windowsOf } from './close-windows';
 import { atoms, scanClients } from './discover';
 import { x11Fact } from './display-env';
 import { withSession } from './session';
 import { observe, startWatch } from './window-watch';
+import { watchWindows } from '../watch-windows';
 
 export type Env = Record<string, string | undefined>;
-
-/** How often the windows are looked at after a close request. */
-export const WATCH_INTERVAL_MS = 250;
 
 /** Facts for the plan: which display, and the windows that accept WM_DELETE_WINDOW. */
 export async function x11WindowFacts(
@@ -42,34 +40,17 @@ export async function x11CloseWindows(
 ): Promise<DeliveryResult> {
   const r = await withSession((s) => closeWindowsOf(s, pid, () => ctx.alive()), env);
   if (!r.ok) return { kind: 'skipped', reason: r.display.detail };
-  if (r.value.result.kind === 'sent') watchWindows(pid, r.value.windows, ctx, env);
+  if (r.value.result.kind === 'sent')
+    watchWindows(
+      ctx,
+      startWatch(r.value.windows, Date.now()),
+      async () => {
+        const look = await withSession((s) => windowsOf(s, pid), env);
+        return look.ok ? look.value : undefined;
+      },
+      observe,
+    );
   return r.value.result;
-}
-
-function watchWindows(pid: number, initial: OwnWindow[], ctx: CloseContext, env: Env): void {
-  let state = startWatch(initial, Date.now());
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    if (stopped || !ctx.alive()) return;
-    const r = await withSession((s) => windowsOf(s, pid), env).catch(() => undefined);
-    if (stopped || !r?.ok) return schedule();
-    const t = observe(state, r.value, Date.now());
-    state = t.state;
-    for (const n of t.notices) ctx.notify(n);
-    if (t.dialog) ctx.dialog(t.dialog);
-    schedule();
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => void tick(), WATCH_INTERVAL_MS);
-    timer.unref();
-  };
-  ctx.onClose(() => {
-    stopped = true;
-    clearTimeout(timer);
-  });
-  schedule();
 }
 
 /**

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import {
-  DEFAULT_OVERRIDES,
   HISTORY_LIST_LIMIT,
   type AppInfo,
   type HistoryEntry,
@@ -39,6 +38,8 @@ import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
 import { useRemembered } from './state/remembered';
+import { uiSettings } from './state/settings';
+import { SettingsPanel } from './components/SettingsPanel';
 
 const SORT_KEYS = ['name', 'pid', 'cpu', 'memory', 'user', 'start'];
 const isSortSpec = (v: unknown): v is SortSpec =>
@@ -73,7 +74,24 @@ export function App({ api }: { api: ApiClient }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const selectedKey = selection.anchor;
-  const [overrides, setOverrides] = useState<PlanOverrides>(DEFAULT_OVERRIDES);
+  const settings = useSyncExternalStore(uiSettings.subscribe, uiSettings.get);
+  const settingsProblem = useSyncExternalStore(uiSettings.subscribe, () => uiSettings.problem);
+  // What a newly selected process starts with: the defaults chosen in Settings.
+  const defaults = useMemo<PlanOverrides>(
+    () => ({
+      strategy: settings.defaultStrategy,
+      graceMs: Math.round(settings.defaultGraceS * 1000),
+    }),
+    [settings.defaultStrategy, settings.defaultGraceS],
+  );
+  const [overrides, setOverrides] = useState<PlanOverrides>(defaults);
+  // New defaults (loaded at start, or changed in Settings) hold for the process shown too.
+  useEffect(() => setOverrides(defaults), [defaults]);
+  useEffect(() => {
+    const root = document.documentElement;
+    if (settings.theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = settings.theme;
+  }, [settings.theme]);
   const [runs, setRuns] = useState<Runs>(new Map());
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [historyStatus, setHistoryStatus] = useState<HistoryStatus>();
@@ -186,10 +204,10 @@ export function App({ api }: { api: ApiClient }) {
   const select = useCallback(
     (r: ProcessRow, mode: SelectMode = 'only') => {
       // The grace and strategy typed for one process do not carry over to the next.
-      if (r.key !== selectedKey) setOverrides(DEFAULT_OVERRIDES);
+      if (r.key !== selectedKey) setOverrides(defaults);
       setSelection((s) => pick(s, rows, r, mode));
     },
-    [selectedKey, rows],
+    [selectedKey, rows, defaults],
   );
   // The selected rows still in the list, in the grid's order.
   const chosen = useMemo(
@@ -315,7 +333,7 @@ export function App({ api }: { api: ApiClient }) {
         const parent = [...view.rows.values()].find((r) => r.pid === row.ppid);
         if (!parent) break;
         if (!rows.some((r) => r.row.key === parent.key)) setFilter('');
-        setOverrides(DEFAULT_OVERRIDES);
+        setOverrides(defaults);
         setSelection({ keys: new Set([parent.key]), anchor: parent.key });
         setReveal((n) => n + 1);
         grid()?.focus();
@@ -369,6 +387,12 @@ export function App({ api }: { api: ApiClient }) {
           view
         </label>
         <ColumnPicker hidden={hiddenCols} onChange={setHiddenCols} />
+        <SettingsPanel
+          settings={settings}
+          strategies={info?.strategies ?? []}
+          problem={settingsProblem}
+          onChange={(p) => uiSettings.update(p)}
+        />
         <button
           type="button"
           className="drawer-toggle"

@@ -20,6 +20,7 @@ import {
   type Strategy,
 } from './kill';
 import type { ProcessDiff, ProcessSnapshot, TargetFacts } from './process';
+import { settingsPatchSchema, type SettingsPatch, type SettingsReply } from './settings';
 
 /**
  * The renderer's Content Security Policy: its own scripts and styles only, no inline code, no
@@ -205,6 +206,10 @@ export interface Channels {
   /** "Show it": raise and focus the dialog the program is asking with. */
   'kill:show-dialog': { request: LadderRequest; reply: { shown: boolean } };
   'history:list': { request: void; reply: HistoryEntry[] };
+  /** The settings kept in settings.json, and whether they are being saved. */
+  'settings:get': { request: void; reply: SettingsReply };
+  /** Changes the fields given (and merges `ui` keys); saved atomically before it answers. */
+  'settings:set': { request: SettingsPatch; reply: SettingsReply };
 }
 export type Channel = keyof Channels;
 export type RequestOf<C extends Channel> = Channels[C]['request'];
@@ -221,6 +226,8 @@ export const requestSchemas: { [C in Channel]: z.ZodType<RequestOf<C>> } = {
   'kill:show-dialog': ladderRequestSchema,
   'profiles:remember': rememberRequestSchema,
   'history:list': noPayload,
+  'settings:get': noPayload,
+  'settings:set': settingsPatchSchema,
 };
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];
 

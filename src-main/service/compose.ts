@@ -4,13 +4,14 @@ import type { AppInfo } from '../../src-shared/api';
 import { lockFileClaims } from '../kill/ending-claims';
 import { currentPlatform } from '../platform/current';
 import { createProcessSource } from '../processes/process-source';
-import { historyFile } from './data-dir';
+import { historyFile, settingsFile } from './data-dir';
 import { createHistoryStore } from './history-store';
 import { profilesFile, profilesLoader } from './profiles-file';
+import { createSettingsStore } from './settings-store';
 import { createService, type ProcessSourceLike, type Service } from './service';
 
 export interface ComposeOptions {
-  /** The data folder: profiles.json and history.json live here. */
+  /** The data folder: profiles.json, history.json and settings.json live here. */
   dataDir: string;
   mode: AppInfo['mode'];
   /** The process list; the real one for this OS by default (browser mode's benchmark swaps it). */
@@ -24,6 +25,7 @@ export function composeService(opts: ComposeOptions): Service {
     platform: currentPlatform({ profiles: profilesLoader(profilesFile(opts.dataDir)) }),
     profilesFile: profilesFile(opts.dataDir),
     history: createHistoryStore(historyFile(opts.dataDir)),
+    settings: createSettingsStore(settingsFile(opts.dataDir)),
     // Lock files: a second SafeKill of this user (another window, the CLI) never doubles a ladder.
     claims: lockFileClaims(),
     mode: opts.mode,

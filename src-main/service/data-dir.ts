@@ -14,3 +14,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export function historyFile(dataDir: string): string {
   return path.join(dataDir, 'history.json');
 }
+
+export function settingsFile(dataDir: string): string {
+  return path.join(dataDir, 'settings.json');
+}

@@ -25,6 +25,8 @@ const handlers: Handlers = {
   'kill:show-dialog': (s, p) => s.showDialog(p.killId, p.pid),
   'profiles:remember': (s, p) => s.remember(p),
   'history:list': (s) => s.history(),
+  'settings:get': (s) => s.settings.get(),
+  'settings:set': (s, p) => s.settings.set(p),
 };
 
 /**

@@ -140,7 +140,7 @@ function damaged(
 }
 
 /** Renames the file to `<file>.<what>-<time>` (never over another file); answers the new name. */
-function keepAside(file: string, what: string, at: number): string {
+export function keepAside(file: string, what: string, at: number): string {
   for (let n = 0; ; n++) {
     const backup = `${file}.${what}-${at}${n ? `-${n}` : ''}`;
     if (fs.existsSync(backup)) continue;

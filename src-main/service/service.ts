@@ -20,6 +20,7 @@ import { killTargets, planFor } from '../kill/kill-targets';
 import type { LadderControl } from '../kill/run-ladder';
 import type { KillPlatform } from '../platform/types';
 import type { HistoryStore } from './history-store';
+import { createSettingsStore, type SettingsStore } from './settings-store';
 
 /** What the service needs from the process list (src-main/processes/process-source.ts). */
 export interface ProcessSourceLike {
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   /** profiles.json, where "remember for this program" writes (none: not offered). */
   profilesFile?: string;
   history: HistoryStore;
+  /** settings.json (none: the settings are kept in memory for this run only). */
+  settings?: SettingsStore;
   mode: AppInfo['mode'];
   /** Wall clock for event stamps and history (injected for tests). */
   now?: () => number;
@@ -59,6 +62,8 @@ export interface Service {
   /** The user's "Show it": raise the dialog one target is asking with. */
   showDialog(killId: string, pid: number): Promise<{ shown: boolean }>;
   history(): HistoryEntry[];
+  /** What SafeKill remembers between runs (settings:get / settings:set). */
+  settings: SettingsStore;
   /** Pushed events (table diffs, kill events, history). The process list is watched while any
    * listener is attached. */
   onPush(listener: (m: PushMessage) => void): () => void;
@@ -243,6 +248,7 @@ export function createService(deps: ServiceDeps): Service {
       return { shown: c ? await c.showDialog() : false };
     },
     history: () => deps.history.list(),
+    settings: deps.settings ?? createSettingsStore(undefined),
     onPush(listener) {
       listeners.add(listener);
       if (!unsubscribeSource && !closed) {

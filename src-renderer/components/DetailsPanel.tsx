@@ -101,6 +101,9 @@ export function DetailsPanel(props: DetailsPanelProps) {
           </select>
         </label>
         <GraceInput
+          // Its own field per process: text typed for one (even text not yet a number) is
+          // never shown for the next.
+          key={row.key}
           seconds={graceS}
           onChange={(s) => onOverrides({ ...overrides, graceMs: Math.round(s * 1000) })}
         />
@@ -251,7 +254,7 @@ function GraceInput({ seconds, onChange }: { seconds: number; onChange(s: number
 }
 
 /** Why a typed grace cannot be used, in words; undefined when it can. */
-function graceProblem(v: string): string | undefined {
+export function graceProblem(v: string): string | undefined {
   if (v.trim() === '') return 'Enter a number of seconds.';
   const n = Number(v);
   if (!Number.isFinite(n)) return 'Enter a number of seconds.';

@@ -1,31 +1,27 @@
-import { useEffect, useState } from 'react';
-
-const PREFIX = 'safekill.';
+import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { uiSettings } from './settings';
 
 /**
- * A view setting kept across reloads in localStorage (sort, tree view). A value that is missing,
- * unreadable or fails `valid` gives the default; storage that refuses writes is ignored.
+ * A view setting kept across runs in settings.json (sort, tree view, columns): read from the
+ * settings loaded at start, written back through the contract. A value that is missing or fails
+ * `valid` gives the default.
  */
 export function useRemembered<T>(
   name: string,
   fallback: T,
   valid: (v: unknown) => v is T,
 ): [T, (v: T | ((old: T) => T)) => void] {
-  const [value, setValue] = useState<T>(() => {
-    try {
-      const raw = localStorage.getItem(PREFIX + name);
-      const parsed: unknown = raw === null ? undefined : JSON.parse(raw);
-      return valid(parsed) ? parsed : fallback;
-    } catch {
-      return fallback;
-    }
-  });
-  useEffect(() => {
-    try {
-      localStorage.setItem(PREFIX + name, JSON.stringify(value));
-    } catch {
-      // Private mode or a full quota: the setting lasts for this page only.
-    }
-  }, [name, value]);
-  return [value, setValue];
+  const stored = useSyncExternalStore(uiSettings.subscribe, () => uiSettings.read(name));
+  const value = valid(stored) ? stored : fallback;
+  const current = useRef(value);
+  current.current = value;
+  const set = useCallback(
+    (v: T | ((old: T) => T)) => {
+      const next = typeof v === 'function' ? (v as (old: T) => T)(current.current) : v;
+      current.current = next;
+      uiSettings.remember(name, next);
+    },
+    [name],
+  );
+  return [value, set];
 }

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import NodeWebSocket from 'ws';
+import { DEFAULT_SETTINGS, type SettingsPatch } from '../../src-shared/settings';
 import { ROOT } from '../helpers/processes';
 
 export const WEB = path.join(ROOT, 'dist/web.cjs');
@@ -155,6 +157,19 @@ export function uniqueTag(what: string): string {
   return `sk-e2e-${what}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** Filters the grid down to `tag` and selects the row of `pid`; answers the row. */
+export async function findAndSelect(page: Page, tag: string, pid: number) {
+  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+  const row = page
+    .getByRole('grid', { name: 'Processes' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+  await count(row).toBe(1);
+  await row.click();
+  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
+  return row;
+}
+
 /**
  * One browser-mode server and one Chromium for a test file, started before its tests and stopped
  * after them: the server must then exit 0, and every PID in `pids` (and every held target) is
@@ -172,6 +187,9 @@ export function useWebApp(
     [server, browser] = await Promise.all([startWeb(), launchChromium()]);
     ready(server, browser);
   });
+  // Settings live in the server's data folder: each test starts from the defaults, as each
+  // once started from a fresh browser profile.
+  beforeEach(() => resetSettings(server!));
   afterAll(async () => {
     await onClose();
     await browser?.close();
@@ -240,8 +258,8 @@ export const processGrid = (page: Page): Locator =>
     .or(page.getByRole('treegrid', { name: 'Processes' }));
 
 /**
- * A page in a fresh context (its own remembered settings), once the first row is shown and
- * without a script error on the way.
+ * A page in a fresh context, once the first row is shown and without a script error on the way.
+ * Remembered settings live in the server's data folder (settings.json): a file's tests share them.
  */
 export async function openApp(
   browser: Browser,
@@ -253,7 +271,8 @@ export async function openApp(
     colorScheme: opts.colorScheme ?? 'light',
   });
   const page = await ctx.newPage();
-  page.once('close', () => void ctx.close());
+  // The browser may be closing already (the file's end): nothing is left to close then.
+  page.once('close', () => void ctx.close().catch(() => undefined));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
@@ -268,4 +287,34 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return r.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Puts the server's settings back to the defaults (settings:set over its own WebSocket). */
+export async function resetSettings(server: WebServer): Promise<void> {
+  const { ui: _ui, ...defaults } = DEFAULT_SETTINGS;
+  const patch: SettingsPatch = {
+    ...defaults,
+    ui: null,
+    hiddenColumns: null,
+    columnWidths: null,
+    sort: null,
+    tree: null,
+  };
+  const ws = new NodeWebSocket(`ws://${server.origin.slice(7)}/ws?token=${server.token}`, {
+    headers: { origin: server.origin },
+  });
+  try {
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    // Pushes (table diffs) may come first: the reply is the message with our id.
+    const reply = new Promise<string>((r) =>
+      ws.on('message', (d: Buffer) => {
+        const m = JSON.parse(String(d)) as { kind?: string; id?: number };
+        if (m.kind === 'reply' && m.id === 1) r(String(d));
+      }),
+    );
+    ws.send(JSON.stringify({ id: 1, channel: 'settings:set', payload: patch }));
+    expect(JSON.parse(await reply)).toMatchObject({ kind: 'reply', reply: { ok: true } });
+  } finally {
+    ws.close();
+  }
 }

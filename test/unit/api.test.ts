@@ -23,6 +23,8 @@ describe('the IPC contract', () => {
       'kill:show-dialog': true,
       'profiles:remember': true,
       'history:list': true,
+      'settings:get': true,
+      'settings:set': true,
     };
     expect([...CHANNELS].sort()).toEqual(Object.keys(typed).sort());
     expect(isChannel('kill:start')).toBe(true);

@@ -16,6 +16,7 @@ import { isAppUrl, rendererIndex, windowOptions } from '../../src-main/ipc/windo
 import { currentPlatform } from '../../src-main/platform/current';
 import { createHistoryStore } from '../../src-main/service/history-store';
 import { createService, type Service } from '../../src-main/service/service';
+import { createSettingsStore } from '../../src-main/service/settings-store';
 import {
   CHANNELS,
   CONTENT_SECURITY_POLICY_HEADER,
@@ -45,9 +46,9 @@ class FakeIpcMain implements IpcMainLike {
 }
 
 const services: Service[] = [];
-function makeService(): Service {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-ipc-'));
+function makeService(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-ipc-'))): Service {
   const s = createService({
+    settings: createSettingsStore(path.join(dir, 'settings.json')),
     source: createSyntheticSource(20),
     platform: currentPlatform(),
     history: createHistoryStore(path.join(dir, 'history.json')),
@@ -104,6 +105,50 @@ describe('IPC handlers', () => {
     expect(await ipc.invoke('safekill:kill:cancel', { killId: 'nope' })).toEqual({
       ok: true,
       result: { cancelled: false },
+    });
+  });
+
+  it('settings: a partial update is saved; a bad payload is refused with a typed error and changes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-ipc-'));
+    const ipc = new FakeIpcMain();
+    registerIpc(ipc, makeService(dir), (u) => isAppUrl(u, DIST));
+    const set = await ipc.invoke('safekill:settings:set', { theme: 'dark', ui: { a: [1] } });
+    expect(set).toMatchObject({
+      ok: true,
+      result: {
+        settings: { theme: 'dark', defaultGraceS: 5, ui: { a: [1] } },
+        status: { state: 'ok' },
+      },
+    });
+    for (const [bad, field] of [
+      [{ theme: 'purple' }, 'theme'],
+      [{ defaultGraceS: -1 }, 'defaultGraceS'],
+      [{ defaultGraceS: '5' }, 'defaultGraceS'],
+      [{ defaultStrategy: 'nuke' }, 'defaultStrategy'],
+      [{ sort: { key: 'pid' } }, 'sort.dir'],
+      [{ columnWidths: { name: 'wide' } }, 'columnWidths.name'],
+      [{ unknown: 1 }, 'unknown'],
+      [{ ui: { x: 'y'.repeat(300_000) } }, 'payload'],
+      ['dark', 'payload'],
+      [[{ theme: 'light' }], 'payload'],
+    ] as const) {
+      const r = await ipc.invoke('safekill:settings:set', bad);
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'bad-input', message: expect.stringContaining(field) },
+      });
+    }
+    expect(await ipc.invoke('safekill:settings:get', { extra: 1 })).toMatchObject({ ok: false });
+    // null puts a view field back to the UI's default.
+    await ipc.invoke('safekill:settings:set', { tree: true });
+    const reset = await ipc.invoke('safekill:settings:set', { tree: null });
+    expect(reset.ok && 'tree' in (reset.result as { settings: object }).settings).toBe(false);
+    const got = await ipc.invoke('safekill:settings:get', undefined);
+    expect(got).toMatchObject({ ok: true, result: { settings: { theme: 'dark' } } });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({
+      theme: 'dark',
+      defaultGraceS: 5,
+      ui: { a: [1] },
     });
   });
 

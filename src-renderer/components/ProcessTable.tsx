@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
@@ -171,7 +171,11 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
-  const cols = COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id));
+  // Stable while the columns are: the memoized rows below compare it by identity.
+  const cols = useMemo(
+    () => COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id)),
+    [props.hidden],
+  );
   const layout = {
     '--cols': cols.map((c) => c.width).join(' '),
     '--grid-min': `${cols.reduce((n, c) => n + c.minPx, 0)}px`,
@@ -252,25 +256,12 @@ export function ProcessTable(props: ProcessTableProps) {
                   if (e.shiftKey) e.preventDefault();
                 }}
               >
-                {cols.map((c) =>
-                  c.id === 'name' ? (
-                    <div key="name" role="rowheader" className="cell col-name" title={row.cmdline}>
-                      <span className="indent" style={{ width: props.tree ? depth * 14 : 0 }} />
-                      {props.ending?.has(row.pid) && (
-                        <span className="row-ring" role="img" aria-label="Being ended" />
-                      )}
-                      {row.name}
-                    </div>
-                  ) : (
-                    <div
-                      key={c.id}
-                      role="gridcell"
-                      className={`cell col-${c.id}${c.num ? ' num' : ''}`}
-                    >
-                      {c.text(row)}
-                    </div>
-                  ),
-                )}
+                <RowCells
+                  row={row}
+                  cols={cols}
+                  indent={props.tree ? depth * 14 : 0}
+                  ending={props.ending?.has(row.pid) ?? false}
+                />
               </div>
             );
           })}
@@ -282,3 +273,31 @@ export function ProcessTable(props: ProcessTableProps) {
     </div>
   );
 }
+
+interface RowCellsProps {
+  row: ProcessRow;
+  cols: Column[];
+  /** Tree nesting, in px. */
+  indent: number;
+  ending: boolean;
+}
+
+/**
+ * One row's cells. Memoized: a table update or a filter keystroke re-renders only the rows whose
+ * process changed; the others just move (their row's position and selection are outside).
+ */
+const RowCells = memo(function RowCells({ row, cols, indent, ending }: RowCellsProps) {
+  return cols.map((c) =>
+    c.id === 'name' ? (
+      <div key="name" role="rowheader" className="cell col-name" title={row.cmdline}>
+        <span className="indent" style={{ width: indent }} />
+        {ending && <span className="row-ring" role="img" aria-label="Being ended" />}
+        {row.name}
+      </div>
+    ) : (
+      <div key={c.id} role="gridcell" className={`cell col-${c.id}${c.num ? ' num' : ''}`}>
+        {c.text(row)}
+      </div>
+    ),
+  );
+});

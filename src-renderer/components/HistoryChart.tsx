@@ -61,15 +61,7 @@ export function HistoryChart({ value }: { value: TotalsValue }) {
     cpu.push(value.cpu);
     mem.push(value.rss);
     if (t.length > POINTS) [t, cpu, mem].forEach((a) => a.shift());
-    // Drawn just after the table's frame is painted: the chart can wait a frame, the rows cannot.
-    let draw: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      draw = setTimeout(() => plot.current?.setData(data.current));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(draw);
-    };
+    plot.current?.setData(data.current);
   }, [value]);
 
   return (

@@ -346,13 +346,17 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
 
-  const onToggle = (key: string, expanded: boolean) =>
-    setCollapsed((c) => {
-      const next = new Set(c);
-      if (expanded) next.delete(key);
-      else next.add(key);
-      return next;
-    });
+  // Stable: the grid's memoized rows take it.
+  const onToggle = useCallback(
+    (key: string, expanded: boolean) =>
+      setCollapsed((c) => {
+        const next = new Set(c);
+        if (expanded) next.delete(key);
+        else next.add(key);
+        return next;
+      }),
+    [],
+  );
 
   const onSort = (key: SortKey) =>
     setSort((s) =>

@@ -12,6 +12,8 @@ const WORDS = ['kworker', 'node', 'chromium', 'bash', 'python3', 'postgres', 'ng
 export function createSyntheticSource(
   count: number,
   churn = Math.ceil(count / 10),
+  /** Overrides the service's refresh interval (the soak bench's accelerated run). */
+  everyMs?: number,
 ): ProcessSourceLike {
   let seed = 12345;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -66,7 +68,7 @@ export function createSyntheticSource(
   return {
     snapshot: async (): Promise<ProcessSnapshot> => ({ seq, takenAt: Date.now(), rows }),
     subscribe(cb, intervalMs = 1000) {
-      const t = setInterval(() => cb(step()), intervalMs);
+      const t = setInterval(() => cb(step()), everyMs ?? intervalMs);
       timers.add(t);
       return () => {
         clearInterval(t);

@@ -5,6 +5,8 @@ export interface WebArgs {
   open: boolean;
   /** Benchmark only: serve a made-up list of this many rows instead of the real processes. */
   syntheticRows?: number;
+  /** With them: how often they change, in ms (the real list's 1 s by default). */
+  syntheticIntervalMs?: number;
 }
 
 export function parseWebArgs(argv: string[]): WebArgs {
@@ -20,6 +22,8 @@ export function parseWebArgs(argv: string[]): WebArgs {
     if (a === '--port') out.port = num('--port', 65535);
     else if (a === '--no-open') out.open = false;
     else if (a === '--synthetic-rows') out.syntheticRows = num('--synthetic-rows', 1_000_000);
+    else if (a === '--synthetic-interval-ms')
+      out.syntheticIntervalMs = Math.max(10, num('--synthetic-interval-ms', 60_000));
     else throw new SafeKillError('bad-input', `unknown option ${a}; use --port N or --no-open`);
   }
   return out;

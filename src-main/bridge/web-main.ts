@@ -1,5 +1,5 @@
 // Browser mode: the service behind the loopback bridge, the unchanged renderer in a browser.
-//   node dist/web.cjs [--port N] [--no-open] [--synthetic-rows N]
+//   node dist/web.cjs [--port N] [--no-open] [--synthetic-rows N [--synthetic-interval-ms MS]]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const service = composeService({
     dataDir: defaultDataDir(),
     mode: 'browser',
-    source: args.syntheticRows ? createSyntheticSource(args.syntheticRows) : undefined,
+    source: args.syntheticRows
+      ? createSyntheticSource(args.syntheticRows, undefined, args.syntheticIntervalMs)
+      : undefined,
   });
   const bridge = await startBridge({ service, rendererDir, port: args.port });
   const opened: { browser?: OpenedBrowser } = {};

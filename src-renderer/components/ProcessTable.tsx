@@ -1,5 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+} from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
 import { formatBytes } from '../state/table-model';
@@ -137,7 +145,8 @@ export function ProcessTable(props: ProcessTableProps) {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    // Rows just out of view, for smooth scrolling: each more costs DOM on every filter keystroke.
+    overscan: 6,
     // The sticky header sits above the rows inside the same scroller.
     scrollMargin: ROW_HEIGHT,
   });
@@ -197,7 +206,11 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
-  const cols = COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id));
+  // Stable while the columns are: the memoized rows below compare it by identity.
+  const cols = useMemo(
+    () => COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id)),
+    [props.hidden],
+  );
   // A drag shows its width at once and is remembered when the button comes up.
   const [draft, setDraft] = useState<{ id: string; px: number }>();
   const widths = draft ? { ...props.widths, [draft.id]: draft.px } : props.widths;
@@ -303,53 +316,23 @@ export function ProcessTable(props: ProcessTableProps) {
                   if (e.shiftKey) e.preventDefault();
                 }}
               >
-                {cols.map((c) =>
-                  c.id === 'name' ? (
-                    <div
-                      key="name"
-                      role="rowheader"
-                      className="cell col-name"
-                      title={`${row.name}\n${row.cmdline}`}
-                    >
-                      <span className="indent" style={{ width: node ? depth * INDENT_PX : 0 }} />
-                      {node &&
-                        (node.hasChildren ? (
-                          <button
-                            type="button"
-                            className="twisty"
-                            tabIndex={-1}
-                            aria-label={`Children of ${row.name} (${row.pid})`}
-                            aria-expanded={node.expanded}
-                            // Focus stays on the grid (its selected row is the active one).
-                            onMouseDown={(e) => e.preventDefault()}
-                            onClick={(e) => {
-                              e.stopPropagation();
-                              props.onToggle(row.key, !node.expanded);
-                            }}
-                          >
-                            <span aria-hidden="true">{node.expanded ? '▾' : '▸'}</span>
-                          </button>
-                        ) : (
-                          <span className="twisty" />
-                        ))}
-                      {props.ending?.has(row.pid) && (
-                        <span className="row-ring" role="img" aria-label="Being ended" />
-                      )}
-                      <span className="name-text">{row.name}</span>
-                      {node?.ancestorOnly && (
-                        <span className="visually-hidden"> (parent of a match)</span>
-                      )}
-                    </div>
-                  ) : (
-                    <div
-                      key={c.id}
-                      role="gridcell"
-                      className={`cell col-${c.id}${c.num ? ' num' : ''}`}
-                    >
-                      {c.text(row)}
-                    </div>
-                  ),
-                )}
+                <RowCells
+                  row={row}
+                  cols={cols}
+                  indent={node ? depth * INDENT_PX : 0}
+                  ending={props.ending?.has(row.pid) ?? false}
+                  twisty={
+                    node
+                      ? node.hasChildren
+                        ? node.expanded
+                          ? 'open'
+                          : 'closed'
+                        : 'leaf'
+                      : undefined
+                  }
+                  ancestorOnly={node?.ancestorOnly ?? false}
+                  onToggle={props.onToggle}
+                />
               </div>
             );
           })}
@@ -361,3 +344,64 @@ export function ProcessTable(props: ProcessTableProps) {
     </div>
   );
 }
+
+interface RowCellsProps {
+  row: ProcessRow;
+  cols: Column[];
+  /** Tree nesting, in px. */
+  indent: number;
+  ending: boolean;
+  /** In the tree view: the row's disclosure triangle, or a leaf's empty space. */
+  twisty: 'open' | 'closed' | 'leaf' | undefined;
+  /** Shown only as the parent of a filter match (dimmed). */
+  ancestorOnly: boolean;
+  onToggle(key: string, expanded: boolean): void;
+}
+
+/**
+ * One row's cells. Memoized (every prop a primitive or stable): a table update or a filter
+ * keystroke re-renders only the rows whose process changed; the others just move (their row's
+ * position and selection are outside).
+ */
+const RowCells = memo(function RowCells(props: RowCellsProps) {
+  const { row, cols, twisty } = props;
+  return cols.map((c) =>
+    c.id === 'name' ? (
+      <div
+        key="name"
+        role="rowheader"
+        className="cell col-name"
+        title={`${row.name}\n${row.cmdline}`}
+      >
+        <span className="indent" style={{ width: props.indent }} />
+        {twisty &&
+          (twisty === 'leaf' ? (
+            <span className="twisty" />
+          ) : (
+            <button
+              type="button"
+              className="twisty"
+              tabIndex={-1}
+              aria-label={`Children of ${row.name} (${row.pid})`}
+              aria-expanded={twisty === 'open'}
+              // Focus stays on the grid (its selected row is the active one).
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={(e) => {
+                e.stopPropagation();
+                props.onToggle(row.key, twisty !== 'open');
+              }}
+            >
+              <span aria-hidden="true">{twisty === 'open' ? '▾' : '▸'}</span>
+            </button>
+          ))}
+        {props.ending && <span className="row-ring" role="img" aria-label="Being ended" />}
+        <span className="name-text">{row.name}</span>
+        {props.ancestorOnly && <span className="visually-hidden"> (parent of a match)</span>}
+      </div>
+    ) : (
+      <div key={c.id} role="gridcell" className={`cell col-${c.id}${c.num ? ' num' : ''}`}>
+        {c.text(row)}
+      </div>
+    ),
+  );
+});

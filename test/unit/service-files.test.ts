@@ -71,12 +71,23 @@ describe('browser mode arguments', () => {
     expect(parseWebArgs([])).toEqual({ port: 0, open: true });
     expect(parseWebArgs(['--port', '8123', '--no-open'])).toEqual({ port: 8123, open: false });
   });
-  it.each([[['--port']], [['--port', '70000']], [['--port', 'x']], [['--open-all']]])(
-    'rejects %j with a typed error',
-    (argv) => {
-      expect(() => parseWebArgs(argv)).toThrow(SafeKillError);
-    },
-  );
+  it('parses the benchmark rows and how often they change', () => {
+    expect(parseWebArgs(['--synthetic-rows', '5000', '--synthetic-interval-ms', '50'])).toEqual({
+      port: 0,
+      open: true,
+      syntheticRows: 5000,
+      syntheticIntervalMs: 50,
+    });
+  });
+  it.each([
+    [['--port']],
+    [['--port', '70000']],
+    [['--port', 'x']],
+    [['--open-all']],
+    [['--synthetic-interval-ms']],
+  ])('rejects %j with a typed error', (argv) => {
+    expect(() => parseWebArgs(argv)).toThrow(SafeKillError);
+  });
 });
 
 describe('static files of the bridge', () => {

@@ -32,7 +32,13 @@ import {
   type SelectMode,
 } from './state/selection';
 import { RowStore } from './state/row-store';
-import { sortRows, type SortKey, type SortSpec } from '../src-shared/rows';
+import {
+  quickFilter,
+  sortRows,
+  type QuickFilters,
+  type SortKey,
+  type SortSpec,
+} from '../src-shared/rows';
 import { filterSorted } from './state/table-model';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
@@ -70,6 +76,7 @@ export function App({ api }: { api: ApiClient }) {
     (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   );
   const [widths, setWidths] = useRemembered<Widths>('columnWidths', {}, isWidths);
+  const [quick, setQuick] = useRemembered<QuickFilters>('quickFilters', {}, isQuickFilters);
   // Tree rows the user closed, by row key (the same while the process lives).
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
@@ -174,14 +181,13 @@ export function App({ api }: { api: ApiClient }) {
   }, [api, store]);
 
   // Sorting follows the data; typing in the filter only filters the sorted list.
-  const sorted = useMemo(
-    () => (tree ? [] : sortRows(view.rows.values(), sort)),
-    [view, sort, tree],
-  );
+  // The quick filters come first: the search, the sort and the tree see only what they let by.
+  const user = info?.user;
+  const base = useMemo(() => quickFilter(view.rows.values(), quick, user), [view, quick, user]);
+  const sorted = useMemo(() => (tree ? [] : sortRows(base, sort)), [base, sort, tree]);
   const rows = useMemo(
-    () =>
-      tree ? treeRows(view.rows.values(), filter, sort, collapsed) : filterSorted(sorted, filter),
-    [view, sorted, filter, sort, tree, collapsed],
+    () => (tree ? treeRows(base, filter, sort, collapsed) : filterSorted(sorted, filter)),
+    [base, sorted, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);
@@ -390,6 +396,19 @@ export function App({ api }: { api: ApiClient }) {
           <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
           view
         </label>
+        <fieldset className="quick-filters">
+          <legend className="visually-hidden">Show</legend>
+          {QUICK_FILTERS.map(([key, label]) => (
+            <label key={key} className="tree-toggle">
+              <input
+                type="checkbox"
+                checked={quick[key] === true}
+                onChange={(e) => setQuick((q) => ({ ...q, [key]: e.target.checked }))}
+              />{' '}
+              {label}
+            </label>
+          ))}
+        </fieldset>
         <ColumnPicker hidden={hiddenCols} onChange={setHiddenCols} />
         <SettingsPanel
           settings={settings}
@@ -575,4 +594,21 @@ function notify(title: string, body: string): void {
 function askNotificationPermission(): void {
   if (typeof Notification !== 'undefined' && Notification.permission === 'default')
     void Notification.requestPermission().catch(() => undefined);
+}
+
+const QUICK_FILTERS: [keyof QuickFilters, string][] = [
+  ['mineOnly', 'My processes'],
+  ['hideKernelThreads', 'Hide kernel threads'],
+  ['withWindowsOnly', 'With windows'],
+];
+
+function isQuickFilters(v: unknown): v is QuickFilters {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(
+      ([k, x]) => QUICK_FILTERS.some(([key]) => key === k) && typeof x === 'boolean',
+    )
+  );
 }

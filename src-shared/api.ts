@@ -109,6 +109,8 @@ export interface AppInfo {
   /** Strategies the user may pick on this platform (besides `auto`). */
   strategies: Strategy[];
   defaultGraceMs: number;
+  /** The user SafeKill runs as (the quick filter "My processes"). */
+  user: string;
   /** `electron` or `browser`, so the UI can say where it runs. */
   mode: 'electron' | 'browser';
   /** Where the history file lives, for people. */

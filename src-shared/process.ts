@@ -77,6 +77,8 @@ export interface ProcessRow {
   rssBytes: number;
   hasWindow: boolean;
   hasConsole: boolean;
+  /** A kernel thread (Linux): listed like ps does, never ended. */
+  kernelThread?: true;
   /** Windows: titles of the visible unowned top-level windows (what WM_CLOSE would close). */
   windowTitles?: string[];
   protectedReason?: string;

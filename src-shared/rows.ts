@@ -107,6 +107,36 @@ export function filterRows(
   return rows.filter((r) => keep.has(r));
 }
 
+/** The quick filters a process manager offers beside its search box. */
+export interface QuickFilters {
+  /** Only the processes of this user (the one SafeKill runs as). */
+  mineOnly?: boolean;
+  hideKernelThreads?: boolean;
+  /** Only processes with a window (what a window close would reach). */
+  withWindowsOnly?: boolean;
+}
+
+/**
+ * The rows the quick filters let through, in order. `me` is the user SafeKill runs as; on
+ * Windows a row's user may carry its domain (`HOST\\name`).
+ */
+export function quickFilter(
+  rows: Iterable<ProcessRow>,
+  q: QuickFilters,
+  me: string | undefined,
+): ProcessRow[] {
+  const mine = (r: ProcessRow) =>
+    me !== undefined && (r.user === me || r.user.toLowerCase().endsWith(`\\${me.toLowerCase()}`));
+  const out: ProcessRow[] = [];
+  for (const r of rows) {
+    if (q.mineOnly && !mine(r)) continue;
+    if (q.hideKernelThreads && r.kernelThread) continue;
+    if (q.withWindowsOnly && !r.hasWindow) continue;
+    out.push(r);
+  }
+  return out;
+}
+
 /**
  * Parent/child forest from one snapshot (see `parentOf` for who is a root), every row exactly
  * once. Children keep the order of `rows`.

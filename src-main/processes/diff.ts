@@ -14,6 +14,7 @@ export function rowChanged(a: ProcessRow, b: ProcessRow): boolean {
     a.user !== b.user ||
     a.hasWindow !== b.hasWindow ||
     a.hasConsole !== b.hasConsole ||
+    a.kernelThread !== b.kernelThread ||
     a.protectedReason !== b.protectedReason ||
     String(a.accessDenied) !== String(b.accessDenied)
   );

@@ -67,13 +67,14 @@ export function toRow(
   ctx: RowContext,
   hasWindow: boolean,
 ): ProcessRow {
+  const kernelThread = (rec.flags & PF_KTHREAD) !== 0;
   const protectedReason = protectionReason({
     pid: rec.pid,
     platform: 'linux',
     name: rec.comm,
     selfPid: ctx.selfPid,
     parentPid: ctx.parentPid,
-    isKernelThread: (rec.flags & PF_KTHREAD) !== 0,
+    isKernelThread: kernelThread,
   });
   const row: ProcessRow = {
     key,
@@ -91,5 +92,6 @@ export function toRow(
     hasConsole: rec.ttyNr !== 0,
   };
   if (protectedReason) row.protectedReason = protectedReason;
+  if (kernelThread) row.kernelThread = true;
   return row;
 }

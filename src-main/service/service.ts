@@ -9,6 +9,7 @@ import type {
   PlanRequest,
   PushMessage,
 } from '../../src-shared/api';
+import os from 'node:os';
 import { SafeKillError } from '../../src-shared/errors';
 import { DEFAULT_GRACE_MS, STRATEGIES_BY_PLATFORM, type KillEvent } from '../../src-shared/kill';
 import type { ProcessDiff, ProcessSnapshot } from '../../src-shared/process';
@@ -188,6 +189,7 @@ export function createService(deps: ServiceDeps): Service {
       platform: deps.platform.platform,
       strategies: [...STRATEGIES_BY_PLATFORM[deps.platform.platform]],
       defaultGraceMs: DEFAULT_GRACE_MS,
+      user: currentUser(),
       mode: deps.mode,
       historyPath: deps.history.path,
       history: deps.history.status(),
@@ -283,4 +285,13 @@ export function createService(deps: ServiceDeps): Service {
     },
   };
   return service;
+}
+
+/** The name rows give the user SafeKill runs as (empty where the system has no name for it). */
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return '';
+  }
 }

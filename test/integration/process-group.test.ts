@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ROOT, isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
+import {
+  ROOT,
+  catches,
+  isRunning,
+  killQuietly,
+  runCli,
+  childrenOf,
+  statFields,
+} from '../helpers/processes';
 
 const started: number[] = [];
 const holders: ChildProcess[] = [];
@@ -145,6 +153,8 @@ describe.runIf(process.platform === 'linux')('--tree with a group signal', () =>
       await until(() => childrenOf(root).length === 2);
       const members = childrenOf(root);
       started.push(...members);
+      // Node installs its handlers a moment after it starts: before, SIGTERM would just kill it.
+      await until(() => members.every((m) => catches(m, 15)));
       const run = await runCli([
         'kill',
         '--json',

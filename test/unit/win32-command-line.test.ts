@@ -39,6 +39,7 @@ describe('the command line column on Windows', () => {
   function rows() {
     const w = new FakeWin32();
     w.processes.get(76)!.commandLine = 'C:\\windows\\system32\\explorer.exe /desktop';
+    w.processes.get(68)!.commandLineUnanswered = true;
     const platform = createWin32Platform({
       k: w.kernel32,
       u: w.user32,
@@ -53,6 +54,12 @@ describe('the command line column on Windows', () => {
   it('shows the real command line where it may be read', () => {
     const row = rows().find((r) => r.pid === 76)!;
     expect(row.cmdline).toBe('C:\\windows\\system32\\explorer.exe /desktop');
+    expect(row.accessDenied ?? []).not.toContain('cmdline');
+  });
+
+  it('shows the image path, denied nothing, where the system does not answer (Wine 8)', () => {
+    const row = rows().find((r) => r.pid === 68)!;
+    expect(row.cmdline).toMatch(/\.exe$/);
     expect(row.accessDenied ?? []).not.toContain('cmdline');
   });
 

@@ -41,6 +41,8 @@ export interface FakeProcess {
   exitCode?: number;
   /** Its command line (the PEB); NtQueryInformationProcess is refused when undefined. */
   commandLine?: string;
+  /** The system does not answer ProcessCommandLineInformation (Wine 8, before Windows 8.1). */
+  commandLineUnanswered?: boolean;
   /** Opening it fails (an elevated process, as seen from a normal one). */
   denied?: boolean;
   /** Its token: elevated (TokenElevation) and integrity RID (TokenIntegrityLevel); Medium by default. */
@@ -305,6 +307,7 @@ export class FakeWin32 {
     processCommandLine: (h) => {
       this.calls.push('NtQueryInformationProcess(60)');
       const p = this.processes.get(this.rec(h).pid!);
+      if (p?.commandLineUnanswered) return undefined;
       return p?.exitCode === undefined ? (p?.commandLine ?? null) : null;
     },
   };

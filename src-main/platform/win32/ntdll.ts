@@ -6,13 +6,16 @@ export interface Ntdll {
   /**
    * The process's real command line from its PEB: NtQueryInformationProcess(
    * ProcessCommandLineInformation = 60), Windows 8.1 and later. Null when it may not be read
-   * (access denied, a protected process) or is gone.
+   * (access denied, a protected process) or is gone; undefined when the system does not answer
+   * that question at all (older Windows, Wine 8): nothing is denied then.
    */
-  processCommandLine(h: Handle): string | null;
+  processCommandLine(h: Handle): string | null | undefined;
 }
 
 const PROCESS_COMMAND_LINE_INFORMATION = 60;
 const STATUS_INFO_LENGTH_MISMATCH = 0xc0000004;
+/** STATUS_NOT_IMPLEMENTED, STATUS_INVALID_INFO_CLASS, STATUS_NOT_SUPPORTED: not a refusal. */
+const UNANSWERED = new Set([0xc0000002, 0xc0000003, 0xc00000bb]);
 /** UNICODE_STRING.Length is a USHORT of bytes, so a command line is at most 32 767 characters. */
 const MAX_ANSWER_BYTES = 16 + 0xffff;
 
@@ -53,6 +56,7 @@ export function ntdll(): Ntdll {
           returned,
         ) >>> 0;
       if (status === 0) return commandLineFromAnswer(buf.subarray(0, returned[0]), pointerBytes);
+      if (UNANSWERED.has(status)) return undefined;
       if (status !== STATUS_INFO_LENGTH_MISMATCH || returned[0]! > MAX_ANSWER_BYTES) return null;
       const big = Buffer.alloc(returned[0]!);
       status =

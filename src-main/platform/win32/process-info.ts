@@ -14,6 +14,8 @@ export interface ProcessInfo {
   imagePath?: string;
   /** The real command line (the PEB); absent when it may not be read. */
   commandLine?: string;
+  /** The command line was refused (not merely unanswered by this system). */
+  commandLineDenied?: true;
   workingSetBytes?: number;
   /** "DOMAIN\\name"; absent when the token may not be read (another user's process). */
   user?: string;
@@ -54,6 +56,7 @@ export function readProcessInfo(
     if (image) info.imagePath = image;
     const commandLine = n?.processCommandLine(h);
     if (commandLine) info.commandLine = commandLine;
+    else if (commandLine === null) info.commandLineDenied = true;
     const ws = k.getWorkingSetBytes(h);
     if (ws !== null) info.workingSetBytes = ws;
     const user = userOf?.(h);

@@ -51,7 +51,7 @@ export function createWin32RowReader(deps: Win32RowsDeps): Win32RowReader {
         const info = readProcessInfo(deps.k, e.pid, userOf, deps.n);
         const denied: string[] = [];
         if (!info) denied.push('startTime', 'cmdline', 'cpuPercent', 'rssBytes', 'hasConsole');
-        else if (deps.n && info.commandLine === undefined) denied.push('cmdline');
+        else if (info.commandLineDenied) denied.push('cmdline');
         if (userOf && !info?.user) denied.push('user');
         const creation = info?.creation;
         const startTime = creation === undefined ? 0 : Number(creation);

@@ -173,18 +173,20 @@ export async function findAndSelect(page: Page, tag: string, pid: number) {
 /**
  * One browser-mode server and one Chromium for a test file, started before its tests and stopped
  * after them: the server must then exit 0, and every PID in `pids` (and every held target) is
- * SIGKILLed with its descendants. `onClose` runs first (e.g. to close browser contexts).
+ * SIGKILLed with its descendants. `onClose` runs first (e.g. to close browser contexts); `start`
+ * starts the server another way (another display, say).
  */
 export function useWebApp(
   ready: (server: WebServer, browser: Browser) => void,
   pids: number[],
   onClose: () => Promise<void> = async () => {},
+  start: () => Promise<WebServer> = () => startWeb(),
 ): void {
   let server: WebServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    [server, browser] = await Promise.all([startWeb(), launchChromium()]);
+    [server, browser] = await Promise.all([start(), launchChromium()]);
     ready(server, browser);
   });
   // Settings live in the server's data folder: each test starts from the defaults, as each

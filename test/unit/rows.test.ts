@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SORT_KEYS, listView, type SortKey } from '../../src-main/cli/commands/list';
 import { viewRows } from '../../src-renderer/state/table-model';
 import type { ProcessRow } from '../../src-shared/process';
-import { walkTree } from '../../src-shared/rows';
+import { quickFilter, walkTree } from '../../src-shared/rows';
 
 function row(pid: number, ppid: number, over: Partial<ProcessRow> = {}): ProcessRow {
   const startTime = over.startTime ?? 1000 + pid;
@@ -75,5 +75,30 @@ describe('one row query for the CLI and the app', () => {
     const lines = cli(undefined, 'pid', true);
     expect(lines).toContain('0:301');
     expect(ui(undefined, 'pid', true)).toEqual(lines);
+  });
+});
+
+describe('quick filters', () => {
+  const rows = [
+    row(2, 0, { name: 'kthreadd', user: 'root', kernelThread: true }),
+    row(10, 1, { name: 'sshd', user: 'root' }),
+    row(20, 10, { name: 'bash', user: 'ana' }),
+    row(30, 20, { name: 'gedit', user: 'ana', hasWindow: true }),
+    row(40, 1, { name: 'explorer.exe', user: 'DESKTOP-1\\Ana', hasWindow: true }),
+  ];
+  const pids = (q: Parameters<typeof quickFilter>[1], me?: string) =>
+    quickFilter(rows, q, me).map((r) => r.pid);
+
+  it('lets everything through when none is on', () => {
+    expect(pids({})).toEqual([2, 10, 20, 30, 40]);
+  });
+  it('keeps the user’s own processes (a Windows user with its domain too)', () => {
+    expect(pids({ mineOnly: true }, 'ana')).toEqual([20, 30, 40]);
+    expect(pids({ mineOnly: true }, undefined)).toEqual([]);
+  });
+  it('hides kernel threads, keeps processes with windows, and combines', () => {
+    expect(pids({ hideKernelThreads: true })).toEqual([10, 20, 30, 40]);
+    expect(pids({ withWindowsOnly: true })).toEqual([30, 40]);
+    expect(pids({ mineOnly: true, withWindowsOnly: true }, 'ana')).toEqual([30, 40]);
   });
 });

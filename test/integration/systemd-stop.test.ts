@@ -16,7 +16,7 @@ import { currentPlatform } from '../../src-main/platform/current';
 import { supervisorFromCgroup } from '../../src-main/engine/supervisor';
 import { supervisorInfo } from '../../src-main/platform/linux/proc-supervisor';
 import type { KillPlatform } from '../../src-main/platform/types';
-import { cleanupHolders, isRunning, spawnTarget } from '../helpers/processes';
+import { isRunning, useTargets } from '../helpers/processes';
 
 const RECORDINGS = path.join(import.meta.dirname, '../unit/cgroup-recordings');
 const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-systemctl-'));
@@ -65,14 +65,15 @@ afterAll(() => {
   process.env.PATH = oldPath;
   fs.rmSync(bin, { recursive: true, force: true });
 });
+// Targets are SIGKILLed after each test (a refused one is still running), then their holders.
+const { target } = useTargets();
 afterEach(() => {
   fs.rmSync(argvFile, { force: true });
-  cleanupHolders();
 });
 
 describe.runIf(process.platform === 'linux')('--supervisor-stop with systemd (stand-ins)', () => {
   it('runs systemctl stop UNIT for a system service; stopped by its supervisor', async () => {
-    const t = await spawnTarget([]);
+    const t = await target([]);
     const pid = t.pids[0]!;
     standIn('stop', pid);
     const { result, events } = await kill(underUnit('v2-system-service.txt'), pid);
@@ -87,7 +88,7 @@ describe.runIf(process.platform === 'linux')('--supervisor-stop with systemd (st
   });
 
   it('runs systemctl --user stop UNIT for a user service', async () => {
-    const t = await spawnTarget([]);
+    const t = await target([]);
     const pid = t.pids[0]!;
     standIn('stop', pid);
     const { result } = await kill(underUnit('v2-user-service.txt'), pid);
@@ -96,7 +97,7 @@ describe.runIf(process.platform === 'linux')('--supervisor-stop with systemd (st
   });
 
   it('goes on with the usual steps, and says so, when systemctl stop fails', async () => {
-    const t = await spawnTarget([]);
+    const t = await target([]);
     const pid = t.pids[0]!;
     standIn('fail', pid);
     const { result, events } = await kill(underUnit('v2-system-service.txt'), pid);
@@ -111,7 +112,7 @@ describe.runIf(process.platform === 'linux')('--supervisor-stop with systemd (st
   });
 
   it('never runs the stop for a target that was refused', async () => {
-    const t = await spawnTarget([]);
+    const t = await target([]);
     const pid = t.pids[0]!;
     standIn('stop', pid);
     const events: KillEvent[] = [];

@@ -153,8 +153,17 @@ describe.runIf(process.platform === 'linux')('--tree with a group signal', () =>
       await until(() => childrenOf(root).length === 2);
       const members = childrenOf(root);
       started.push(...members);
-      // Node installs its handlers a moment after it starts: before, SIGTERM would just kill it.
-      await until(() => members.every((m) => catches(m, 15)));
+      // Each member is first a fork of bash (which catches TERM for its trap) until it execs
+      // node, and node installs its handlers a moment later: a SIGTERM in between would just
+      // kill it. So wait for node itself to catch it.
+      const isNode = (m: number) => {
+        try {
+          return fs.readFileSync(`/proc/${m}/comm`, 'utf8').trim() === 'node';
+        } catch {
+          return false;
+        }
+      };
+      await until(() => members.every((m) => isNode(m) && catches(m, 15)));
       const run = await runCli([
         'kill',
         '--json',

@@ -26,46 +26,17 @@ import type {
 import type { KillResult } from '../../src-shared/kill';
 import { startWeb, type WebServer } from '../e2e/helpers';
 import { cleanupHolders, isRunning, killQuietly, spawnTarget } from '../helpers/processes';
+import { canMount, fill, mountTmpfs, remount, unmountAll } from '../helpers/tmpfs';
 
 const WAIT = { timeout: 20_000 };
 /** However slow the machine, a server asked to stop is gone well within this. */
 const STOP_BOUND_MS = 15_000;
 
-const mounts: string[] = [];
 const servers: WebServer[] = [];
 const services: Service[] = [];
 const pids: number[] = [];
 
-function canMount(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-mount-probe-'));
-  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status === 0;
-  if (ok) spawnSync('umount', [dir]);
-  fs.rmdirSync(dir);
-  return ok;
-}
 const MOUNT = canMount();
-
-/** A fresh tmpfs of `size`, unmounted after the test. */
-function mountTmpfs(size = '64k'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-fs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
-  mounts.push(dir);
-  return dir;
-}
-const remount = (dir: string, mode: 'ro' | 'rw') =>
-  execFileSync('mount', ['-o', `remount,${mode}`, dir]);
-
-/** Fills the file system: no page is left for a new byte. */
-function fill(dir: string): void {
-  try {
-    fs.writeFileSync(path.join(dir, 'filler'), Buffer.alloc(1 << 20));
-  } catch (e) {
-    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-  }
-  expect(() => fs.writeFileSync(path.join(dir, 'probe'), 'x')).toThrow(/ENOSPC/);
-  fs.rmSync(path.join(dir, 'probe'), { force: true });
-}
 
 const entry = (pid: number): HistoryEntry => ({
   killId: `old${pid}`,
@@ -204,11 +175,8 @@ afterEach(async () => {
   }
   for (const s of services.splice(0)) await s.close();
   for (const p of pids.splice(0)) killQuietly(p);
-  for (const dir of mounts.splice(0).reverse()) {
-    // A server killed just now may still hold a file there: lazily, then the folder.
-    if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // A server killed just now may still hold a file there: unmounted lazily if need be.
+  unmountAll();
 });
 afterAll(() => cleanupHolders());
 

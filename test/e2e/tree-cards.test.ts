@@ -15,6 +15,7 @@ import {
   type WebServer,
   openApp,
   useWebApp,
+  findAndSelect,
 } from './helpers';
 
 const TARGET_NODE = process.execPath;
@@ -27,14 +28,7 @@ afterAll(stopSupervisords);
 
 async function openAndSelect(tag: string, pid: number): Promise<Page> {
   const page = await openApp(browser, server.url);
-  const grid = page.getByRole('grid', { name: 'Processes' });
-  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
-  const row = grid
-    .getByRole('row')
-    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
-  await count(row).toBe(1);
-  await row.click();
-  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
+  await findAndSelect(page, tag, pid);
   const grace = page.getByRole('spinbutton', { name: 'Grace period (seconds)' });
   await grace.fill('');
   await grace.pressSequentially('3');

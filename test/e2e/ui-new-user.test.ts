@@ -85,13 +85,7 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
   it('the protected-process dialog keeps focus inside (Tab, Shift+Tab) and Escape closes it', async () => {
     const page = await open();
     const self = server.child.pid!;
-    await page.getByRole('searchbox', { name: 'Filter processes' }).fill('web.cjs');
-    const row = page
-      .getByRole('grid', { name: 'Processes' })
-      .getByRole('row')
-      .filter({ has: page.getByRole('gridcell', { name: String(self), exact: true }) });
-    await count(row).toBe(1);
-    await row.click();
+    await findAndSelect(page, 'web.cjs', self);
     await page.getByRole('button', { name: 'End', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     await visible(dialog);

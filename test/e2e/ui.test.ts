@@ -22,6 +22,7 @@ import {
   useWebApp,
   type WebServer,
   openApp,
+  findAndSelect as selectRow,
 } from './helpers';
 
 let server: WebServer;
@@ -32,21 +33,12 @@ useWebApp((s, b) => ([server, browser] = [s, b]), pids);
 
 const open = (url = server.url) => openApp(browser, url);
 
-/** Filters for `tag`, waits for exactly the row of `pid`, selects it. */
+/** As a keyboard user: `/` focuses the filter, then the row of `pid` is found and selected. */
 async function findAndSelect(page: Page, tag: string, pid: number) {
   await page.keyboard.press('/');
-  const search = page.getByRole('searchbox', { name: 'Filter processes' });
-  await focused(search).toBe(true);
-  await search.fill(tag);
-  const grid = page.getByRole('grid', { name: 'Processes' });
-  const row = grid
-    .getByRole('row')
-    .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
+  await focused(page.getByRole('searchbox', { name: 'Filter processes' })).toBe(true);
   // The list refreshes every second: a just-started target appears within a few.
-  await count(row).toBe(1);
-  await row.click();
-  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
-  return row;
+  return selectRow(page, tag, pid);
 }
 
 async function setGrace(page: Page, seconds: number) {
@@ -259,14 +251,7 @@ describe('SafeKill in the browser', { timeout: 90_000 }, () => {
   it('asks before ending a protected process (SafeKill itself) and says why', async () => {
     const page = await open();
     const self = server.child.pid!;
-    await page.keyboard.press('/');
-    await page.getByRole('searchbox', { name: 'Filter processes' }).fill(`web.cjs`);
-    const row = page
-      .getByRole('grid', { name: 'Processes' })
-      .getByRole('row')
-      .filter({ has: page.getByRole('gridcell', { name: String(self), exact: true }) });
-    await count(row).toBe(1);
-    await row.click();
+    await findAndSelect(page, 'web.cjs', self);
     await page.getByRole('button', { name: 'End', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     await visible(dialog);

@@ -37,14 +37,12 @@ export type Runs = ReadonlyMap<string, TargetRun>;
 
 const runId = (killId: string, pid: number) => `${killId}:${pid}`;
 
-/** Folds one pushed kill event into the runs (a new map: React compares by reference). */
-export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs {
-  const { killId, at, event: e } = msg;
-  const id = runId(killId, e.pid);
-  const prev: TargetRun = runs.get(id) ?? {
-    id,
+/** A target's card before its plan has come: no steps yet, its countdown not started. */
+function emptyRun(killId: string, pid: number, at: number): TargetRun {
+  return {
+    id: runId(killId, pid),
     killId,
-    pid: e.pid,
+    pid,
     name: '',
     steps: [],
     stepIndex: -1,
@@ -52,6 +50,13 @@ export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs 
     graceMs: 0,
     log: [],
   };
+}
+
+/** Folds one pushed kill event into the runs (a new map: React compares by reference). */
+export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs {
+  const { killId, at, event: e } = msg;
+  const id = runId(killId, e.pid);
+  const prev: TargetRun = runs.get(id) ?? emptyRun(killId, e.pid, at);
   let next: TargetRun = prev;
   switch (e.type) {
     case 'plan':
@@ -119,21 +124,7 @@ function placeTree(runs: Runs, killId: string, at: number, root: number, stages:
     for (const pid of stage) {
       const id = runId(killId, pid);
       const prev = out.get(id);
-      out.set(id, {
-        ...(prev ?? {
-          id,
-          killId,
-          pid,
-          name: '',
-          steps: [],
-          stepIndex: -1,
-          stepStartedAt: at,
-          graceMs: 0,
-          log: [],
-        }),
-        root,
-        generation,
-      });
+      out.set(id, { ...(prev ?? emptyRun(killId, pid, at)), root, generation });
     }
   });
   return out;

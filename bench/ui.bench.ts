@@ -37,6 +37,25 @@ function line(label: string, xs: number[], goal = false) {
   return st;
 }
 
+/** A measure's three lines from [committed, painted, work only] samples; the painted stats. */
+function lines(label: string, samples: Sample[], short = label) {
+  line(
+    `${label} -> committed`,
+    samples.map((x) => x[0]),
+  );
+  const painted = line(
+    `${label} -> painted`,
+    samples.map((x) => x[1]),
+    true,
+  );
+  line(
+    `${short} -> painted, work only`,
+    samples.map((x) => x[2]),
+    true,
+  );
+  return painted;
+}
+
 /** [ms to React's commit, to the painted frame, work alone] from one input event. */
 type Sample = [number, number, number];
 
@@ -277,37 +296,11 @@ export async function run(args: string[]): Promise<void> {
 
     if (args.includes('--verbose'))
       console.log('keystroke samples:', measured.map((x) => x[1].toFixed(1)).join(' '));
-    line(
-      'filter keystroke -> committed',
-      measured.map((x) => x[0]),
-    );
-    const k = line(
-      'filter keystroke -> painted',
-      measured.map((x) => x[1]),
-      true,
-    );
-    line(
-      'filter keystroke -> painted, work only',
-      measured.map((x) => x[2]),
-      true,
-    );
+    const k = lines('filter keystroke', measured);
     line('table update (diff) -> committed', perf.refreshCommitMs);
     const r = line('table update (diff) -> painted', perf.refreshPaintMs, true);
     line('table update (diff) -> painted, work only', perf.refreshWorkMs, true);
-    line(
-      'select 500 rows (Shift+click) -> committed',
-      selected.map((x) => x[0]),
-    );
-    line(
-      'select 500 rows (Shift+click) -> painted',
-      selected.map((x) => x[1]),
-      true,
-    );
-    line(
-      'select 500 rows -> painted, work only',
-      selected.map((x) => x[2]),
-      true,
-    );
+    lines('select 500 rows (Shift+click)', selected, 'select 500 rows');
     const sc = stats(scrolled);
     const dropped = scrolled.filter((f) => f > 25).length;
     console.log(

@@ -9,7 +9,7 @@ import {
 } from '../../src-shared/kill';
 
 import { DEFAULT_MAX_GRACE_MS, workSeen, type ProgressSample } from './progress';
-import { codeOfDelivery, type DeliveryResult } from './vocabulary';
+import { codeOfDelivery, exitWords, type DeliveryResult } from './vocabulary';
 
 export type { DeliveryResult } from './vocabulary';
 
@@ -586,9 +586,10 @@ function exited(
       strategy,
     });
   }
-  const how =
-    exit.exitCode !== undefined
-      ? `exited with code ${exit.exitCode}`
-      : 'gone (its exit status was collected before SafeKill could read it)';
-  return finish(now, { outcome: 'exited', ...exit, reason: `${how} ${when}`, strategy });
+  return finish(now, {
+    outcome: 'exited',
+    ...exit,
+    reason: `${exitWords(exit)} ${when}`,
+    strategy,
+  });
 }

@@ -35,3 +35,10 @@ export function codeOfDelivery(r: FailedDelivery): ErrorCode {
       return r.code;
   }
 }
+
+/** How a process that was not killed by a signal left, in words ("exited with code 0"). */
+export function exitWords(exit: { exitCode?: number }): string {
+  return exit.exitCode !== undefined
+    ? `exited with code ${exit.exitCode}`
+    : 'gone (its exit status was collected before SafeKill could read it)';
+}

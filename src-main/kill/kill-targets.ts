@@ -16,7 +16,7 @@ import {
   reachedBy,
   type GroupReach,
 } from '../engine/group-plan';
-import { outcomeOfError } from '../engine/vocabulary';
+import { exitWords, outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
@@ -333,11 +333,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         if (p.kind === 'done') return p.result;
         deps.claims?.release(p.pid, p.target.startTime, owner);
         p.target.close();
-        const how = exit.signal
-          ? `ended by ${exit.signal}`
-          : exit.exitCode !== undefined
-            ? `exited with code ${exit.exitCode}`
-            : 'gone (its exit status was collected before SafeKill could read it)';
+        const how = exit.signal ? `ended by ${exit.signal}` : exitWords(exit);
         const result: KillResult = {
           pid: p.pid,
           name: p.plan.name,

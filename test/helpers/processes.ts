@@ -84,16 +84,6 @@ export function statFields(pid: number): string[] | undefined {
   }
 }
 
-/** Whether the process has a handler installed for `signal` (its SigCgt mask in /proc). */
-export function catches(pid: number, signal: number): boolean {
-  try {
-    const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m !== null && (BigInt(`0x${m[1]}`) & (1n << BigInt(signal - 1))) !== 0n;
-  } catch {
-    return false;
-  }
-}
-
 /** True while the process exists and is not a zombie. */
 export function isRunning(pid: number): boolean {
   const state = statFields(pid)?.[0];

@@ -329,7 +329,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
       settles: (p) => p.kind === 'ready' && !reached.has(p.pid),
-      exitedAlone: (p, exit, why) => {
+      exitedAlone: (p, exit, why, elapsedMs) => {
         if (p.kind === 'done') return p.result;
         deps.claims?.release(p.pid, p.target.startTime, owner);
         p.target.close();
@@ -340,7 +340,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
           ...exit,
           // A signal SafeKill never sent is someone else's (or a crash), not a clean exit.
           outcome: exit.signal ? 'ended-by-other' : 'exited',
-          elapsedMs: 0,
+          elapsedMs,
           reason: `${how}: it ${why}; SafeKill sent it nothing`,
         };
         batch.onEvent({ type: 'result', ...result });

@@ -35,7 +35,8 @@ export interface StagedTreeDeps<P> {
   /** False for a member something was already sent to (its group's signal): its ladder waits on it. */
   settles: (p: P) => boolean;
   /** Reports (and releases) a member that exited by itself while the tree settled: nothing sent. */
-  exitedAlone: (p: P, exit: ExitInfo, why: string) => KillResult;
+  /** `elapsedMs`: from the start of the tree's run to the member's exit. */
+  exitedAlone: (p: P, exit: ExitInfo, why: string, elapsedMs: number) => KillResult;
 }
 
 /**
@@ -122,14 +123,14 @@ export async function runStagedTree<P>(
       message: `${after} has ended: waiting up to ${SETTLE_MS} ms for the ${alive.length} remaining ${alive.length === 1 ? 'member' : 'members'} to exit by themselves; only what is still running then is sent anything`,
       atMs: Math.round(deps.clock.now() - start),
     });
-    const exits = new Map<number, ExitInfo>();
+    const exits = new Map<number, { exit: ExitInfo; atMs: number }>();
     const stops: (() => void)[] = [];
     await new Promise<void>((resolve) => {
       const cancel = deps.clock.setTimer(resolve, SETTLE_MS);
       for (const m of alive) {
         stops.push(
           pins.get(m.pid)!.onExit((exit) => {
-            exits.set(m.pid, exit);
+            exits.set(m.pid, { exit, atMs: Math.round(deps.clock.now() - start) });
             if (exits.size === alive.length) {
               cancel();
               resolve();
@@ -141,11 +142,18 @@ export async function runStagedTree<P>(
     for (const stop of stops) stop();
     const out: KillResult[] = [];
     for (const m of alive) {
-      const exit = exits.get(m.pid);
-      if (!exit) continue;
+      const exited = exits.get(m.pid);
+      if (!exited) continue;
       pending.splice(pending.indexOf(m), 1);
       pins.delete(m.pid);
-      out.push(deps.exitedAlone(m.prepared, exit, `exited by itself once ${after} had ended`));
+      out.push(
+        deps.exitedAlone(
+          m.prepared,
+          exited.exit,
+          `exited by itself once ${after} had ended`,
+          exited.atMs,
+        ),
+      );
     }
     return out;
   };

@@ -134,6 +134,15 @@ describe.runIf(process.platform === 'linux')('--tree lets what leaves by itself 
       outcome: 'exited',
       reason: expect.stringContaining('SafeKill sent it nothing'),
     });
+    // How long it took is counted from the tree's start, so it is after its parent's end.
+    const elapsed = (pid: number) =>
+      (
+        run.events.find((e) => e.type === 'result' && e.pid === pid) as unknown as {
+          elapsedMs: number;
+        }
+      ).elapsedMs;
+    expect(elapsed(child!)).toBeGreaterThanOrEqual(elapsed(parent!));
+    expect(elapsed(child!)).toBeGreaterThan(0);
     expect(run.code).toBe(0);
     expect(isRunning(child!)).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
+import { finishUnreported, forwardHelperEvents, type HelperRun } from './helper-events';
 import { helperArgv, type HelperRequest } from './helper-request';
 
 /** pkexec's own exit statuses: the prompt was dismissed, or the user is not authorized. */
@@ -32,15 +32,6 @@ export function defaultHelperCommand(env: NodeJS.ProcessEnv = process.env): stri
   return [process.execPath, process.argv[1] ?? 'dist/cli.cjs', 'helper'];
 }
 
-function isKillEvent(v: unknown): v is KillEvent {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { type?: unknown }).type === 'string' &&
-    typeof (v as { pid?: unknown }).pid === 'number'
-  );
-}
-
 /**
  * Ends pinned targets through `pkexec <helper> kill PID@START…`: the helper's JSON events are
  * passed on as they come. A dismissed or refused password prompt (pkexec 126/127) is `cancelled`
@@ -51,9 +42,13 @@ function isKillEvent(v: unknown): v is KillEvent {
 export function runElevated(req: HelperRequest, deps: ElevateDeps): Promise<KillResult[]> {
   const spawn = deps.spawn ?? nodeSpawn;
   const command = [...(deps.helperCommand ?? defaultHelperCommand()), ...helperArgv(req)];
-  const started = Date.now();
+  const run: HelperRun = {
+    targets: req.targets,
+    started: Date.now(),
+    results: new Map(),
+    onEvent: deps.onEvent,
+  };
   return new Promise((resolve) => {
-    const results = new Map<number, KillResult>();
     let stderr = '';
     let sawEvent = false;
     let child: ChildProcess;
@@ -68,22 +63,8 @@ export function runElevated(req: HelperRequest, deps: ElevateDeps): Promise<Kill
       return;
     }
     child.stdin?.on('error', () => {});
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (!isKillEvent(v)) return;
+    forwardHelperEvents(child.stdout!, run, () => {
       sawEvent = true;
-      if (v.type === 'result') results.set(v.pid, v);
-      try {
-        deps.onEvent(v);
-      } catch {
-        // A failing listener must not stop the stream.
-      }
     });
     child.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 4096) stderr += d.toString();
@@ -128,23 +109,7 @@ export function runElevated(req: HelperRequest, deps: ElevateDeps): Promise<Kill
     child.on('close', onClose);
 
     function finishAll(outcome: 'cancelled' | 'failed', reason: string) {
-      for (const t of req.targets) {
-        if (results.has(t.pid)) continue;
-        const r: KillResult = {
-          pid: t.pid,
-          outcome,
-          elapsedMs: Date.now() - started,
-          reason,
-          ...(outcome === 'failed' ? { code: 'internal' as const } : {}),
-        };
-        results.set(t.pid, r);
-        try {
-          deps.onEvent({ type: 'result', ...r });
-        } catch {
-          // as above
-        }
-      }
-      resolve([...results.values()]);
+      resolve(finishUnreported(run, outcome, reason));
     }
   });
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { shellExecuteRunas } from '../platform/win32/shell32';
+import { finishUnreported, forwardHelperEvents, type HelperRun } from './helper-events';
 import { helperArgv, type HelperRequest } from './helper-request';
 import { windowsHelperCommand } from './windows-helper-command';
 
@@ -52,8 +52,12 @@ export function runasCommandLine(
  */
 export function runElevatedWin32(req: HelperRequest, deps: RunasDeps): Promise<KillResult[]> {
   const pipe = deps.pipeName ?? `\\\\.\\pipe\\safekill-elevate-${randomBytes(16).toString('hex')}`;
-  const started = Date.now();
-  const results = new Map<number, KillResult>();
+  const run: HelperRun = {
+    targets: req.targets,
+    started: Date.now(),
+    results: new Map(),
+    onEvent: deps.onEvent,
+  };
   return new Promise((resolve) => {
     let conn: Socket | undefined;
     let settled = false;
@@ -63,15 +67,7 @@ export function runElevatedWin32(req: HelperRequest, deps: RunasDeps): Promise<K
       conn = socket;
       clearTimeout(timer);
       socket.on('error', () => {});
-      createInterface({ input: socket }).on('line', (line) => {
-        try {
-          const v = JSON.parse(line) as KillEvent;
-          if (v.type === 'result') results.set(v.pid, v);
-          deps.onEvent(v);
-        } catch {
-          // not an event
-        }
-      });
+      forwardHelperEvents(socket, run);
       socket.on('close', () => finish('failed', 'the administrator helper ended without a result'));
     });
     const onAbort = () => {
@@ -114,19 +110,7 @@ export function runElevatedWin32(req: HelperRequest, deps: RunasDeps): Promise<K
       deps.signal?.removeEventListener('abort', onAbort);
       conn?.destroy();
       server.close();
-      for (const t of req.targets) {
-        if (results.has(t.pid)) continue;
-        const r: KillResult = {
-          pid: t.pid,
-          outcome,
-          elapsedMs: Date.now() - started,
-          reason,
-          ...(outcome === 'failed' ? { code: 'internal' as const } : {}),
-        };
-        results.set(t.pid, r);
-        deps.onEvent({ type: 'result', ...r });
-      }
-      resolve([...results.values()]);
+      resolve(finishUnreported(run, outcome, reason));
     }
   });
 }

@@ -155,12 +155,16 @@ describe('the Windows runas launcher (against a fake ShellExecuteEx)', () => {
       pipeName: name,
       shellExecute: () => {
         const s = connect(name, () =>
-          s.end('{"type":"result","pid":42,"outcome":"force-killed","elapsedMs":1,"reason":"x"}\n'),
+          s.end(
+            // What is not an event (a stray line, a JSON value of another shape) is not passed on.
+            'hello\n{"note":1}\n7\n{"type":"result","pid":42,"outcome":"force-killed","elapsedMs":1,"reason":"x"}\n',
+          ),
         );
         return 0;
       },
     });
     expect(results).toMatchObject([{ pid: 42, outcome: 'force-killed' }]);
+    expect(events).toEqual([expect.objectContaining({ type: 'result', pid: 42 })]);
   });
 
   it('quotes arguments the way CommandLineToArgvW reads them', () => {

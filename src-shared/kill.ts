@@ -30,12 +30,17 @@ export const GROUP_STRATEGIES: readonly GroupStrategy[] = [
 export type ForceStrategy = 'signal:SIGKILL' | 'terminate';
 export type Strategy = PoliteStrategy | ForceStrategy;
 
-export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
+/** The polite signals to the process itself, in the order a user is offered them. */
+const SIGNAL_STRATEGIES: readonly `signal:${PoliteSignal}`[] = [
   'signal:SIGTERM',
   'signal:SIGINT',
   'signal:SIGHUP',
   'signal:SIGQUIT',
   'signal:SIGWINCH',
+];
+
+export const POLITE_STRATEGIES: readonly PoliteStrategy[] = [
+  ...SIGNAL_STRATEGIES,
   ...GROUP_STRATEGIES,
   'x11-close',
   'wayland-close',
@@ -52,11 +57,7 @@ export function isForceStrategy(s: Strategy): s is ForceStrategy {
 /** Which strategies make sense on which platform. */
 export const STRATEGIES_BY_PLATFORM: Record<Platform, readonly Strategy[]> = {
   linux: [
-    'signal:SIGTERM',
-    'signal:SIGINT',
-    'signal:SIGHUP',
-    'signal:SIGQUIT',
-    'signal:SIGWINCH',
+    ...SIGNAL_STRATEGIES,
     ...GROUP_STRATEGIES,
     'x11-close',
     'wayland-close',

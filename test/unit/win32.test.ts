@@ -280,6 +280,17 @@ describe('opening a Win32 target', () => {
     );
     expect(w.openHandles()).toEqual([]);
   });
+
+  it('judges "SafeKill itself" by the PIDs it was given, not by the test runner\'s own', () => {
+    const { w, platform } = setup();
+    // The fake's PIDs may meet this runner's (they did, now and then): it is not SafeKill there.
+    for (const pid of [process.pid, process.ppid]) {
+      w.spawn({ pid, exeFile: 'elevated.exe', denied: true });
+      expect(() => platform.open(pid)).toThrow(
+        expect.objectContaining({ code: 'permission-denied' }),
+      );
+    }
+  });
 });
 
 describe('the Windows ladder against the recorded fake', () => {

@@ -41,12 +41,21 @@ export interface Win32Platform extends KillPlatform {
 export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
   const watcher = new HandleExitWatcher(deps.k);
   const subsystem = deps.subsystem ?? createSubsystemReader();
-  const targetDeps = { k: deps.k, u: deps.u, watcher, consoleHelper: deps.consoleHelper };
+  const selfPid = deps.selfPid ?? process.pid;
+  const parentPid = deps.parentPid ?? process.ppid;
+  const targetDeps = {
+    k: deps.k,
+    u: deps.u,
+    watcher,
+    consoleHelper: deps.consoleHelper,
+    selfPid,
+    parentPid,
+  };
   /** SafeKill and its ancestors; a parent created after its child is a recycled PID: stop there. */
   const lineage = (): Set<number> => {
     const entries = toolhelpProcesses(deps.k);
     const out = new Set<number>();
-    let pid = deps.selfPid ?? process.pid;
+    let pid = selfPid;
     let created = readProcessInfo(deps.k, pid)?.creation;
     while (pid > 0 && !out.has(pid)) {
       out.add(pid);
@@ -95,8 +104,8 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         pid: target.pid,
         platform: 'win32',
         name,
-        selfPid: deps.selfPid ?? process.pid,
-        parentPid: deps.parentPid ?? process.ppid,
+        selfPid,
+        parentPid,
         lineage: lineage(),
       });
       const windows = windowsOf(deps.u, target.pid).map((w) => ({ id: w.id, title: w.title }));
@@ -138,8 +147,8 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         n: deps.n,
         now,
         subsystem,
-        selfPid: deps.selfPid,
-        parentPid: deps.parentPid,
+        selfPid,
+        parentPid,
       }),
   };
 }

@@ -33,6 +33,9 @@ export interface Win32TargetDeps {
   u: User32;
   watcher: HandleExitWatcher;
   consoleHelper: ConsoleHelperRunner;
+  /** SafeKill and its parent as the platform was told them (not this process: a fake's differ). */
+  selfPid: number;
+  parentPid: number;
 }
 
 function deniedMessage(pid: number, name: string | undefined, what: string): string {
@@ -61,8 +64,8 @@ export function openWin32Target(
       pid,
       platform: 'win32',
       name: entry.exeFile,
-      selfPid: process.pid,
-      parentPid: process.ppid,
+      selfPid: deps.selfPid,
+      parentPid: deps.parentPid,
     });
     if (critical) throw new SafeKillError('protected', `protected: ${critical}`);
     throw new SafeKillError(

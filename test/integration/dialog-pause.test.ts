@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, collect, isRunning, runCli, tmpFile, type CliRun } from '../helpers/processes';
+import { eventsOf } from '../helpers/cli-events';
+import { CLI, ROOT, collect, isRunning, runCli, tmpFile } from '../helpers/processes';
 import {
   X11_CLIENT,
   spawnHeld,
@@ -26,10 +27,6 @@ const ready =
   spawnSync(PYTHON, ['-c', 'import tkinter']).status === 0;
 
 afterAll(stopAll);
-
-const of = (run: CliRun, type: string) =>
-  run.events.filter((e) => e.type === type) as (CliRun['events'][number] &
-    Record<string, unknown>)[];
 
 describe.runIf(ready)('a program asking the user pauses the countdown (X11)', () => {
   let x: Xvfb;
@@ -74,9 +71,9 @@ describe.runIf(ready)('a program asking the user pauses the countdown (X11)', ()
     spawnSync('xdotool', ['key', '--window', win, 'Return'], { env: env() });
     const r = await run;
     expect(r.code).toBe(0);
-    expect(of(r, 'waiting')[0]).toMatchObject({ pid, question: 'Save changes?' });
-    expect(of(r, 'step').map((e) => e.strategy)).toEqual(['x11-close']);
-    expect(of(r, 'result')[0]).toMatchObject({ outcome: 'exited', exitCode: 0 });
+    expect(eventsOf(r, 'waiting')[0]).toMatchObject({ pid, question: 'Save changes?' });
+    expect(eventsOf(r, 'step').map((e) => e.strategy)).toEqual(['x11-close']);
+    expect(eventsOf(r, 'result')[0]).toMatchObject({ outcome: 'exited', exitCode: 0 });
     expect(fs.readFileSync(out, 'utf8')).toBe('unsaved work');
   });
 
@@ -88,9 +85,12 @@ describe.runIf(ready)('a program asking the user pauses the countdown (X11)', ()
       { env: { DISPLAY: x.env.DISPLAY, WAYLAND_DISPLAY: undefined } },
     );
     expect(run.code).toBe(4);
-    expect(of(run, 'waiting')[0]).toMatchObject({ question: 'Save changes?' });
-    expect(of(run, 'escalated')).toEqual([]);
-    expect(of(run, 'result')[0]).toMatchObject({ outcome: 'left-running', strategy: 'x11-close' });
+    expect(eventsOf(run, 'waiting')[0]).toMatchObject({ question: 'Save changes?' });
+    expect(eventsOf(run, 'escalated')).toEqual([]);
+    expect(eventsOf(run, 'result')[0]).toMatchObject({
+      outcome: 'left-running',
+      strategy: 'x11-close',
+    });
     expect(isRunning(pid)).toBe(true);
   });
 
@@ -111,7 +111,7 @@ describe.runIf(ready)('a program asking the user pauses the countdown (X11)', ()
       { env: { DISPLAY: x.env.DISPLAY, WAYLAND_DISPLAY: undefined } },
     );
     expect(run.code).toBe(4);
-    expect(of(run, 'result')[0]).toMatchObject({
+    expect(eventsOf(run, 'result')[0]).toMatchObject({
       outcome: 'forced-while-asking',
       strategy: 'signal:SIGTERM',
     });

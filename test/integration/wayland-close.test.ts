@@ -2,8 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf, resultOf, stepsOf, planOf } from '../helpers/cli-events';
 import { waylandWindowPids } from '../../src-main/platform/linux/wayland/wayland-support';
-import { CLI, collect, isRunning, runCli, type CliRun } from '../helpers/processes';
+import { CLI, collect, isRunning, runCli } from '../helpers/processes';
 import {
   GTK_CLIENT,
   SYSTEM_PYTHON,
@@ -21,13 +22,6 @@ import {
 const hasSway = haveSway() && process.getuid?.() === 0;
 
 afterAll(stopAll);
-
-type Ev = CliRun['events'][number] & Record<string, unknown>;
-const of = (run: CliRun, type: string) => run.events.filter((e) => e.type === type) as Ev[];
-const resultOf = (run: CliRun) => of(run, 'result')[0]!;
-const stepsOf = (run: CliRun) => of(run, 'step').map((e) => e.strategy);
-const planOf = (run: CliRun) =>
-  of(run, 'plan')[0]!.plan as { steps: { strategy: string; reason: string }[]; summary: string };
 
 describe.runIf(hasSway)('Wayland close through sway (headless), from the safekill CLI', () => {
   let sway: Sway;
@@ -56,7 +50,9 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     expect(plan.summary).toBe('close its windows through sway, then SIGTERM, then SIGKILL');
     expect(plan.steps[0]!.reason).toMatch(/^1 window on sway \("foot-under-test"\): sway asks it/);
     expect(stepsOf(run)).toEqual(['wayland-close']);
-    expect(of(run, 'notice')[0]!.message).toBe('asked sway to close 1 window ("foot-under-test")');
+    expect(eventsOf(run, 'notice')[0]!.message).toBe(
+      'asked sway to close 1 window ("foot-under-test")',
+    );
     expect(resultOf(run)).toMatchObject({
       pid,
       outcome: 'exited',
@@ -103,7 +99,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     });
     const run = await collect(child);
     expect(run.code).toBe(0);
-    const notices = of(run, 'notice').map((e) => e.message);
+    const notices = eventsOf(run, 'notice').map((e) => e.message);
     expect(notices).toEqual([
       'asked sway to close 1 window ("gtk-save-client ask")',
       'the program is asking the user: "Save changes?" (a new window opened after the close request)',
@@ -124,7 +120,7 @@ describe.runIf(hasSway)('Wayland close through sway (headless), from the safekil
     const run = await kill(pid, '--grace', '1000');
     expect(run.code).toBe(0);
     expect(stepsOf(run)).toEqual(['wayland-close', 'signal:SIGTERM']);
-    expect(of(run, 'escalated')[0]).toMatchObject({
+    expect(eventsOf(run, 'escalated')[0]).toMatchObject({
       from: 'wayland-close',
       to: 'signal:SIGTERM',
       reason: 'still running after 1000 ms of grace',

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf, resultOf, stepsOf, planOf } from '../helpers/cli-events';
 import { x11WindowPids } from '../../src-main/platform/linux/x11/x11-support';
 import { atoms, scanClients, windowTitle } from '../../src-main/platform/linux/x11/discover';
 import { withSession } from '../../src-main/platform/linux/x11/session';
-import { isRunning, runCli, type CliRun } from '../helpers/processes';
+import { isRunning, runCli } from '../helpers/processes';
 import {
   X11_CLIENT,
   spawnHeld,
@@ -18,13 +19,6 @@ import {
 const hasXvfb = process.platform === 'linux' && spawnSync('which', ['Xvfb']).status === 0;
 
 afterAll(stopAll);
-
-type Ev = CliRun['events'][number] & Record<string, unknown>;
-const of = (run: CliRun, type: string) => run.events.filter((e) => e.type === type) as Ev[];
-const resultOf = (run: CliRun) => of(run, 'result')[0]!;
-const stepsOf = (run: CliRun) => of(run, 'step').map((e) => e.strategy);
-const planOf = (run: CliRun) =>
-  of(run, 'plan')[0]!.plan as { steps: { strategy: string; reason: string }[]; summary: string };
 
 /** `safekill kill --json` against the given display (DISPLAY only from `env`). */
 function kill(pid: number, env: Record<string, string | undefined>, ...args: string[]) {
@@ -69,7 +63,9 @@ for (const withWm of [false, true]) {
           /^1 window accepts WM_DELETE_WINDOW \("term-under-test"\)/,
         );
         expect(stepsOf(run)).toEqual(['x11-close']);
-        expect(of(run, 'notice')[0]!.message).toBe('asked 1 window to close ("term-under-test")');
+        expect(eventsOf(run, 'notice')[0]!.message).toBe(
+          'asked 1 window to close ("term-under-test")',
+        );
         expect(resultOf(run)).toMatchObject({
           pid,
           outcome: 'exited',
@@ -122,7 +118,7 @@ for (const withWm of [false, true]) {
         const run = await kill(pid, x.env, '--grace', '1000');
         expect(run.code).toBe(0);
         expect(stepsOf(run)).toEqual(['x11-close', 'signal:SIGTERM']);
-        expect(of(run, 'escalated')[0]).toMatchObject({
+        expect(eventsOf(run, 'escalated')[0]).toMatchObject({
           from: 'x11-close',
           to: 'signal:SIGTERM',
           reason: 'still running after 1000 ms of grace',
@@ -169,7 +165,7 @@ describe.runIf(hasXvfb)('X11 close: what the user is told while waiting', () => 
     const pid = await spawnHeld(process.execPath, [X11_CLIENT, 'tray'], x.env);
     await waitForWindowOf(pid, x);
     const run = await kill(pid, x.env, '--grace', '5000');
-    const notices = of(run, 'notice').map((e) => e.message);
+    const notices = eventsOf(run, 'notice').map((e) => e.message);
     expect(notices).toEqual([
       'asked 1 window to close ("x11-client tray")',
       'its windows are gone but the process is still running (in the tray or in the background)',

@@ -10,6 +10,14 @@ export interface HelperRun {
   readonly onEvent: (e: KillEvent) => void;
 }
 
+/** A run of the helper for these targets, started now. */
+export function helperRun(
+  targets: readonly { pid: number }[],
+  onEvent: (e: KillEvent) => void,
+): HelperRun {
+  return { targets, started: Date.now(), results: new Map(), onEvent };
+}
+
 function isKillEvent(v: unknown): v is KillEvent {
   return (
     typeof v === 'object' &&

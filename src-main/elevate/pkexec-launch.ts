@@ -1,6 +1,6 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
-import { finishUnreported, forwardHelperEvents, type HelperRun } from './helper-events';
+import { finishUnreported, forwardHelperEvents, helperRun } from './helper-events';
 import { helperArgv, type HelperRequest } from './helper-request';
 
 /** pkexec's own exit statuses: the prompt was dismissed, or the user is not authorized. */
@@ -42,12 +42,7 @@ export function defaultHelperCommand(env: NodeJS.ProcessEnv = process.env): stri
 export function runElevated(req: HelperRequest, deps: ElevateDeps): Promise<KillResult[]> {
   const spawn = deps.spawn ?? nodeSpawn;
   const command = [...(deps.helperCommand ?? defaultHelperCommand()), ...helperArgv(req)];
-  const run: HelperRun = {
-    targets: req.targets,
-    started: Date.now(),
-    results: new Map(),
-    onEvent: deps.onEvent,
-  };
+  const run = helperRun(req.targets, deps.onEvent);
   return new Promise((resolve) => {
     let stderr = '';
     let sawEvent = false;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { shellExecuteRunas } from '../platform/win32/shell32';
-import { finishUnreported, forwardHelperEvents, type HelperRun } from './helper-events';
+import { finishUnreported, forwardHelperEvents, helperRun } from './helper-events';
 import { helperArgv, type HelperRequest } from './helper-request';
 import { windowsHelperCommand } from './windows-helper-command';
 
@@ -52,12 +52,7 @@ export function runasCommandLine(
  */
 export function runElevatedWin32(req: HelperRequest, deps: RunasDeps): Promise<KillResult[]> {
   const pipe = deps.pipeName ?? `\\\\.\\pipe\\safekill-elevate-${randomBytes(16).toString('hex')}`;
-  const run: HelperRun = {
-    targets: req.targets,
-    started: Date.now(),
-    results: new Map(),
-    onEvent: deps.onEvent,
-  };
+  const run = helperRun(req.targets, deps.onEvent);
   return new Promise((resolve) => {
     let conn: Socket | undefined;
     let settled = false;

@@ -45,6 +45,16 @@ const sent = (index: number, now: number): MachineInput => ({
   result: { kind: 'sent' },
 });
 
+/** Every step delivered, each after the last one's grace: the forced end (SIGKILL) sent at 3000. */
+const toTheForcedEnd: MachineInput[] = [
+  { type: 'start', now: 0 },
+  sent(0, 0),
+  { type: 'deadline', now: 1000 },
+  sent(1, 1000),
+  { type: 'deadline', now: 3000 },
+  sent(2, 3000),
+];
+
 describe('escalation machine (pure, time injected)', () => {
   it('starts with the first step: a step event, then a delivery', () => {
     const { effects, state } = run([{ type: 'start', now: 100 }]);
@@ -66,15 +76,7 @@ describe('escalation machine (pure, time injected)', () => {
   });
 
   it('escalates step by step and reports force-killed with the implied signal', () => {
-    const { events, result } = run([
-      { type: 'start', now: 0 },
-      sent(0, 0),
-      { type: 'deadline', now: 1000 },
-      sent(1, 1000),
-      { type: 'deadline', now: 3000 },
-      sent(2, 3000),
-      { type: 'exited', now: 3004, exit: {} },
-    ]);
+    const { events, result } = run([...toTheForcedEnd, { type: 'exited', now: 3004, exit: {} }]);
     expect(
       events.filter((e) => e.type === 'escalated').map((e) => (e as { to: string }).to),
     ).toEqual(['signal:SIGTERM', 'signal:SIGKILL']);
@@ -143,15 +145,7 @@ describe('escalation machine (pure, time injected)', () => {
   });
 
   it('fails with did-not-exit when the process outlives the forced end', () => {
-    const { result } = run([
-      { type: 'start', now: 0 },
-      sent(0, 0),
-      { type: 'deadline', now: 1000 },
-      sent(1, 1000),
-      { type: 'deadline', now: 3000 },
-      sent(2, 3000),
-      { type: 'deadline', now: 6000 },
-    ]);
+    const { result } = run([...toTheForcedEnd, { type: 'deadline', now: 6000 }]);
     expect(result).toMatchObject({ outcome: 'failed', code: 'did-not-exit' });
   });
 
@@ -167,15 +161,7 @@ describe('escalation machine (pure, time injected)', () => {
   });
 
   it('ignores cancel once the forced end has been sent', () => {
-    const { state } = run([
-      { type: 'start', now: 0 },
-      sent(0, 0),
-      { type: 'deadline', now: 1000 },
-      sent(1, 1000),
-      { type: 'deadline', now: 3000 },
-      sent(2, 3000),
-      { type: 'cancel', now: 3001 },
-    ]);
+    const { state } = run([...toTheForcedEnd, { type: 'cancel', now: 3001 }]);
     expect(state.phase).toBe('waiting');
   });
 

@@ -107,6 +107,55 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     }
   });
 
+  it('closes a fired pidfd released after the next poll started at once, without waking it', async () => {
+    const pids = await targets(20);
+    const real = libc();
+    let wakeFd = -1;
+    const watcher = new PidfdExitWatcher({
+      ...real,
+      eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
+    });
+    const writes = vi.spyOn(fsSync, 'writeSync');
+    const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+    const isPidfd = (fd: number) => {
+      try {
+        return fsSync.readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[pidfd]';
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const fds = pids.map((pid) => real.pidfdOpen(pid));
+      const exits = fds.map(
+        (fd) =>
+          new Promise<void>((resolve) =>
+            watcher.watch(fd, () => {
+              // As a ladder does: released from its promise's .finally, once the callback is
+              // over and the poll for the others is running again.
+              void Promise.resolve().then(() => {
+                watcher.release(fd);
+                resolve();
+              });
+            }),
+          ),
+      );
+      expect(wakes()).toBe(1);
+      for (const pid of pids.slice(0, 10)) process.kill(pid, 'SIGKILL');
+      await Promise.all(exits.slice(0, 10));
+      // The other ten are still polled; the ten released pidfds are closed already.
+      expect(watcher.size).toBe(10);
+      expect(fds.slice(0, 10).filter(isPidfd)).toEqual([]);
+      expect(fds.slice(10).every(isPidfd)).toBe(true);
+      expect(wakes()).toBe(1);
+      for (const pid of pids.slice(10)) process.kill(pid, 'SIGKILL');
+      await Promise.all(exits);
+      expect(watcher.size).toBe(0);
+      expect(wakes()).toBe(1);
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
   it('reports gone after exit instead of signalling a PID that may be reused', async () => {
     const [pid] = await targets(1);
     const t = openLinuxTarget(pid!);

@@ -20,6 +20,8 @@ export const POLL_BACKSTOP_MS = 1000;
 export class PidfdExitWatcher {
   private readonly watched = new Map<number, () => void>();
   private readonly toClose = new Set<number>();
+  /** The pidfds the running poll was given: only these must stay open until it returns. */
+  private polling: ReadonlySet<number> = new Set();
   private wakeFd = -1;
   private inFlight = false;
   /** The running poll has been woken already: one wake per poll, however many changes. */
@@ -43,10 +45,14 @@ export class PidfdExitWatcher {
     };
   }
 
-  /** Stops watching and closes the pidfd, now or as soon as the running poll returns. */
+  /**
+   * Stops watching and closes the pidfd: now if the running poll was not given it (one that
+   * fired is in no poll: closing it wakes nothing, so many exits cost no extra round trip), else
+   * as soon as that poll returns.
+   */
   release(pidfd: number): void {
     this.watched.delete(pidfd);
-    if (this.inFlight) {
+    if (this.inFlight && this.polling.has(pidfd)) {
       this.toClose.add(pidfd);
       this.kick();
     } else {
@@ -90,6 +96,7 @@ export class PidfdExitWatcher {
       if (this.wakeFd < 0) throw new Error(`eventfd failed (errno ${this.c.errno()})`);
     }
     const fds = [this.wakeFd, ...this.watched.keys()];
+    this.polling = new Set(fds);
     const buf = Buffer.alloc(fds.length * POLLFD_SIZE);
     fds.forEach((fd, i) => {
       buf.writeInt32LE(fd, i * POLLFD_SIZE);

@@ -20,8 +20,8 @@ export const POLL_BACKSTOP_MS = 1000;
 export class PidfdExitWatcher {
   private readonly watched = new Map<number, () => void>();
   private readonly toClose = new Set<number>();
-  /** The pidfds the running poll was given: only these must stay open until it returns. */
-  private polling: ReadonlySet<number> = new Set();
+  /** Pidfds whose exit fired: no poll started since was given them, so they close at once. */
+  private readonly fired = new Set<number>();
   private wakeFd = -1;
   private inFlight = false;
   /** The running poll has been woken already: one wake per poll, however many changes. */
@@ -39,6 +39,7 @@ export class PidfdExitWatcher {
   /** Calls `onExit` once when the process behind `pidfd` exits (a zombie counts as exited). */
   watch(pidfd: number, onExit: () => void): () => void {
     this.watched.set(pidfd, onExit);
+    this.fired.delete(pidfd);
     this.kick();
     return () => {
       if (this.watched.delete(pidfd)) this.kick();
@@ -52,7 +53,7 @@ export class PidfdExitWatcher {
    */
   release(pidfd: number): void {
     this.watched.delete(pidfd);
-    if (this.inFlight && this.polling.has(pidfd)) {
+    if (!this.fired.delete(pidfd) && this.inFlight) {
       this.toClose.add(pidfd);
       this.kick();
     } else {
@@ -96,7 +97,6 @@ export class PidfdExitWatcher {
       if (this.wakeFd < 0) throw new Error(`eventfd failed (errno ${this.c.errno()})`);
     }
     const fds = [this.wakeFd, ...this.watched.keys()];
-    this.polling = new Set(fds);
     const buf = Buffer.alloc(fds.length * POLLFD_SIZE);
     fds.forEach((fd, i) => {
       buf.writeInt32LE(fd, i * POLLFD_SIZE);
@@ -117,6 +117,7 @@ export class PidfdExitWatcher {
           const cb = this.watched.get(fd);
           if (revents !== 0 && cb) {
             this.watched.delete(fd);
+            this.fired.add(fd);
             fired.push(cb);
           }
         }

@@ -349,7 +349,9 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     });
   };
   const running = Promise.all(groups.map(staged));
-  batch.release();
+  // Each ladder starts (and sends its first step) in a microtask queued above: release the held
+  // events (plans, steps) in one queued after them, once every first step has been sent.
+  queueMicrotask(() => batch.release());
   const results = (await running).flat();
   await reportSurvivors(deps.platform, families, results, deps.onEvent);
   return results;

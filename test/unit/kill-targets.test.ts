@@ -85,3 +85,32 @@ describe('killTargets with a tree', () => {
     expect(p.sent).toEqual([]);
   });
 });
+
+describe('killTargets with many targets', () => {
+  it('sends every first step before any event is passed on', async () => {
+    const pids = [201, 202, 203, 204, 205];
+    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const log: string[] = [];
+    const open = p.open.bind(p);
+    p.open = (pid, expected) => {
+      const t = open(pid, expected);
+      const deliver = t.deliver.bind(t);
+      t.deliver = (s) => {
+        log.push(`sent ${pid}`);
+        return deliver(s);
+      };
+      return t;
+    };
+    await killTargets(
+      { pids, overrides },
+      { platform: p, onEvent: (e) => log.push(`${e.type} ${e.pid}`), tickMs: 0 },
+    );
+    const lastSent = Math.max(...pids.map((pid) => log.indexOf(`sent ${pid}`)));
+    const firstEvent = log.findIndex((l) => !l.startsWith('sent'));
+    expect(lastSent).toBe(pids.length - 1);
+    expect(firstEvent).toBe(pids.length);
+    // Then the plans and steps in the order the ladders started, and a result for each.
+    expect(log.filter((l) => l.startsWith('result'))).toHaveLength(pids.length);
+    expect(log.filter((l) => l.startsWith('step'))).toEqual(pids.map((pid) => `step ${pid}`));
+  });
+});

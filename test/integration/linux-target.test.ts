@@ -157,6 +157,20 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     }
   });
 
+  it('tells a watch that starts after the exit at once, pinned or polled (a step may be sent first)', async () => {
+    for (const noPidfd of [false, true]) {
+      const [pid] = await targets(1);
+      const t = openLinuxTarget(pid!, { noPidfd });
+      expect(await t.deliver('signal:SIGKILL')).toEqual({ kind: 'sent' });
+      // Its holder never reaps it: wait for the zombie, then start watching.
+      for (let i = 0; i < 200 && readStat(pid!)?.state !== 'zombie'; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      const exit = await new Promise<{ signal?: string }>((resolve) => t.onExit(resolve));
+      expect(exit.signal).toBe('SIGKILL');
+      t.close();
+    }
+  });
+
   it('reports gone after exit instead of signalling a PID that may be reused', async () => {
     const [pid] = await targets(1);
     const t = openLinuxTarget(pid!);

@@ -99,18 +99,39 @@ describe('killTargets with many targets', () => {
         log.push(`sent ${pid}`);
         return deliver(s);
       };
+      const onExit = t.onExit.bind(t);
+      t.onExit = (cb) => {
+        log.push(`watch ${pid}`);
+        return onExit(cb);
+      };
       return t;
     };
     await killTargets(
       { pids, overrides },
       { platform: p, onEvent: (e) => log.push(`${e.type} ${e.pid}`), tickMs: 0 },
     );
-    const lastSent = Math.max(...pids.map((pid) => log.indexOf(`sent ${pid}`)));
-    const firstEvent = log.findIndex((l) => !l.startsWith('sent'));
-    expect(lastSent).toBe(pids.length - 1);
-    expect(firstEvent).toBe(pids.length);
+    // In one loop: no ladder started (its exit watch, its timers) between two signals.
+    expect(log.slice(0, pids.length)).toEqual(pids.map((pid) => `sent ${pid}`));
+    expect(log.slice(pids.length, 2 * pids.length)).toEqual(pids.map((pid) => `watch ${pid}`));
+    expect(log.findIndex((l) => !/^(sent|watch) /.test(l))).toBe(2 * pids.length);
     // Then the plans and steps in the order the ladders started, and a result for each.
     expect(log.filter((l) => l.startsWith('result'))).toHaveLength(pids.length);
     expect(log.filter((l) => l.startsWith('step'))).toEqual(pids.map((pid) => `step ${pid}`));
+  });
+
+  it('sends nothing when the run is cancelled before it starts, and says so', async () => {
+    const pids = [301, 302];
+    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const abort = new AbortController();
+    abort.abort();
+    const results = await killTargets(
+      { pids, overrides },
+      { platform: p, onEvent: () => {}, tickMs: 0, signal: abort.signal },
+    );
+    expect(p.sent).toEqual([]);
+    for (const r of results) {
+      expect(r.outcome).toBe('cancelled');
+      expect(r.reason).toContain('not touched');
+    }
   });
 });

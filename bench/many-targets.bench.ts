@@ -402,10 +402,14 @@ export async function run(args: string[]): Promise<void> {
           }
         }
       }
-      // The trap stamp is taken by each bash just before its own exit work (freeing its memory,
-      // closing its files), which 300 exiting bashes on 2 cores queue for the CPU to do: no
-      // watcher can see a process exit before the kernel has finished it. The kernel's own exit
-      // time (the proc connector's) is where every lag is measured from; the stamp's is shown too.
+      // "Exit" is the kernel's own exit time (the proc connector's): no watcher can see an exit
+      // before it. The trap stamp, taken by each bash just before its own exit work, is shown
+      // too; stamp→exit measures under 1 ms even at N=300, so the stamp was fair. What makes
+      // exit→report long at N=300 is the CPU: 300 runnable bashes on 2 cores keep any
+      // watcher's threads (the pool thread that waits, the main thread that reports) queued
+      // behind them. The floor (pidfd + poll, nothing else) shows that share in the same run;
+      // run with the targets at nice 19 it fell from ~50 ms to under 2 ms. The goal stays
+      // on the whole lag; the floor and SafeKill's share above it are printed for the record.
       console.log(`\nN = ${n} targets, median of ${runs} (ms; "exit" is the kernel's exit time):`);
       console.log(
         `  ${'method'.padEnd(52)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'exit→notice'.padStart(11)} ${'stamp→report'.padStart(12)} ${'stamp→exit'.padStart(10)} ${'wall'.padStart(8)}`,
@@ -430,12 +434,15 @@ export async function run(args: string[]): Promise<void> {
       }
       const lagKey = typeof exitEvents === 'string' ? 'lag' : 'klag';
       const lag = med(ENGINE, lagKey);
-      if (n === 300) {
-        verdict('N=300 engine exit→report median, ms', lag, '< 5', lag < 5);
-        console.log(
-          `  ${'  the floor it compares to (pidfd + poll only), ms'.padEnd(62)} ${cell(med(FLOOR, lagKey), 8)}`,
-        );
-      }
+      if (n === 300) verdict('N=300 engine exit→report median, ms', lag, '< 5', lag < 5);
+      // For the record, not a goal: what no watcher here escapes (the CPU the exiting targets
+      // take), and what is SafeKill's own on top of it.
+      console.log(
+        `  ${`N=${n} the floor it compares to (pidfd + poll only), ms`.padEnd(62)} ${cell(med(FLOOR, lagKey), 8)}`,
+      );
+      console.log(
+        `  ${`N=${n} SafeKill's own share (engine − floor), ms`.padEnd(62)} ${cell(lag - med(FLOOR, lagKey), 8)}`,
+      );
       const claimCost = ours - med('engine in-process (no claims)', 'span');
       console.log(
         `  ${`N=${n} lock-file claims cost (span with − without), ms`.padEnd(62)} ${claimCost.toFixed(2).padStart(8)}`,

@@ -50,7 +50,7 @@ setInterval(() => {}, 1000);`,
   return child;
 }
 
-describe('lock-file claims', () => {
+describe.runIf(process.platform === 'linux')('lock-file claims', () => {
   it('live in the user runtime folder, else a private folder on /dev/shm (a tmpfs)', () => {
     const saved = process.env.XDG_RUNTIME_DIR;
     try {

@@ -157,6 +157,36 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     }
   });
 
+  it('starts the wait once a burst of watches is in: exits that came first are taken in one wait', async () => {
+    const pids = await targets(20);
+    const real = libc();
+    const sizes: number[] = [];
+    const watcher: PidfdExitWatcher = new PidfdExitWatcher({
+      ...real,
+      epollWaitAsync: (...args) => {
+        sizes.push(watcher.size);
+        real.epollWaitAsync(...args);
+      },
+    });
+    const fds = pids.map((pid) => real.pidfdOpen(pid));
+    // As a batch does: every first step sent, then every ladder watches its target.
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    for (const pid of pids)
+      for (let i = 0; i < 200 && readStat(pid)?.state !== 'zombie'; i++)
+        await new Promise((r) => setTimeout(r, 5));
+    const exits = fds.map(
+      (fd) =>
+        new Promise<void>((resolve) =>
+          watcher.watch(fd, () => {
+            watcher.release(fd);
+            resolve();
+          }),
+        ),
+    );
+    await Promise.all(exits);
+    expect(sizes).toEqual([20]);
+  });
+
   it('tells a watch that starts after the exit at once, pinned or polled (a step may be sent first)', async () => {
     for (const noPidfd of [false, true]) {
       const [pid] = await targets(1);

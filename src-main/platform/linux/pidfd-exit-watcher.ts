@@ -21,7 +21,7 @@ import {
 export const POLL_BACKSTOP_MS = 1000;
 
 /** Ready events taken per wait; more are taken by the next one, which returns at once. */
-const MAX_EVENTS = 256;
+const MAX_EVENTS = 1024;
 /** The eventfd's tag in the epoll set; every pidfd gets a tag of its own, never reused. */
 const WAKE_TAG = 0;
 
@@ -41,6 +41,7 @@ export class PidfdExitWatcher {
   private epfd = -1;
   private wakeFd = -1;
   private inFlight = false;
+  private startQueued = false;
   /** The running wait has been woken already: one wake per wait. */
   private woken = false;
   /** Exit callbacks are running: the next wait starts once they are done. */
@@ -63,7 +64,15 @@ export class PidfdExitWatcher {
     this.add(pidfd, tag);
     this.watched.set(pidfd, { tag, onExit });
     this.byTag.set(tag, pidfd);
-    this.startWait();
+    // Started once the current burst of watches is in (300 ladders starting in one turn): the
+    // first wait then takes every exit that came meanwhile at once, not one and a round trip.
+    if (!this.startQueued) {
+      this.startQueued = true;
+      queueMicrotask(() => {
+        this.startQueued = false;
+        this.startWait();
+      });
+    }
     return () => {
       if (this.watched.get(pidfd)?.tag !== tag) return;
       this.forget(pidfd);

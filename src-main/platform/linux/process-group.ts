@@ -27,8 +27,9 @@ export function readProcessGroup(
   leader: KillTarget,
   lineage: ReadonlySet<number>,
   open: Open,
+  /** The leader's /proc stat, read after it was pinned (read here when not given). */
+  st = readStat(leader.pid),
 ): GroupReading | undefined {
-  const st = readStat(leader.pid);
   if (!st || st.pgrp !== leader.pid) return undefined;
   const pgid = leader.pid;
   // Members and family from one pass over /proc, shared by the leaders described in this burst.

@@ -8,7 +8,14 @@ import {
   sharedPidfdWatcher,
 } from '../../src-main/platform/linux/pidfd-exit-watcher';
 import { readStat } from '../../src-main/platform/linux/proc-stat';
-import { cleanupHolders, isRunning, killQuietly, spawnTarget } from '../helpers/processes';
+import { spawn } from 'node:child_process';
+import {
+  childrenOf,
+  cleanupHolders,
+  isRunning,
+  killQuietly,
+  spawnTarget,
+} from '../helpers/processes';
 
 const spawned: number[] = [];
 afterEach(() => {
@@ -158,7 +165,16 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   });
 
   it('starts the wait once a burst of watches is in: exits that came first are taken in one wait', async () => {
-    const pids = await targets(20);
+    // Single-threaded sleeps under a holder that never reaps them: a zombie has no thread left,
+    // so its pidfd is readable (a Node target's leader shows Z while its other threads exit).
+    const holder = spawn('bash', ['-c', 'for i in $(seq 20); do sleep 60 & done; exec sleep 600'], {
+      stdio: 'ignore',
+    });
+    spawned.push(holder.pid!);
+    let pids: number[] = [];
+    while ((pids = childrenOf(holder.pid!)).length < 20)
+      await new Promise((r) => setTimeout(r, 10));
+    spawned.push(...pids);
     const real = libc();
     const sizes: number[] = [];
     const watcher: PidfdExitWatcher = new PidfdExitWatcher({

@@ -14,6 +14,8 @@ import type { KillPlatform } from '../src-main/platform/types';
 import { killTargets } from '../src-main/kill/kill-targets';
 import { lockFileClaims } from '../src-main/kill/ending-claims';
 import { linuxPlatform } from '../src-main/platform/linux/linux-platform';
+import { libc } from '../src-main/platform/linux/libc';
+import { openExitEvents } from './proc-exit-events';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/cli.cjs');
@@ -26,6 +28,7 @@ const median = (xs: number[]) => {
 };
 
 function verdict(name: string, value: number, goal: string, holds: boolean): void {
+  if (Number.isNaN(value)) return console.log(`  ${name.padEnd(62)}     not measured (see above)`);
   console.log(
     `  ${name.padEnd(62)} ${value.toFixed(2).padStart(8)}  goal ${goal}: ${holds ? 'holds' : 'falls short'}`,
   );
@@ -113,17 +116,68 @@ function stopCrowd(c: Crowd): void {
 interface Trial {
   /** First signal → last exit reported, ms. */
   span: number;
-  /** Median exit → report, ms. */
+  /** Median trap stamp → report, ms. */
   lag: number;
   /** The whole command, ms (commands only). */
   wall?: number;
-  /** Median exit → the exit callback (pidfd noticed it), ms (the engine only). */
+  /** Median trap stamp → the exit callback (pidfd noticed it), ms (the engine only). */
   notice?: number;
+  /** Median kernel exit → report, ms (where the proc connector can be read). */
+  klag?: number;
+  /** Median kernel exit → the exit callback, ms (the engine only). */
+  knotice?: number;
+  /** Median trap stamp → kernel exit: the target's own exit work, nobody's lag. */
+  exitWork?: number;
+  /** When each target's result (and, for the engine, its exit callback) came. */
+  seen: Map<number, number>;
+  noticed?: Map<number, number>;
 }
 
 function trial(c: Crowd, first: number, seen: Map<number, number>, wall?: number): Trial {
   const lags = c.pids.map((p) => (seen.get(p) ?? NaN) - stampOf(c, p));
-  return { span: Math.max(...seen.values()) - first, lag: median(lags), wall };
+  return { span: Math.max(...seen.values()) - first, lag: median(lags), wall, seen };
+}
+
+/** The lags from each target's kernel exit (see proc-exit-events.ts), once they are read. */
+function withKernelExits(c: Crowd, t: Trial, exits: Map<number, number>): Trial {
+  const from = (m: Map<number, number>) =>
+    median(c.pids.map((p) => (m.get(p) ?? NaN) - (exits.get(p) ?? NaN)));
+  return {
+    ...t,
+    klag: from(t.seen),
+    ...(t.noticed ? { knotice: from(t.noticed) } : {}),
+    exitWork: median(c.pids.map((p) => (exits.get(p) ?? NaN) - stampOf(c, p))),
+  };
+}
+
+/**
+ * The floor any in-process watcher can be compared to: pidfd_open each target, send each its
+ * SIGTERM through the pidfd, then poll(2) the rest on a pool thread and stamp what is readable.
+ * Nothing else: no /proc reads, no plan, no ladder, no events.
+ */
+async function pidfdFloor(c: Crowd): Promise<Trial> {
+  const lc = libc();
+  const left = new Map(c.pids.map((p) => [lc.pidfdOpen(p), p]));
+  const first = now();
+  for (const fd of left.keys()) lc.pidfdSendSignal(fd, 15);
+  const seen = new Map<number, number>();
+  while (left.size > 0) {
+    const fds = [...left.keys()];
+    const buf = Buffer.alloc(fds.length * 8);
+    fds.forEach((fd, i) => {
+      buf.writeInt32LE(fd, i * 8);
+      buf.writeInt16LE(1, i * 8 + 4); // POLLIN
+    });
+    await new Promise((r) => lc.pollAsync(buf, fds.length, 1000, r));
+    const at = now();
+    fds.forEach((fd, i) => {
+      if (buf.readInt16LE(i * 8 + 6) === 0) return;
+      seen.set(left.get(fd)!, at);
+      left.delete(fd);
+      fs.closeSync(fd);
+    });
+  }
+  return trial(c, first, seen);
 }
 
 async function engine(c: Crowd, claims: boolean): Promise<Trial> {
@@ -161,7 +215,7 @@ async function engine(c: Crowd, claims: boolean): Promise<Trial> {
     },
   );
   const notice = median(c.pids.map((p) => (noticed.get(p) ?? NaN) - stampOf(c, p)));
-  return { ...trial(c, first, seen), notice };
+  return { ...trial(c, first, seen), notice, noticed };
 }
 
 function runCommand(cmd: string, args: string[]): Promise<number> {
@@ -301,59 +355,102 @@ export async function run(args: string[]): Promise<void> {
   fs.writeFileSync(psutilScript, PSUTIL_KILL);
   fs.writeFileSync(shellScript, SHELL_KILL);
 
+  const engineOnly = args.includes('--engine-only');
+  const exitEvents = openExitEvents();
+  if (typeof exitEvents === 'string')
+    console.log(
+      `kernel exit times unavailable (${exitEvents}): lags are from the trap stamps only`,
+    );
+  const FLOOR = 'floor: pidfd + poll only, nothing else (in-process)';
+  const ENGINE = 'engine in-process (lock-file claims, as the CLI)';
   const methods: Record<string, (c: Crowd) => Promise<Trial>> = {
+    [FLOOR]: pidfdFloor,
     'engine in-process (no claims)': (c) => engine(c, false),
-    'engine in-process (lock-file claims, as the CLI)': (c) => engine(c, true),
+    [ENGINE]: (c) => engine(c, true),
     ...(noPsutil
       ? {}
       : { 'psutil terminate + wait_procs': (c) => psutilRun(c, psutilScript, dir) }),
     'shell kill + kill -0 loop': (c) => shellRun(c, shellScript, dir, fifo),
-    'safekill kill --json (whole command)': safekillCommand,
+    ...(engineOnly ? {} : { 'safekill kill --json (whole command)': safekillCommand }),
   };
+  // --method SUBSTR (repeatable) keeps only those methods; --n 300 (repeatable) those sizes.
+  const picked = (flag: string) => args.flatMap((a, i) => (args[i - 1] === flag ? [a] : []));
+  const only = picked('--method');
+  for (const name of Object.keys(methods))
+    if (only.length && !only.some((o) => name.includes(o))) delete methods[name];
+  const sizes = picked('--n').map(Number);
+  const cell = (x: number, w: number, d = 2) =>
+    Number.isNaN(x) ? '-'.padStart(w) : x.toFixed(d).padStart(w);
   try {
-    for (const n of [1, 50, 300]) {
+    for (const n of sizes.length ? sizes : [1, 50, 300]) {
       const results: Record<string, Trial[]> = {};
       // Interleaved, so machine load falls on every method alike.
       for (let i = 0; i < runs; i++) {
         for (const [name, m] of Object.entries(methods)) {
           const c = await startCrowd(n, dir, fifo);
           try {
-            (results[name] ??= []).push(await m(c));
+            if (typeof exitEvents !== 'string') exitEvents.drain();
+            let t = await m(c);
+            if (typeof exitEvents !== 'string') {
+              const exits = new Map<number, number>();
+              exitEvents.collect(exits);
+              t = withKernelExits(c, t, exits);
+            }
+            (results[name] ??= []).push(t);
           } finally {
             stopCrowd(c);
           }
         }
       }
-      console.log(`\nN = ${n} targets, median of ${runs} (ms):`);
+      // "Exit" is the kernel's own exit time (the proc connector's): no watcher can see an exit
+      // before it. The trap stamp, taken by each bash just before its own exit work, is shown
+      // too; stamp→exit measures under 1 ms even at N=300, so the stamp was fair. What makes
+      // exit→report long at N=300 is the CPU: 300 runnable bashes on 2 cores keep any
+      // watcher's threads (the pool thread that waits, the main thread that reports) queued
+      // behind them. The floor (pidfd + poll, nothing else) shows that share in the same run;
+      // run with the targets at nice 19 it fell from ~50 ms to under 2 ms. The goal stays
+      // on the whole lag; the floor and SafeKill's share above it are printed for the record.
+      console.log(`\nN = ${n} targets, median of ${runs} (ms; "exit" is the kernel's exit time):`);
       console.log(
-        `  ${'method'.padEnd(50)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'wall'.padStart(8)} ${'exit→notice'.padStart(11)}`,
+        `  ${'method'.padEnd(52)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'exit→notice'.padStart(11)} ${'stamp→report'.padStart(12)} ${'stamp→exit'.padStart(10)} ${'wall'.padStart(8)}`,
       );
-      const med = (name: string, k: keyof Trial) => median(results[name]!.map((t) => t[k] ?? NaN));
+      const med = (name: string, k: keyof Trial) =>
+        median((results[name] ?? []).map((t) => (typeof t[k] === 'number' ? t[k] : NaN)));
       for (const name of Object.keys(results)) {
-        const wall = med(name, 'wall');
-        const notice = med(name, 'notice');
         console.log(
-          `  ${name.padEnd(50)} ${med(name, 'span').toFixed(1).padStart(11)} ${med(name, 'lag').toFixed(2).padStart(11)} ${Number.isNaN(wall) ? '       -' : wall.toFixed(1).padStart(8)} ${Number.isNaN(notice) ? '          -' : notice.toFixed(2).padStart(11)}`,
+          `  ${name.padEnd(52)} ${cell(med(name, 'span'), 11, 1)} ${cell(med(name, 'klag'), 11)} ${cell(med(name, 'knotice'), 11)} ${cell(med(name, 'lag'), 12)} ${cell(med(name, 'exitWork'), 10)} ${cell(med(name, 'wall'), 8, 1)}`,
         );
       }
-      const ours = med('engine in-process (lock-file claims, as the CLI)', 'span');
+      const ours = med(ENGINE, 'span');
       if (!noPsutil) {
         const r = ours / med('psutil terminate + wait_procs', 'span');
         verdict(`N=${n} engine signal→last reported / psutil`, r, '<= 1.1', r <= 1.1);
-        const w =
-          med('safekill kill --json (whole command)', 'wall') /
-          med('psutil terminate + wait_procs', 'wall');
-        verdict(`N=${n} safekill kill command / psutil script (wall)`, w, '<= 2', w <= 2);
+        if (!engineOnly) {
+          const w =
+            med('safekill kill --json (whole command)', 'wall') /
+            med('psutil terminate + wait_procs', 'wall');
+          verdict(`N=${n} safekill kill command / psutil script (wall)`, w, '<= 2', w <= 2);
+        }
       }
-      const lag = med('engine in-process (lock-file claims, as the CLI)', 'lag');
+      const lagKey = typeof exitEvents === 'string' ? 'lag' : 'klag';
+      const lag = med(ENGINE, lagKey);
       if (n === 300) verdict('N=300 engine exit→report median, ms', lag, '< 5', lag < 5);
+      // For the record, not a goal: what no watcher here escapes (the CPU the exiting targets
+      // take), and what is SafeKill's own on top of it.
+      console.log(
+        `  ${`N=${n} the floor it compares to (pidfd + poll only), ms`.padEnd(62)} ${cell(med(FLOOR, lagKey), 8)}`,
+      );
+      console.log(
+        `  ${`N=${n} SafeKill's own share (engine − floor), ms`.padEnd(62)} ${cell(lag - med(FLOOR, lagKey), 8)}`,
+      );
       const claimCost = ours - med('engine in-process (no claims)', 'span');
       console.log(
         `  ${`N=${n} lock-file claims cost (span with − without), ms`.padEnd(62)} ${claimCost.toFixed(2).padStart(8)}`,
       );
     }
-    await listCommand(Math.max(runs, 7), !noPsutil);
+    if (!engineOnly) await listCommand(Math.max(runs, 7), !noPsutil);
   } finally {
+    if (typeof exitEvents !== 'string') exitEvents.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,6 +23,8 @@ export type MachineInput =
       /** Where the program stood when the step landed, to compare at the deadline. */
       progress?: ProgressSample;
     }
+  /** The program's progress, sampled a moment after step `index` landed (the driver's choice). */
+  | { type: 'sampled'; now: number; index: number; progress?: ProgressSample }
   | { type: 'exited'; now: number; exit: ExitInfo }
   | { type: 'deadline'; now: number; progress?: ProgressSample }
   | { type: 'tick'; now: number }
@@ -366,6 +368,14 @@ function onTick(c: Ctx, input: Input<'tick'>): Transition {
   };
 }
 
+/** A late first sample of this step: the base that the deadline's sample is compared to. */
+function onSampled(c: Ctx, input: Input<'sampled'>): Transition {
+  const { state } = c;
+  if (state.phase !== 'waiting' || input.index !== state.index || state.progressBase)
+    return stay(state);
+  return input.progress ? stay({ ...state, progressBase: input.progress }) : stay(state);
+}
+
 function onNotice(c: Ctx, input: Input<'notice'>): Transition {
   return {
     state: c.state,
@@ -461,6 +471,7 @@ function onCancel(c: Ctx, input: Input<'cancel'>): Transition {
 const HANDLERS: { [T in MachineInput['type']]: (c: Ctx, input: Input<T>) => Transition } = {
   start: onStart,
   delivered: onDelivered,
+  sampled: onSampled,
   exited: onExited,
   deadline: onDeadline,
   tick: onTick,

@@ -49,16 +49,56 @@ function holderAlive(holder: { pid: number; start: string }): boolean {
   return holder.start === '' || startTimeOf(holder.pid) === holder.start;
 }
 
+const TMPFS_MAGIC = 0x01021994;
+
+/** True where `dir` is a tmpfs (memory: a lock file costs microseconds, not a journal write). */
+function isTmpfs(dir: string): boolean {
+  try {
+    return fs.statfsSync(dir).type === TMPFS_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The user's runtime folder (a private tmpfs) where the session has one; else /dev/shm where it
+ * is a tmpfs (creating a lock file on ext4 /tmp costs ~0.15 ms, on tmpfs ~6 µs); else the temp
+ * folder. In a shared folder the lock folder is used only while it is the user's own and
+ * private (see `privateDir`).
+ */
 export function defaultClaimsDir(): string {
   const uid = process.getuid?.() ?? 'user';
-  return path.join(process.env.XDG_RUNTIME_DIR || os.tmpdir(), `safekill-${uid}`);
+  const base =
+    process.env.XDG_RUNTIME_DIR ||
+    (process.platform === 'linux' && isTmpfs('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  return path.join(base, `safekill-${uid}`);
+}
+
+/**
+ * Made if missing (0700), and usable only if it is a real folder (not a link), owned by this
+ * user and closed to everyone else: in a shared folder (/tmp, /dev/shm) another user could have
+ * made it first, to read the locks or plant ones that refuse our kills.
+ */
+function privateDir(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = fs.lstatSync(dir);
+    const uid = process.getuid?.();
+    return (
+      st.isDirectory() &&
+      (uid === undefined || st.uid === uid) &&
+      (process.platform === 'win32' || (st.mode & 0o077) === 0)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Claims shared by every SafeKill of this user through lock files (created with O_EXCL, holding
  * the holder's PID and start time; a dead holder's lock is stale and taken over). Inside this
- * process, `inner` decides. Where the folder cannot be written, the claims stay in-process: a
- * kill is never blocked by a lock that cannot be made.
+ * process, `inner` decides. Where the folder cannot be written, or is not this user's own and
+ * private, the claims stay in-process: a kill is never blocked by a lock that cannot be made.
  */
 export function lockFileClaims(
   dir = defaultClaimsDir(),
@@ -68,17 +108,7 @@ export function lockFileClaims(
   const file = (pid: number, startTime: number) => path.join(dir, `${pid}-${startTime}.lock`);
   const mine = new Set<string>();
   let usable: boolean | undefined;
-  const ready = () => {
-    if (usable === undefined) {
-      try {
-        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        usable = true;
-      } catch {
-        usable = false;
-      }
-    }
-    return usable;
-  };
+  const ready = () => (usable ??= privateDir(dir));
   const take = (f: string): string | undefined => {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

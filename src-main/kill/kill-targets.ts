@@ -6,7 +6,9 @@ import type {
   KillResult,
   Outcome,
   PlanOverrides,
+  Strategy,
 } from '../../src-shared/kill';
+import type { DeliveryResult } from '../engine/escalation';
 import type { TargetFacts } from '../../src-shared/process';
 import { choosePlan } from '../engine/choose-plan';
 import {
@@ -260,6 +262,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       return r;
     });
   };
+  const early = sendFirstSteps(prepared, req, deps);
   /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
   const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
@@ -292,7 +295,9 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         }
         return runLadder({
           plan: p.plan,
-          target: groupAware(p, through ?? p.target),
+          target: early.has(p.pid)
+            ? alreadySent(p.target, p.plan.steps[0]!.strategy, early.get(p.pid)!)
+            : groupAware(p, through ?? p.target),
           clock,
           onEvent: batch.onEvent,
           signal: deps.signal,
@@ -349,10 +354,53 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     });
   };
   const running = Promise.all(groups.map(staged));
-  batch.release();
+  // Each ladder starts (and sends its first step) in a microtask queued above: release the held
+  // events (plans, steps) in one queued after them, once every first step has been sent.
+  queueMicrotask(() => batch.release());
   const results = (await running).flat();
   await reportSurvivors(deps.platform, families, results, deps.onEvent);
   return results;
+}
+
+/**
+ * The first step of every plain ladder (a `signal:` to one pinned process), sent in one tight
+ * loop before any ladder starts, so that the per-ladder work (listeners, timers, events) never
+ * sits between one target's signal and the next. Not for a tree (its stages signal in order,
+ * reading the family just before), a supervisor's stop or restart watch, a run already
+ * cancelled, or a batch where a step can reach other targets (a group's or a console's).
+ */
+function sendFirstSteps(
+  prepared: readonly Prepared[],
+  req: KillRequest,
+  deps: KillDeps,
+): Map<number, Promise<DeliveryResult>> {
+  const sent = new Map<number, Promise<DeliveryResult>>();
+  if (req.tree || req.supervisorStop || deps.signal?.aborted) return sent;
+  const ready = prepared.filter((p) => p.kind === 'ready');
+  if (ready.some((p) => p.plan.processGroup || p.plan.alsoReaches?.length)) return sent;
+  for (const p of ready) {
+    const first = p.plan.steps[0]?.strategy;
+    if (!first?.startsWith('signal:') || p.plan.supervisor) continue;
+    sent.set(p.pid, p.target.deliver(first));
+  }
+  return sent;
+}
+
+/** The target, its first delivery of `strategy` answered by the one already under way. */
+function alreadySent(
+  target: KillTarget,
+  strategy: Strategy,
+  delivery: Promise<DeliveryResult>,
+): KillTarget {
+  let pending: Promise<DeliveryResult> | undefined = delivery;
+  return interceptDeliver(target, (s, send) => {
+    if (pending && s === strategy) {
+      const r = pending;
+      pending = undefined;
+      return r;
+    }
+    return send(s);
+  });
 }
 
 /** The plan SafeKill would follow for one process; changes nothing. */

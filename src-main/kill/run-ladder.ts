@@ -110,6 +110,9 @@ function onAbort(signal: AbortSignal, cb: () => void): () => void {
   };
 }
 
+/** At most this long after a step lands, the program's progress is first sampled. */
+export const BASE_SAMPLE_MS = 100;
+
 /**
  * Drives the pure escalation machine against a real (or fake) target and clock: it turns the
  * machine's effects into deliveries, timers and events, and feeds back what happens.
@@ -128,6 +131,7 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
   };
   let cancelWake: (() => void) | undefined;
   let cancelTick: (() => void) | undefined;
+  let cancelSample: (() => void) | undefined;
   const cleanups: (() => void)[] = [];
 
   return new Promise<KillResult>((resolve) => {
@@ -168,16 +172,29 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
           break;
         case 'deliver':
           cancelWake?.();
-          cancelWake = undefined;
+          cancelSample?.();
+          cancelWake = cancelSample = undefined;
           target.deliver(e.strategy).then(
-            (result) =>
-              dispatch({
-                type: 'delivered',
-                now: clock.now(),
-                index: e.index,
-                result,
-                ...(result.kind === 'sent' ? { progress: sample() } : {}),
-              }),
+            (result) => {
+              dispatch({ type: 'delivered', now: clock.now(), index: e.index, result });
+              // The base the deadline's sample is compared to, a moment after the step landed
+              // rather than at once: /proc reads for every target between the signals and the
+              // first exits would delay every report, and a program that exits by then needs
+              // none (its ladder is done, the timer cancelled).
+              if (result.kind === 'sent' && target.sampleProgress && state.phase === 'waiting')
+                cancelSample = clock.setTimer(
+                  () => {
+                    cancelSample = undefined;
+                    dispatch({
+                      type: 'sampled',
+                      now: clock.now(),
+                      index: e.index,
+                      progress: sample(),
+                    });
+                  },
+                  Math.min(BASE_SAMPLE_MS, plan.steps[e.index]!.graceMs / 10),
+                );
+            },
             (err: unknown) =>
               dispatch({
                 type: 'delivered',
@@ -194,7 +211,8 @@ export function runLadder(opts: RunLadderOptions): Promise<KillResult> {
         case 'finish':
           cancelWake?.();
           cancelTick?.();
-          cancelWake = cancelTick = undefined;
+          cancelSample?.();
+          cancelWake = cancelTick = cancelSample = undefined;
           for (const c of cleanups) c();
           resolve({ ...e.result, name: plan.name });
           break;

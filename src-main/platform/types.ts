@@ -15,7 +15,10 @@ export interface KillTarget {
   /** How the PID is pinned and exit is noticed, in words (e.g. "pidfd"). */
   readonly mechanism: string;
   deliver(strategy: Strategy): Promise<DeliveryResult>;
-  /** Calls `cb` once, as soon as the process has exited. Returns an unsubscribe function. */
+  /**
+   * Calls `cb` once, as soon as the process has exited (soon after the call if it already has:
+   * a step may be sent before the ladder watches). Returns an unsubscribe function.
+   */
   onExit(cb: (exit: ExitInfo) => void): () => void;
   /** Optional: things worth telling the user while waiting (a "Save changes?" dialog). */
   onNotice?(cb: (message: string) => void): () => void;

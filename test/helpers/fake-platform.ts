@@ -48,6 +48,7 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
       fp.opened.push(pid);
       const exitCbs = new Set<(e: ExitInfo) => void>();
       const pinned = p;
+      let exited: ExitInfo | undefined;
       return {
         pid,
         startTime: p.startTime,
@@ -59,13 +60,20 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
           if (what === 'exit') {
             fp.procs.delete(pid);
             const signal = strategy.startsWith('signal:') ? strategy.slice(7) : undefined;
-            queueMicrotask(() =>
-              exitCbs.forEach((cb) => cb(signal ? { signal } : { exitCode: 0 })),
-            );
+            exited = signal ? { signal } : { exitCode: 0 };
+            const info = exited;
+            queueMicrotask(() => exitCbs.forEach((cb) => cb(info)));
           }
           return Promise.resolve({ kind: 'sent' });
         },
         onExit(cb) {
+          // Like a pidfd or a process handle: one that has exited already is told so at once.
+          if (exited) {
+            const info = exited;
+            let live = true;
+            queueMicrotask(() => live && cb(info));
+            return () => (live = false);
+          }
           exitCbs.add(cb);
           return () => exitCbs.delete(cb);
         },

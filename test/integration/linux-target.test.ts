@@ -8,7 +8,14 @@ import {
   sharedPidfdWatcher,
 } from '../../src-main/platform/linux/pidfd-exit-watcher';
 import { readStat } from '../../src-main/platform/linux/proc-stat';
-import { cleanupHolders, isRunning, killQuietly, spawnTarget } from '../helpers/processes';
+import { spawn } from 'node:child_process';
+import {
+  childrenOf,
+  cleanupHolders,
+  isRunning,
+  killQuietly,
+  spawnTarget,
+} from '../helpers/processes';
 
 const spawned: number[] = [];
 afterEach(() => {
@@ -73,7 +80,7 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     expect(sharedPidfdWatcher().size).toBe(0);
   });
 
-  it('wakes a running poll once for a burst of watches, and never for pidfds released by exit callbacks', async () => {
+  it('never wakes the running wait for a burst of watches or for pidfds released by exit callbacks', async () => {
     const pids = await targets(20);
     const real = libc();
     let wakeFd = -1;
@@ -96,14 +103,117 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
             }),
           ),
       );
-      // The first watch started the poll; the other 19 changed the set while it ran.
-      expect(wakes()).toBe(1);
+      // The first watch started the wait; the other 19 joined its epoll set while it ran.
+      expect(wakes()).toBe(0);
       for (const pid of pids) process.kill(pid, 'SIGKILL');
       expect(await Promise.all(exits)).toEqual(pids);
       expect(watcher.size).toBe(0);
-      expect(wakes()).toBe(1);
+      expect(wakes()).toBe(0);
     } finally {
       writes.mockRestore();
+    }
+  });
+
+  it('closes a fired pidfd released after the next wait started at once, without waking it', async () => {
+    const pids = await targets(20);
+    const real = libc();
+    let wakeFd = -1;
+    const watcher = new PidfdExitWatcher({
+      ...real,
+      eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
+    });
+    const writes = vi.spyOn(fsSync, 'writeSync');
+    const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+    const isPidfd = (fd: number) => {
+      try {
+        return fsSync.readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[pidfd]';
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const fds = pids.map((pid) => real.pidfdOpen(pid));
+      const exits = fds.map(
+        (fd) =>
+          new Promise<void>((resolve) =>
+            watcher.watch(fd, () => {
+              // As a ladder does: released from its promise's .finally, once the callback is
+              // over and the poll for the others is running again.
+              void Promise.resolve().then(() => {
+                watcher.release(fd);
+                resolve();
+              });
+            }),
+          ),
+      );
+      expect(wakes()).toBe(0);
+      for (const pid of pids.slice(0, 10)) process.kill(pid, 'SIGKILL');
+      await Promise.all(exits.slice(0, 10));
+      // The other ten are still waited on; the ten released pidfds are closed already.
+      expect(watcher.size).toBe(10);
+      expect(fds.slice(0, 10).filter(isPidfd)).toEqual([]);
+      expect(fds.slice(10).every(isPidfd)).toBe(true);
+      expect(wakes()).toBe(0);
+      for (const pid of pids.slice(10)) process.kill(pid, 'SIGKILL');
+      await Promise.all(exits);
+      expect(watcher.size).toBe(0);
+      // The last release found nothing left to watch and no wait running: still no wake.
+      expect(wakes()).toBe(0);
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it('starts the wait once a burst of watches is in: exits that came first are taken in one wait', async () => {
+    // Single-threaded sleeps under a holder that never reaps them: a zombie has no thread left,
+    // so its pidfd is readable (a Node target's leader shows Z while its other threads exit).
+    const holder = spawn('bash', ['-c', 'for i in $(seq 20); do sleep 60 & done; exec sleep 600'], {
+      stdio: 'ignore',
+    });
+    spawned.push(holder.pid!);
+    let pids: number[] = [];
+    while ((pids = childrenOf(holder.pid!)).length < 20)
+      await new Promise((r) => setTimeout(r, 10));
+    spawned.push(...pids);
+    const real = libc();
+    const sizes: number[] = [];
+    const watcher: PidfdExitWatcher = new PidfdExitWatcher({
+      ...real,
+      epollWaitAsync: (...args) => {
+        sizes.push(watcher.size);
+        real.epollWaitAsync(...args);
+      },
+    });
+    const fds = pids.map((pid) => real.pidfdOpen(pid));
+    // As a batch does: every first step sent, then every ladder watches its target.
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    // Every one a zombie before the first watch (vitest's timeout bounds the wait).
+    for (const pid of pids)
+      while (readStat(pid)?.state !== 'zombie') await new Promise((r) => setTimeout(r, 5));
+    const exits = fds.map(
+      (fd) =>
+        new Promise<void>((resolve) =>
+          watcher.watch(fd, () => {
+            watcher.release(fd);
+            resolve();
+          }),
+        ),
+    );
+    await Promise.all(exits);
+    expect(sizes).toEqual([20]);
+  });
+
+  it('tells a watch that starts after the exit at once, pinned or polled (a step may be sent first)', async () => {
+    for (const noPidfd of [false, true]) {
+      const [pid] = await targets(1);
+      const t = openLinuxTarget(pid!, { noPidfd });
+      expect(await t.deliver('signal:SIGKILL')).toEqual({ kind: 'sent' });
+      // Its holder never reaps it: wait for the zombie, then start watching.
+      for (let i = 0; i < 200 && readStat(pid!)?.state !== 'zombie'; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      const exit = await new Promise<{ signal?: string }>((resolve) => t.onExit(resolve));
+      expect(exit.signal).toBe('SIGKILL');
+      t.close();
     }
   });
 

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { linuxPlatform } from '../../src-main/platform/linux/linux-platform';
 import { ROOT, isRunning, killQuietly, runCli, childrenOf, statFields } from '../helpers/processes';
 
 const started: number[] = [];
@@ -191,4 +192,42 @@ describe.runIf(process.platform === 'linux')('--tree with a group signal', () =>
       expect([root, ...members].filter(isRunning)).toEqual([]);
     },
   );
+});
+
+describe.runIf(process.platform === 'linux')('process groups of many leaders', () => {
+  it('reads /proc once for a burst of leaders, and finds each one its own members', async () => {
+    const dir = tmpDir();
+    const leaders = Array.from({ length: 5 }, () =>
+      inNewSession(['bash', '-c', 'sleep 60 & sleep 60 & wait'], dir),
+    );
+    await until(() => leaders.every((pid) => childrenOf(pid).length === 2));
+    const sleeps = leaders.map((pid) => childrenOf(pid).sort((a, b) => a - b));
+    started.push(...sleeps.flat());
+    const platform = linuxPlatform();
+    const targets = leaders.map((pid) => platform.open(pid));
+    const readdir = vi.spyOn(fs, 'readdirSync');
+    try {
+      const facts = await Promise.all(targets.map((t) => platform.describe(t)));
+      expect(readdir.mock.calls.filter(([p]) => p === '/proc')).toHaveLength(1);
+      facts.forEach((f, i) => {
+        expect(f.processGroup).toMatchObject({ pgid: leaders[i], safe: true });
+        expect(f.processGroup!.members.map((m) => m.pid).sort((a, b) => a - b)).toEqual(sleeps[i]);
+      });
+    } finally {
+      readdir.mockRestore();
+      targets.forEach((t) => t.close());
+    }
+    // The next burst reads it afresh: a member that has gone is no longer found.
+    const [gone, stays] = sleeps[0]!;
+    process.kill(gone!, 'SIGKILL');
+    await until(() => childrenOf(leaders[0]!).length === 1);
+    await new Promise((r) => setImmediate(r));
+    const again = platform.open(leaders[0]!);
+    try {
+      const group = (await platform.describe(again)).processGroup;
+      expect(group!.members.map((m) => m.pid)).toEqual([stays]);
+    } finally {
+      again.close();
+    }
+  });
 });

@@ -85,3 +85,53 @@ describe('killTargets with a tree', () => {
     expect(p.sent).toEqual([]);
   });
 });
+
+describe('killTargets with many targets', () => {
+  it('sends every first step before any event is passed on', async () => {
+    const pids = [201, 202, 203, 204, 205];
+    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const log: string[] = [];
+    const open = p.open.bind(p);
+    p.open = (pid, expected) => {
+      const t = open(pid, expected);
+      const deliver = t.deliver.bind(t);
+      t.deliver = (s) => {
+        log.push(`sent ${pid}`);
+        return deliver(s);
+      };
+      const onExit = t.onExit.bind(t);
+      t.onExit = (cb) => {
+        log.push(`watch ${pid}`);
+        return onExit(cb);
+      };
+      return t;
+    };
+    await killTargets(
+      { pids, overrides },
+      { platform: p, onEvent: (e) => log.push(`${e.type} ${e.pid}`), tickMs: 0 },
+    );
+    // In one loop: no ladder started (its exit watch, its timers) between two signals.
+    expect(log.slice(0, pids.length)).toEqual(pids.map((pid) => `sent ${pid}`));
+    expect(log.slice(pids.length, 2 * pids.length)).toEqual(pids.map((pid) => `watch ${pid}`));
+    expect(log.findIndex((l) => !/^(sent|watch) /.test(l))).toBe(2 * pids.length);
+    // Then the plans and steps in the order the ladders started, and a result for each.
+    expect(log.filter((l) => l.startsWith('result'))).toHaveLength(pids.length);
+    expect(log.filter((l) => l.startsWith('step'))).toEqual(pids.map((pid) => `step ${pid}`));
+  });
+
+  it('sends nothing when the run is cancelled before it starts, and says so', async () => {
+    const pids = [301, 302];
+    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const abort = new AbortController();
+    abort.abort();
+    const results = await killTargets(
+      { pids, overrides },
+      { platform: p, onEvent: () => {}, tickMs: 0, signal: abort.signal },
+    );
+    expect(p.sent).toEqual([]);
+    for (const r of results) {
+      expect(r.outcome).toBe('cancelled');
+      expect(r.reason).toContain('not touched');
+    }
+  });
+});

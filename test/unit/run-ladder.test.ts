@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { DeliveryResult } from '../../src-main/engine/escalation';
-import { guardOnEvent, runLadder } from '../../src-main/kill/run-ladder';
+import { BASE_SAMPLE_MS, guardOnEvent, runLadder } from '../../src-main/kill/run-ladder';
 import type { KillTarget } from '../../src-main/platform/types';
 import type { ExitInfo, KillEvent, KillPlan, Strategy } from '../../src-shared/kill';
 import { FakeClock, flush } from '../helpers/fake-clock';
@@ -205,5 +205,43 @@ describe('runLadder (driver, fake clock)', () => {
     for (const t of ts) t.exit({ exitCode: 0 });
     await Promise.all(rs);
     expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('samples progress a moment after the step lands, never for a target that exits by then', async () => {
+    const clock = new FakeClock();
+    const quick = new ScriptedTarget();
+    const quickSamples = vi.fn(() => ({ cpuMs: 1 }));
+    Object.assign(quick, { sampleProgress: quickSamples });
+    const quickDone = runLadder({ plan, target: quick, clock, onEvent: () => {}, tickMs: 0 });
+    await flush();
+    await clock.advance(BASE_SAMPLE_MS - 1);
+    quick.exit({ exitCode: 0 });
+    expect(await quickDone).toMatchObject({ outcome: 'exited' });
+    await clock.advance(10_000);
+    expect(quickSamples).not.toHaveBeenCalled();
+
+    // One that keeps working: sampled once after BASE_SAMPLE_MS, then at the deadline, which
+    // sees the work since that base and extends the grace.
+    let cpuMs = 0;
+    const busy = new ScriptedTarget();
+    const busySamples = vi.fn(() => ({ cpuMs: (cpuMs += 500) }));
+    Object.assign(busy, { sampleProgress: busySamples });
+    const events: KillEvent[] = [];
+    const busyDone = runLadder({
+      plan,
+      target: busy,
+      clock,
+      onEvent: (e) => events.push(e),
+      tickMs: 0,
+    });
+    await flush();
+    expect(busySamples).not.toHaveBeenCalled();
+    await clock.advance(BASE_SAMPLE_MS);
+    expect(busySamples).toHaveBeenCalledTimes(1);
+    await clock.advance(5000 - BASE_SAMPLE_MS);
+    expect(busySamples).toHaveBeenCalledTimes(2);
+    expect(events.some((e) => e.type === 'extended')).toBe(true);
+    busy.exit({ exitCode: 0 });
+    expect(await busyDone).toMatchObject({ outcome: 'exited' });
   });
 });

@@ -14,6 +14,17 @@ export interface Libc {
     cb: (err: unknown, n: number) => void,
   ): void;
   eventfd(initval: number, flags: number): number;
+  epollCreate1(flags: number): number;
+  /** epoll_ctl(2): `event` is one `struct epoll_event` (EPOLL_EVENT_SIZE bytes), or null. */
+  epollCtl(epfd: number, op: number, fd: number, event: Buffer | null): number;
+  /** epoll_wait(2) into a buffer of `struct epoll_event`, on a libuv pool thread. */
+  epollWaitAsync(
+    epfd: number,
+    events: Buffer,
+    maxEvents: number,
+    timeoutMs: number,
+    cb: (err: unknown, n: number) => void,
+  ): void;
   errno(): number;
 }
 
@@ -33,6 +44,13 @@ export const ERRNO = {
 export const EFD_NONBLOCK = 0o4000;
 export const EFD_CLOEXEC = 0o2000000;
 export const POLLIN = 0x1;
+export const EPOLLIN = 0x1;
+export const EPOLL_CLOEXEC = 0o2000000;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CTL_DEL = 2;
+/** struct epoll_event is packed on x86-64 (12 bytes, data at 4), padded elsewhere (16, at 8). */
+export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_AT = process.arch === 'x64' ? 4 : 8;
 
 let cached: Libc | undefined;
 
@@ -42,6 +60,9 @@ export function libc(): Libc {
   const syscall = lib.func('long syscall(long nr, ...)');
   const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
   const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
+  const epollCreate1 = lib.func('int epoll_create1(int flags)');
+  const epollCtl = lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)');
+  const epollWait = lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)');
   cached = {
     pidfdOpen: (pid) => Number(syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0)),
     pidfdSendSignal: (fd, sig) =>
@@ -50,6 +71,10 @@ export function libc(): Libc {
       ),
     pollAsync: (fds, nfds, timeout, cb) => poll.async(fds, nfds, timeout, cb),
     eventfd: (initval, flags) => Number(eventfd(initval, flags)),
+    epollCreate1: (flags) => Number(epollCreate1(flags)),
+    epollCtl: (epfd, op, fd, event) => Number(epollCtl(epfd, op, fd, event)),
+    epollWaitAsync: (epfd, events, max, timeout, cb) =>
+      epollWait.async(epfd, events, max, timeout, cb),
     errno: () => koffi().errno(),
   };
   return cached;

@@ -73,9 +73,9 @@ export function signalFacts(pid: number): Pick<TargetFacts, 'signals' | 'stopped
   };
 }
 
-function commandName(pid: number, comm: string): string {
+function commandName(pid: number, comm: string, argv = readArgv(pid)): string {
   // Gone or unreadable: comm will do.
-  const argv0 = readProcFile(`/proc/${pid}/cmdline`, 'utf8')?.split('\0')[0] ?? '';
+  const argv0 = argv[0] ?? '';
   const base = argv0.split('/').pop();
   // comm is cut at 15 characters; argv[0] is not, but may be rewritten by the program.
   return base && base.startsWith(comm.slice(0, 15)) ? base : comm;
@@ -86,12 +86,13 @@ export function profileFor(
   pid: number,
   comm: string,
   entries: readonly ProfileEntry[] = BUILT_INS,
+  argv = readArgv(pid),
 ): MatchedProfile | undefined {
   return matchProfile(entries, {
     pid,
     comm,
     exe: readLink(`/proc/${pid}/exe`),
-    argv: readArgv(pid),
+    argv,
     cwd: readLink(`/proc/${pid}/cwd`),
   });
 }
@@ -121,7 +122,9 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
           `PID ${target.pid} has already exited (a zombie: its parent has not collected its exit status yet)`,
         );
       }
-      const name = commandName(target.pid, st.comm);
+      // Read once for the name and the profile (every read counts with 300 targets).
+      const argv = readArgv(target.pid);
+      const name = commandName(target.pid, st.comm, argv);
       const protectedReason = protectionReason({
         pid: target.pid,
         platform: 'linux',
@@ -136,11 +139,14 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       // A tracer's stop is the tracer's to end, so that one is left alone.
       if (signals.stopped === 'signal' && !signals.tracer) continueAfterPolite(target);
       const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
-      const profile = profileFor(target.pid, st.comm, entries);
+      const profile = profileFor(target.pid, st.comm, entries, argv);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
       // Members pinned the way the target is, so a group: step reaches these and no others.
-      const group = readProcessGroup(target, selfLineage(), (pid, expected) =>
-        openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
+      const group = readProcessGroup(
+        target,
+        selfLineage(),
+        (pid, expected) => openLinuxTarget(pid, { expected, noPidfd: opts.noPidfd }),
+        st,
       );
       if (group) attachGroup(target, group.pins);
       const supervisor = linuxSupervisor(target.pid, st.ppid);

@@ -1,33 +1,55 @@
 import fs from 'node:fs';
 import { runAll, wakeOnExit } from '../exit-hook';
-import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN, libc, type Libc } from './libc';
-
-const POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
+import {
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EPOLLIN,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_DATA_AT,
+  EPOLL_EVENT_SIZE,
+  libc,
+  type Libc,
+} from './libc';
 
 /**
- * A poll never blocks longer than this. libuv joins its pool threads when the process exits, so
- * a poll left waiting forever would keep a dead process from ever leaving (see ../exit-hook.ts);
+ * A wait never blocks longer than this. libuv joins its pool threads when the process exits, so
+ * a wait left blocked forever would keep a dead process from ever leaving (see ../exit-hook.ts);
  * the 'exit' hook wakes it at once, and this bounds the wait should that hook be skipped.
  */
 export const POLL_BACKSTOP_MS = 1000;
 
+/** Ready events taken per wait; more are taken by the next one, which returns at once. */
+const MAX_EVENTS = 1024;
+/** The eventfd's tag in the epoll set; every pidfd gets a tag of its own, never reused. */
+const WAKE_TAG = 0;
+
 /**
- * Waits for many processes to exit with one poll(2) on all their pidfds, on a single libuv pool
- * thread (a blocked thread per target would soon exhaust libuv's four). An eventfd wakes the
- * poll when the set changes. File descriptors are only closed while no poll is in flight, so a
- * closed number can never be reused under a running poll.
+ * Waits for many processes to exit with one epoll set of all their pidfds, waited on by a single
+ * libuv pool thread (a blocked thread per target would soon exhaust libuv's four). Pidfds join
+ * and leave the set while a wait runs (epoll_ctl), so watching and releasing wake nothing, and a
+ * wait costs what is ready, not what is watched. Each pidfd is tagged with a number never used
+ * again: an event the running wait took for a pidfd since closed (its number perhaps reused)
+ * names no watched tag, and is dropped. An eventfd wakes the wait when the process exits or
+ * nothing is left to watch (so the event loop is not kept alive by an idle wait).
  */
 export class PidfdExitWatcher {
-  private readonly watched = new Map<number, () => void>();
-  private readonly toClose = new Set<number>();
+  private readonly watched = new Map<number, { tag: number; onExit: () => void }>();
+  private readonly byTag = new Map<number, number>();
+  private nextTag = WAKE_TAG + 1;
+  private epfd = -1;
   private wakeFd = -1;
   private inFlight = false;
-  /** The running poll has been woken already: one wake per poll, however many changes. */
+  private startQueued = false;
+  /** The running wait has been woken already: one wake per wait. */
   private woken = false;
-  /** Exit callbacks are running: changes they make are picked up by the poll started after. */
+  /** Exit callbacks are running: the next wait starts once they are done. */
   private firing = false;
-  /** The process is exiting: no new poll may start, the running one has been woken. */
+  /** The process is exiting: no new wait may start, the running one has been woken. */
   private exiting = false;
+  private readonly events = Buffer.alloc(MAX_EVENTS * EPOLL_EVENT_SIZE);
+  private readonly event = Buffer.alloc(EPOLL_EVENT_SIZE);
   private readonly c: Libc;
 
   constructor(c: Libc = libc()) {
@@ -36,43 +58,42 @@ export class PidfdExitWatcher {
 
   /** Calls `onExit` once when the process behind `pidfd` exits (a zombie counts as exited). */
   watch(pidfd: number, onExit: () => void): () => void {
-    this.watched.set(pidfd, onExit);
-    this.kick();
+    this.setUp();
+    this.forget(pidfd);
+    const tag = this.nextTag++;
+    this.add(pidfd, tag);
+    this.watched.set(pidfd, { tag, onExit });
+    this.byTag.set(tag, pidfd);
+    // Started once the current burst of watches is in (300 ladders starting in one turn): the
+    // first wait then takes every exit that came meanwhile at once, not one and a round trip.
+    if (!this.startQueued) {
+      this.startQueued = true;
+      queueMicrotask(() => {
+        this.startQueued = false;
+        this.startWait();
+      });
+    }
     return () => {
-      if (this.watched.delete(pidfd)) this.kick();
+      if (this.watched.get(pidfd)?.tag !== tag) return;
+      this.forget(pidfd);
+      this.wakeIfIdle();
     };
   }
 
-  /** Stops watching and closes the pidfd, now or as soon as the running poll returns. */
+  /** Stops watching and closes the pidfd (out of the set first, so no wait holds it). */
   release(pidfd: number): void {
-    this.watched.delete(pidfd);
-    if (this.inFlight) {
-      this.toClose.add(pidfd);
-      this.kick();
-    } else {
-      closeQuietly(pidfd);
-    }
+    this.forget(pidfd);
+    closeQuietly(pidfd);
+    this.wakeIfIdle();
   }
 
   get size(): number {
     return this.watched.size;
   }
 
-  private kick(): void {
-    if (this.firing) return;
-    if (this.inFlight) {
-      if (!this.woken && this.wakeFd >= 0) {
-        this.woken = true;
-        fs.writeSync(this.wakeFd, WAKE);
-      }
-      return;
-    }
-    this.startPoll();
-  }
-
   /**
-   * Wakes the running poll for good: called from the process's 'exit' event (also after an
-   * uncaught exception), when the event loop will never run the poll's callback again but libuv
+   * Wakes the running wait for good: called from the process's 'exit' event (also after an
+   * uncaught exception), when the event loop will never run the wait's callback again but libuv
    * still waits for its pool thread to finish.
    */
   wakeForExit(): void {
@@ -80,48 +101,72 @@ export class PidfdExitWatcher {
     if (this.inFlight && this.wakeFd >= 0) fs.writeSync(this.wakeFd, WAKE);
   }
 
-  private startPoll(): void {
-    for (const fd of this.toClose) closeQuietly(fd);
-    this.toClose.clear();
-    // Nothing to wait for: no poll in flight, so nothing keeps the event loop alive.
-    if (this.watched.size === 0 || this.exiting) return;
-    if (this.wakeFd < 0) {
-      this.wakeFd = this.c.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-      if (this.wakeFd < 0) throw new Error(`eventfd failed (errno ${this.c.errno()})`);
+  private setUp(): void {
+    if (this.epfd >= 0) return;
+    const epfd = this.c.epollCreate1(EPOLL_CLOEXEC);
+    if (epfd < 0) throw new Error(`epoll_create1 failed (errno ${this.c.errno()})`);
+    const wakeFd = this.c.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wakeFd < 0) {
+      closeQuietly(epfd);
+      throw new Error(`eventfd failed (errno ${this.c.errno()})`);
     }
-    const fds = [this.wakeFd, ...this.watched.keys()];
-    const buf = Buffer.alloc(fds.length * POLLFD_SIZE);
-    fds.forEach((fd, i) => {
-      buf.writeInt32LE(fd, i * POLLFD_SIZE);
-      buf.writeInt16LE(POLLIN, i * POLLFD_SIZE + 4);
-    });
+    this.epfd = epfd;
+    this.wakeFd = wakeFd;
+    this.add(wakeFd, WAKE_TAG);
+  }
+
+  private add(fd: number, tag: number): void {
+    this.event.writeUInt32LE(EPOLLIN, 0);
+    this.event.writeBigUInt64LE(BigInt(tag), EPOLL_DATA_AT);
+    if (this.c.epollCtl(this.epfd, EPOLL_CTL_ADD, fd, this.event) !== 0)
+      throw new Error(`epoll_ctl(ADD, ${fd}) failed (errno ${this.c.errno()})`);
+  }
+
+  /** Out of the set and the maps; an event already taken for it is dropped by its tag. */
+  private forget(pidfd: number): void {
+    const w = this.watched.get(pidfd);
+    if (!w) return;
+    this.watched.delete(pidfd);
+    this.byTag.delete(w.tag);
+    this.c.epollCtl(this.epfd, EPOLL_CTL_DEL, pidfd, null);
+  }
+
+  /** Nothing left to watch: end the running wait, so it keeps the event loop alive no longer. */
+  private wakeIfIdle(): void {
+    if (this.watched.size === 0 && this.inFlight && !this.woken && !this.firing) {
+      this.woken = true;
+      fs.writeSync(this.wakeFd, WAKE);
+    }
+  }
+
+  private startWait(): void {
+    if (this.inFlight || this.firing || this.exiting || this.watched.size === 0) return;
     this.inFlight = true;
     const unhook = wakeOnExit(() => this.wakeForExit());
-    this.c.pollAsync(buf, fds.length, POLL_BACKSTOP_MS, (err, n) => {
+    this.c.epollWaitAsync(this.epfd, this.events, MAX_EVENTS, POLL_BACKSTOP_MS, (err, n) => {
       this.inFlight = false;
       this.woken = false;
       unhook();
-      this.drainWake();
       const fired: (() => void)[] = [];
-      if (!err && n > 0) {
-        for (let i = 1; i < fds.length; i++) {
-          const revents = buf.readInt16LE(i * POLLFD_SIZE + 6);
-          const fd = fds[i]!;
-          const cb = this.watched.get(fd);
-          if (revents !== 0 && cb) {
-            this.watched.delete(fd);
-            fired.push(cb);
-          }
+      for (let i = 0; !err && i < n; i++) {
+        const tag = Number(this.events.readBigUInt64LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_AT));
+        if (tag === WAKE_TAG) {
+          this.drainWake();
+          continue;
         }
+        const fd = this.byTag.get(tag);
+        const w = fd === undefined ? undefined : this.watched.get(fd);
+        if (fd === undefined || !w) continue; // Released while the wait ran.
+        this.forget(fd);
+        fired.push(w.onExit);
       }
-      // Callbacks first (the pidfds they release close at once, with no poll to wake), then one
-      // poll for whatever is still watched, even if a callback throws.
+      // Callbacks first, then one wait for whatever is still watched, even if a callback throws.
       this.firing = true;
       try {
         runAll(fired);
       } finally {
         this.firing = false;
-        this.startPoll();
+        this.startWait();
       }
     });
   }
@@ -130,7 +175,7 @@ export class PidfdExitWatcher {
     try {
       fs.readSync(this.wakeFd, Buffer.alloc(8));
     } catch {
-      // EAGAIN: nobody woke us.
+      // EAGAIN: drained already.
     }
   }
 }

@@ -19,16 +19,48 @@ function snapshot(): { stats: Map<number, ProcStat>; children: Map<number, numbe
   return { stats, children };
 }
 
+interface Snapshot {
+  stats: Map<number, ProcStat>;
+  children: Map<number, number[]>;
+  /** Live processes (not zombies) by process group. */
+  groups: Map<number, ProcStat[]>;
+}
+let burst: Snapshot | undefined;
+
+/**
+ * One pass over /proc shared by every caller until the event loop's next turn: describing 300
+ * group leaders in one burst reads /proc once, not twice per leader (see process-group.ts for
+ * why a snapshot a few milliseconds old is as safe there as a fresh one).
+ */
+export function burstSnapshot(): Snapshot {
+  if (burst) return burst;
+  const { stats, children } = snapshot();
+  const groups = new Map<number, ProcStat[]>();
+  for (const st of stats.values()) {
+    if (st.state === 'zombie' || st.state === 'dead') continue;
+    const list = groups.get(st.pgrp);
+    if (list) list.push(st);
+    else groups.set(st.pgrp, [st]);
+  }
+  burst = { stats, children, groups };
+  setImmediate(() => (burst = undefined)).unref();
+  return burst;
+}
+
+/** `root`'s descendants in `snap`, each with the start time and parent it had then. */
+export function descendantsIn(root: number, snap: Omit<Snapshot, 'groups'>): TreeMember[] {
+  return descendantsOf(root, snap.children).flatMap((pid) => {
+    const st = snap.stats.get(pid);
+    return st ? [{ pid, ppid: st.ppid, startTime: st.startTime }] : [];
+  });
+}
+
 /**
  * Every descendant of `root`, breadth first, from one pass over /proc, each with the start time
  * and parent it had then: pinning checks both, so a PID reused in between is never signalled.
  */
 export function descendantsOfPid(root: number): TreeMember[] {
-  const { stats, children } = snapshot();
-  return descendantsOf(root, children).flatMap((pid) => {
-    const st = stats.get(pid);
-    return st ? [{ pid, ppid: st.ppid, startTime: st.startTime }] : [];
-  });
+  return descendantsIn(root, snapshot());
 }
 
 /** `pid` and each of its ancestors, up to (and with) PID 1. */

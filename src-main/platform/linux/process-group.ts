@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { isSafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import type { KillTarget } from '../types';
 import { readStat } from './proc-stat';
-import { descendantsOfPid } from './proc-tree';
+import { burstSnapshot, descendantsIn } from './proc-tree';
 
 export interface PinnedMember {
   target: KillTarget;
@@ -28,19 +27,19 @@ export function readProcessGroup(
   leader: KillTarget,
   lineage: ReadonlySet<number>,
   open: Open,
+  /** The leader's /proc stat, read after it was pinned (read here when not given). */
+  st = readStat(leader.pid),
 ): GroupReading | undefined {
-  const st = readStat(leader.pid);
   if (!st || st.pgrp !== leader.pid) return undefined;
   const pgid = leader.pid;
-  const members = fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n) && Number(n) !== pgid)
-    .flatMap((n) => {
-      const m = readStat(Number(n));
-      return m && m.pgrp === pgid && m.state !== 'zombie' && m.state !== 'dead' ? [m] : [];
-    });
+  // Members and family from one pass over /proc, shared by the leaders described in this burst.
+  // A member found is pinned and its group checked again below, and one that joins later is
+  // never reached (no step signals a group by its ID), so a snapshot a few milliseconds old
+  // changes nothing a fresh one would not.
+  const snap = burstSnapshot();
+  const members = (snap.groups.get(pgid) ?? []).filter((m) => m.pid !== pgid);
   if (members.length === 0) return undefined;
-  const family = new Map(descendantsOfPid(pgid).map((d) => [d.pid, d]));
+  const family = new Map(descendantsIn(pgid, snap).map((d) => [d.pid, d]));
   const named = members.map((m) => ({ pid: m.pid, name: m.comm }));
   const facts = (safe: boolean, detail: string): GroupReading['facts'] => ({
     pgid,

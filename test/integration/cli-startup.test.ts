@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, collect, killQuietly, runCli } from '../helpers/processes';
+import { canMount, fill, mountTmpfs, remount, unmountAll } from '../helpers/tmpfs';
 
 interface Startup {
   nodeReady: number;
@@ -22,6 +23,7 @@ const tmpDir = () => {
   return d;
 };
 afterAll(() => {
+  if (canMount()) unmountAll();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -107,6 +109,45 @@ describe('V8 code cache of the CLI bundle', () => {
       expect(r.otherStderr).toBe('');
     }
     expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it.runIf(process.platform === 'linux' && canMount())(
+    'a full disk or a read-only folder is no error, and leaves no partial file',
+    async () => {
+      const full = mountTmpfs('64k');
+      fill(full);
+      const ro = mountTmpfs('4m');
+      remount(ro, 'ro');
+      for (const dir of [full, ro]) {
+        const r = await version({ SAFEKILL_CACHE_DIR: dir });
+        expect(r.code).toBe(0);
+        expect(r.startup.cache).toBe('made');
+        expect(r.otherStderr).toBe('');
+        expect(fs.readdirSync(dir).filter((f) => f.startsWith('cli-main'))).toEqual([]);
+      }
+      // Writable again: the next run makes it, the one after uses it.
+      remount(ro, 'rw');
+      expect((await version({ SAFEKILL_CACHE_DIR: ro })).startup.cache).toBe('made');
+      expect((await version({ SAFEKILL_CACHE_DIR: ro })).startup.cache).toBe('hit');
+    },
+  );
+
+  it('an installation without its bundle says so in one line', async () => {
+    const dist = path.join(tmpDir(), 'dist');
+    fs.mkdirSync(dist);
+    fs.copyFileSync(CLI, path.join(dist, 'cli.cjs'));
+    for (const env of [{ SAFEKILL_CACHE_DIR: tmpDir() }, { SAFEKILL_NO_CODE_CACHE: '1' }]) {
+      const child = spawn(process.execPath, [path.join(dist, 'cli.cjs'), '--version'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const r = await collect(child);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^safekill: .*cli-main\.cjs cannot be read \(\w+\); reinstall SafeKill\n$/,
+      );
+      expect(r.stdout).toBe('');
+    }
   });
 
   it.runIf(process.platform === 'linux')(

@@ -223,3 +223,39 @@ describe.runIf(process.platform === 'linux')('what a command loads', () => {
     }
   });
 });
+
+describe.runIf(process.platform === 'linux')('the exit path', () => {
+  it('a reader slower than the kill still gets every result (nothing is cut at exit)', async () => {
+    // 300 plans and results are several pipe buffers of JSON; the reader starts after 4 s,
+    // when every target is long gone and the command has nothing left to do but write.
+    const targets = Array.from({ length: 300 }, () => spawn('sleep', ['60'], { stdio: 'ignore' }));
+    try {
+      const pids = targets.map((t) => String(t.pid));
+      const child = spawn(
+        'bash',
+        [
+          '-c',
+          '"$0" "$1" kill --json --strategy SIGTERM "${@:2}" | (sleep 4; cat); exit ${PIPESTATUS[0]}',
+          process.execPath,
+          CLI,
+          ...pids,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      // Whole lines only, one result per target.
+      expect(out.endsWith('\n')).toBe(true);
+      const results = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; pid: number })
+        .filter((e) => e.type === 'result');
+      expect(results.map((e) => String(e.pid)).sort()).toEqual([...pids].sort());
+      expect(code).toBe(0);
+    } finally {
+      for (const t of targets) killQuietly(t.pid!);
+    }
+  }, 30_000);
+});

@@ -39,9 +39,9 @@ function safeHomedir(): string | undefined {
 }
 
 /**
- * A cache file: MAGIC, the length of the bundle it was made from, the CRC-32 of V8's data, that
- * bundle's bytes (compared whole: it was made from exactly this bundle) and V8's data (which V8
- * checks against its version and flags, but not for damage: the CRC-32 does that).
+ * A cache file: MAGIC, the length of what it was made from, the CRC-32 of V8's data, what it was
+ * made from (the architecture, the V8 version and the bundle's bytes, compared whole) and V8's
+ * data (which V8 checks against its version and flags, but not for damage: the CRC-32 does).
  */
 const MAGIC = Buffer.from('SKCC0001');
 const HEADER = MAGIC.length + 8;
@@ -72,13 +72,15 @@ export function runCached(file: string, name: string, dir: string | undefined): 
   }
   const bytes = fs.readFileSync(file);
   const cacheFile = path.join(dir, `${path.basename(file, '.cjs')}.${name}.v8`);
-  const cachedData = readCache(dir, cacheFile, bytes);
+  // What the cache is made from: this Node's V8 and architecture, and the bundle's bytes.
+  const madeFrom = Buffer.concat([Buffer.from(`${process.arch} ${process.versions.v8}\n`), bytes]);
+  const cachedData = readCache(dir, cacheFile, madeFrom);
   const script = new vm.Script(Module.wrap(bytes.toString('utf8')), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
   const made = !cachedData || script.cachedDataRejected === true;
-  if (made) process.once('exit', () => writeCache(dir, cacheFile, bytes, script));
+  if (made) process.once('exit', () => writeCache(dir, cacheFile, madeFrom, script));
 
   const mod = new Module(file);
   mod.filename = file;
@@ -91,8 +93,8 @@ export function runCached(file: string, name: string, dir: string | undefined): 
   return { cache: made ? 'made' : 'hit' };
 }
 
-/** V8's data, when the file is there, ours, whole, and made from `bundle`; undefined otherwise. */
-function readCache(dir: string, file: string, bundle: Buffer): Buffer | undefined {
+/** V8's data, when the file is there, ours, whole, and made from `source`; undefined otherwise. */
+function readCache(dir: string, file: string, source: Buffer): Buffer | undefined {
   try {
     if (!ownedByMe(fs.statSync(dir))) return undefined;
     const fd = fs.openSync(file, 'r');
@@ -106,8 +108,8 @@ function readCache(dir: string, file: string, bundle: Buffer): Buffer | undefine
     if (data.length <= HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const size = data.readUInt32LE(MAGIC.length);
     const crc = data.readUInt32LE(MAGIC.length + 4);
-    if (size !== bundle.length || data.length <= HEADER + size) return undefined;
-    if (!data.subarray(HEADER, HEADER + size).equals(bundle)) return undefined;
+    if (size !== source.length || data.length <= HEADER + size) return undefined;
+    if (!data.subarray(HEADER, HEADER + size).equals(source)) return undefined;
     const v8data = data.subarray(HEADER + size);
     return zlib.crc32(v8data) === crc ? v8data : undefined;
   } catch {
@@ -119,7 +121,7 @@ function readCache(dir: string, file: string, bundle: Buffer): Buffer | undefine
  * Writes the cache under a temporary name, then renames it in place: a reader never sees half a
  * file. Any failure leaves no file behind.
  */
-function writeCache(dir: string, file: string, bundle: Buffer, script: vm.Script): void {
+function writeCache(dir: string, file: string, source: Buffer, script: vm.Script): void {
   const tmp = `${file}.${process.pid}.tmp`;
   let fd: number | undefined;
   try {
@@ -130,9 +132,9 @@ function writeCache(dir: string, file: string, bundle: Buffer, script: vm.Script
     const v8data = script.createCachedData();
     const header = Buffer.alloc(HEADER);
     MAGIC.copy(header);
-    header.writeUInt32LE(bundle.length, MAGIC.length);
+    header.writeUInt32LE(source.length, MAGIC.length);
     header.writeUInt32LE(zlib.crc32(v8data), MAGIC.length + 4);
-    fs.writeFileSync(fd, Buffer.concat([header, bundle, v8data]));
+    fs.writeFileSync(fd, Buffer.concat([header, source, v8data]));
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(tmp, file);

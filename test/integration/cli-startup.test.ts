@@ -167,6 +167,14 @@ describe('V8 code cache of the CLI bundle', () => {
     },
   );
 
+  it('doctor names the folder, or says it is off', async () => {
+    const dir = tmpDir();
+    const on = await runCli(['doctor', '--json'], { env: { SAFEKILL_CACHE_DIR: dir } });
+    expect(JSON.parse(on.stdout)).toMatchObject({ codeCache: dir });
+    const off = await runCli(['doctor'], { env: { SAFEKILL_NO_CODE_CACHE: '1' } });
+    expect(off.stdout).toMatch(/^code cache: +off$/m);
+  });
+
   it('helper (run as administrator by --elevate) reads and writes no cache', async () => {
     const dir = tmpDir();
     // A request it refuses (no targets): it answers with a usage error, as without a cache.

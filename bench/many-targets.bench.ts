@@ -273,7 +273,8 @@ async function tracedCommand(
 /**
  * Where the whole `safekill kill --json` spends its time, against the floors under it: Node's
  * own start-up (node -e 0), SafeKill's (--version: the launcher and the bundle, with and without
- * the code cache) and Python's under the psutil script.
+ * the code cache) and Python's under the psutil script. The step lines of a burst of signals
+ * are written together once the burst is sent, so "1st step" is when the last of them went.
  */
 async function commandBreakdown(runs: number, dir: string, fifo: string, psutilOk: boolean) {
   const floors: Record<string, [string, string[], NodeJS.ProcessEnv?]> = {

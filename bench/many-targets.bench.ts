@@ -218,9 +218,12 @@ async function engine(c: Crowd, claims: boolean): Promise<Trial> {
   return { ...trial(c, first, seen), notice, noticed };
 }
 
-function runCommand(cmd: string, args: string[]): Promise<number> {
+function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   const t0 = now();
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve) => child.on('close', () => resolve(now() - t0)));
 }
 
@@ -275,6 +278,124 @@ async function shellRun(c: Crowd, script: string, dir: string, fifo: string): Pr
   return { ...trial(c, first, seen), wall };
 }
 
+/** What dist/cli.cjs reports with SAFEKILL_TRACE_START=1 (ms since its process began). */
+interface StartupTrace {
+  nodeReady: number;
+  bundleLoaded: number;
+  exit: number;
+  cache: string;
+}
+const NO_CACHE = { SAFEKILL_NO_CODE_CACHE: '1' };
+
+/**
+ * A whole `node dist/cli.cjs ARGS` with its start-up trace: wall time, and (ms since the spawn)
+ * when its first step line and its last result line arrived.
+ */
+async function tracedCommand(
+  args: string[],
+): Promise<{ wall: number; trace?: StartupTrace; firstStep: number; lastResult: number }> {
+  const t0 = now();
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SAFEKILL_TRACE_START: '1' },
+  });
+  let firstStep = NaN;
+  let lastResult = NaN;
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const at = now() - t0;
+    out += d.toString();
+    const lines = out.split('\n');
+    out = lines.pop()!;
+    for (const l of lines) {
+      if (Number.isNaN(firstStep) && l.startsWith('{"type":"step"')) firstStep = at;
+      if (l.startsWith('{"type":"result"')) lastResult = at;
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise((r) => child.on('close', r));
+  const wall = now() - t0;
+  let trace: StartupTrace | undefined;
+  for (const l of err.split('\n')) {
+    if (l.startsWith('{"startup":')) trace = (JSON.parse(l) as { startup: StartupTrace }).startup;
+    else if (l) process.stderr.write(`${l}\n`);
+  }
+  return { wall, trace, firstStep, lastResult };
+}
+
+/**
+ * Where the whole `safekill kill --json` spends its time, against the floors under it: Node's
+ * own start-up (node -e 0), SafeKill's (--version: the launcher and the bundle, with and without
+ * the code cache) and Python's under the psutil script. The step lines of a burst of signals
+ * are written together once the burst is sent, so "1st step" is when the last of them went.
+ */
+async function commandBreakdown(runs: number, dir: string, fifo: string, psutilOk: boolean) {
+  const floors: Record<string, [string, string[], NodeJS.ProcessEnv?]> = {
+    'node -e 0': [process.execPath, ['-e', '0']],
+    'safekill --version (code cache)': [process.execPath, [CLI, '--version']],
+    'safekill --version, no code cache': [process.execPath, [CLI, '--version'], NO_CACHE],
+    'python3 -c 0': [PYTHON, ['-c', '0']],
+    ...(psutilOk
+      ? { 'python3 -c "import psutil"': [PYTHON, ['-c', 'import psutil']] as [string, string[]] }
+      : {}),
+  };
+  const times: Record<string, number[]> = {};
+  const kills: Record<number, Awaited<ReturnType<typeof tracedCommand>>[]> = {};
+  for (let i = 0; i < runs; i++) {
+    for (const [name, [cmd, args, env]] of Object.entries(floors))
+      (times[name] ??= []).push(await runCommand(cmd, args, env));
+    for (const n of [1, 300]) {
+      const c = await startCrowd(n, dir, fifo);
+      try {
+        (kills[n] ??= []).push(
+          await tracedCommand([
+            CLI,
+            'kill',
+            '--json',
+            '--strategy',
+            'SIGTERM',
+            '--grace',
+            '20000',
+            ...c.pids.map(String),
+          ]),
+        );
+      } finally {
+        stopCrowd(c);
+      }
+    }
+  }
+  console.log(`\nstart-up floors, median of ${runs} (ms, whole commands, for the record):`);
+  for (const [name, xs] of Object.entries(times))
+    console.log(`  ${name.padEnd(50)} ${median(xs).toFixed(1).padStart(8)}`);
+  const floor = median(times['node -e 0']!);
+  const ver = median(times['safekill --version (code cache)']!);
+  console.log(
+    `  ${'safekill --version − node -e 0 (launcher + bundle)'.padEnd(50)} ${(ver - floor).toFixed(1).padStart(8)}`,
+  );
+  console.log(
+    `\nsafekill kill --json, where the time goes, median of ${runs} (ms; spawn = 0, trace = since its process began):`,
+  );
+  console.log(
+    `  ${'N'.padStart(4)} ${'wall'.padStart(8)} ${'node ready'.padStart(11)} ${'bundle'.padStart(8)} ${'1st step'.padStart(9)} ${'last result'.padStart(12)} ${'exit'.padStart(8)}  cache`,
+  );
+  for (const [n, rs] of Object.entries(kills)) {
+    const m = (f: (r: (typeof rs)[number]) => number | undefined) =>
+      median(rs.map((r) => f(r) ?? NaN))
+        .toFixed(1)
+        .padStart(8);
+    console.log(
+      `  ${n.padStart(4)} ${m((r) => r.wall)} ${m((r) => r.trace?.nodeReady).padStart(11)} ${m((r) => r.trace?.bundleLoaded)} ${m((r) => r.firstStep).padStart(9)} ${m((r) => r.lastResult).padStart(12)} ${m((r) => r.trace?.exit)}  ${rs.map((r) => r.trace?.cache ?? '?').join(' ')}`,
+    );
+  }
+  if (psutilOk) {
+    const r = floor / median(times['python3 -c "import psutil"']!);
+    console.log(
+      `  ${'node -e 0 / python3 import psutil (the floor under the 2× goal)'.padEnd(62)} ${r.toFixed(2).padStart(8)}`,
+    );
+  }
+}
+
 function hasPsutil(): string | undefined {
   const r = spawnSync(PYTHON, ['-c', 'import psutil'], { encoding: 'utf8' });
   if (r.error) return `python3 is missing (${r.error.message})`;
@@ -285,6 +406,7 @@ function hasPsutil(): string | undefined {
 async function listCommand(runs: number, psutilOk: boolean): Promise<void> {
   const peers: Record<string, [string, string[]]> = {
     'safekill list (CPU since start)': [process.execPath, [CLI, 'list']],
+    'safekill list, no code cache': [process.execPath, [CLI, 'list']],
     'safekill list --sample 300': [process.execPath, [CLI, 'list', '--sample', '300']],
     'ps -eo pid,ppid,user,comm,args': ['ps', ['-eo', 'pid,ppid,user,comm,args']],
     'ps -eo pid,ppid,user,stat,pcpu,rss,lstart,args': [
@@ -312,12 +434,23 @@ async function listCommand(runs: number, psutilOk: boolean): Promise<void> {
       : {}),
   };
   const times: Record<string, number[]> = {};
-  for (let i = 0; i < runs; i++)
+  const traces: StartupTrace[] = [];
+  for (let i = 0; i < runs; i++) {
     for (const [name, [cmd, args]] of Object.entries(peers))
-      (times[name] ??= []).push(await runCommand(cmd, args));
+      (times[name] ??= []).push(
+        await runCommand(cmd, args, name.includes('no code cache') ? NO_CACHE : {}),
+      );
+    // Apart, as its output is read: where a list's time goes.
+    const { trace } = await tracedCommand([CLI, 'list']);
+    if (trace) traces.push(trace);
+  }
   console.log(`\nlist as a whole command, median of ${runs} (ms, start-up included):`);
   for (const [name, xs] of Object.entries(times))
     console.log(`  ${name.padEnd(50)} ${median(xs).toFixed(1).padStart(8)}`);
+  const t = (k: keyof Omit<StartupTrace, 'cache'>) => median(traces.map((x) => x[k]));
+  console.log(
+    `  ${'safekill list inside: node ready / bundle loaded / exit'.padEnd(50)} ${t('nodeReady').toFixed(1).padStart(8)} ${t('bundleLoaded').toFixed(1).padStart(8)} ${t('exit').toFixed(1).padStart(8)}  (code cache: ${traces.map((x) => x.cache).join(' ')})`,
+  );
   const ours = median(times['safekill list (CPU since start)']!);
   const r = ours / median(times['ps-list one-liner (node)']!);
   verdict('safekill list / ps-list one-liner', r, '<= 1.1', r <= 1.1);
@@ -448,7 +581,10 @@ export async function run(args: string[]): Promise<void> {
         `  ${`N=${n} lock-file claims cost (span with − without), ms`.padEnd(62)} ${claimCost.toFixed(2).padStart(8)}`,
       );
     }
-    if (!engineOnly) await listCommand(Math.max(runs, 7), !noPsutil);
+    if (!engineOnly) {
+      await commandBreakdown(runs, dir, fifo, !noPsutil);
+      await listCommand(Math.max(runs, 7), !noPsutil);
+    }
   } finally {
     if (typeof exitEvents !== 'string') exitEvents.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,34 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
-const entries = [{ in: 'src-main/cli/bin.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' }];
+// Packages the CLI needs only on a path it seldom takes (zod: a user's profiles.json; dbus-next:
+// KWin's close) are bundles of their own beside cli.cjs, required when that path runs, so every
+// command starts without compiling them (they are most of the bytes). All imports of a package
+// go to its one file: one instance, as when it was inlined.
+const CLI_VENDOR = { zod: 'cli-vendor-zod.cjs', '@particle/dbus-next': 'cli-vendor-dbus-next.cjs' };
+const vendorApart = {
+  name: 'vendor-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(zod|@particle\/dbus-next)$/ }, (a) => ({
+      path: `./${CLI_VENDOR[a.path]}`,
+      external: true,
+    }));
+  },
+};
+
+const entries = [
+  // The `safekill` executable: it runs cli-main.cjs through V8's code cache (cli/code-cache.ts).
+  { in: 'src-main/cli/launch.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' },
+  {
+    in: 'src-main/cli/bin.ts',
+    out: 'dist/cli-main.cjs',
+    plugins: [vendorApart],
+    // import() of a vendor bundle as require() (esbuild's interop, as when it was inlined), not
+    // Node's ES module loader, which would see none of a CJS bundle's named exports.
+    supported: { 'dynamic-import': false },
+  },
+  ...Object.entries(CLI_VENDOR).map(([pkg, file]) => ({ in: pkg, out: `dist/${file}` })),
+];
 for (const extra of [
   { in: 'src-main/main.ts', out: 'dist/main.cjs' },
   { in: 'src-main/preload.ts', out: 'dist/preload.cjs' },
@@ -38,6 +65,8 @@ await Promise.all(
       entryPoints: [e.in],
       outfile: e.out,
       ...(e.banner ? { banner: { js: e.banner } } : {}),
+      ...(e.plugins ? { plugins: e.plugins } : {}),
+      ...(e.supported ? { supported: e.supported } : {}),
     }),
   ),
 );

@@ -53,12 +53,16 @@ export function rowMatches(row: ProcessRow, text: string): boolean {
   return haystack(row).includes(t.toLowerCase());
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+// Made on first use: building it loads ICU's collation data (milliseconds), and a list sorted by
+// PID, CPU or memory never compares names.
+let collator: Intl.Collator | undefined;
+const compareText = (a: string, b: string) =>
+  (collator ??= new Intl.Collator('en', { numeric: true, sensitivity: 'base' })).compare(a, b);
 
 function primary(a: ProcessRow, b: ProcessRow, key: SortKey): number {
   switch (key) {
     case 'name':
-      return collator.compare(a.name, b.name);
+      return compareText(a.name, b.name);
     case 'pid':
       return a.pid - b.pid;
     case 'cpu':
@@ -66,7 +70,7 @@ function primary(a: ProcessRow, b: ProcessRow, key: SortKey): number {
     case 'memory':
       return a.rssBytes - b.rssBytes;
     case 'user':
-      return collator.compare(a.user, b.user);
+      return compareText(a.user, b.user);
     case 'start':
       return a.startedAt - b.startedAt;
   }

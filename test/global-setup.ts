@@ -6,7 +6,7 @@ import path from 'node:path';
 
 export default function setup(): void {
   const root = path.resolve(import.meta.dirname, '..');
-  const bundles = ['dist/cli.cjs', 'dist/web.cjs', 'dist/main.cjs'];
+  const bundles = ['dist/cli.cjs', 'dist/cli-main.cjs', 'dist/web.cjs', 'dist/main.cjs'];
   if (bundles.every((b) => fs.existsSync(path.join(root, b)))) return;
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }

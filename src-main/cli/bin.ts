@@ -2,13 +2,19 @@ import { EXIT } from './exit-status';
 import { guardOutput } from './io';
 import { runCli } from './main';
 
-// The `safekill` executable. Exit status is set, not forced, so piped output is flushed first;
-// the unref'd timer is a safety net should anything still hold the event loop open.
+// The `safekill` executable's bundle (run by dist/cli.cjs). Exit status is set, not forced, so
+// piped output is flushed first; the unref'd timer is a safety net should anything still hold
+// the event loop open. It is armed once stdout has taken every line: a pipe whose reader is
+// slow (or paused) holds the rest in memory, and forcing the exit then would lose the results.
+// A reader that leaves ends the wait (EPIPE, which guardOutput keeps quiet).
 const output = guardOutput(process.stdout, process.stderr);
 void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
   (status) => {
     const code = output.failed && status === EXIT.ok ? EXIT.failed : status;
     process.exitCode = code;
-    setTimeout(() => process.exit(code), 2000).unref();
+    const arm = () => setTimeout(() => process.exit(code), 2000).unref();
+    if (process.stdout.writableLength > 0 && !process.stdout.destroyed)
+      process.stdout.write('', arm);
+    else arm();
   },
 );

@@ -1,6 +1,7 @@
 import { version } from '../../package.json';
 import { isSafeKillError } from '../../src-shared/errors';
 import { UsageError } from './args';
+import type { CommandName } from './command-names';
 import { EXIT } from './exit-status';
 import type { CliIo } from './io';
 
@@ -57,7 +58,7 @@ export type Command = (argv: string[], io: CliIo) => Promise<number>;
  * D-Bus, the process source...) only for the command that needs them, so a kill sends its first
  * signal, and a list answers, without paying for the others.
  */
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<CommandName, Command> = {
   plan: async (argv, io) => (await import('./commands/plan')).planCommand(argv, io),
   kill: async (argv, io) => (await import('./commands/kill')).killCommand(argv, io),
   doctor: async (argv, io) => (await import('./commands/doctor')).doctorCommand(argv, io),
@@ -77,7 +78,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`safekill ${version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   try {
     if (!command)
       throw new UsageError(

@@ -1,10 +1,21 @@
-import type { CommandPart, MatchedProfile, ShutdownProfile } from '../../src-shared/profiles';
+import {
+  BUILT_IN_PROFILES,
+  type CommandPart,
+  type MatchedProfile,
+  type ShutdownProfile,
+} from '../../src-shared/profiles';
 
 /** A profile with where it came from ("built-in", or the path of the user's profiles.json). */
 export interface ProfileEntry {
   profile: ShutdownProfile;
   origin: string;
 }
+
+/** The built-in profiles as entries: what applies when the user has no profiles.json. */
+export const BUILT_IN_ENTRIES: readonly ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
+  profile,
+  origin: 'built-in',
+}));
 
 /** What a process is, as far as matching a profile and filling in its stop command go. */
 export interface ProgramIdentity {

@@ -18,3 +18,8 @@ export function historyFile(dataDir: string): string {
 export function settingsFile(dataDir: string): string {
   return path.join(dataDir, 'settings.json');
 }
+
+/** The user's shutdown profiles (read by service/profiles-file.ts, which loads zod to check them). */
+export function profilesFile(dataDir: string): string {
+  return path.join(dataDir, 'profiles.json');
+}

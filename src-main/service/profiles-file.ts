@@ -1,27 +1,20 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { SafeKillError } from '../../src-shared/errors';
-import { BUILT_IN_PROFILES, type ProfileSignal } from '../../src-shared/profiles';
+import type { ProfileSignal } from '../../src-shared/profiles';
 import { profileSchema } from '../../src-shared/profile-schema';
 import { tmpNameFor, writeAtomically } from './atomic-file';
-import type { ProfileEntry } from '../engine/profile-match';
+import { BUILT_IN_ENTRIES, type ProfileEntry } from '../engine/profile-match';
 
-/** The user's shutdown profiles, in the app's data folder. */
-export function profilesFile(dataDir: string): string {
-  return path.join(dataDir, 'profiles.json');
-}
+export { profilesFile } from './data-dir';
 
 export interface LoadedProfiles {
   /** User profiles first (they win), then the built-in ones they do not replace. */
-  entries: ProfileEntry[];
+  entries: readonly ProfileEntry[];
   /** One line per problem, naming the file, the entry and the field. */
   problems: string[];
 }
 
-const BUILT_INS: ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
-  profile,
-  origin: 'built-in',
-}));
+const BUILT_INS = BUILT_IN_ENTRIES;
 
 function fieldPath(p: readonly PropertyKey[]): string {
   return p.reduce<string>(

@@ -288,6 +288,9 @@ describe.runIf(process.platform === 'linux')('safekill plan and usage errors', (
     [['kill'], /needs at least one PID/],
     [['plan', '1', '2'], /exactly one PID/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    // Names every object has (Object.prototype's) are no commands either: they once crashed.
+    [['constructor'], /unknown command "constructor"/],
+    [['toString'], /unknown command "toString"/],
     [['kill', '123', '--bogus'], /bogus/],
   ])('usage error %j → exit 2, one clear line', async (args, message) => {
     const run = await runCli(args as string[]);

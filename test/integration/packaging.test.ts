@@ -65,6 +65,8 @@ describe('electron-builder.yml', () => {
         'node_modules/koffi/**',
         'node_modules/@koromix/**',
         'dist/console-helper.cjs',
+        // The CLI's files: cli.cjs loads cli-main.cjs, which requires cli-vendor-*.cjs.
+        'dist/cli*.cjs',
       ]),
     );
   });
@@ -100,12 +102,18 @@ describe.runIf(process.platform === 'linux')(
     const copy = (from: string, to: string) =>
       fs.cpSync(path.join(ROOT, from), to, { recursive: true });
     const koffiPkg = `@koromix/koffi-${process.platform}-${process.arch}`;
+    // dist/cli.cjs and the bundles it loads beside it (what asarUnpack's dist/cli*.cjs names).
+    const cliFiles = () =>
+      fs
+        .readdirSync(path.join(ROOT, 'dist'))
+        .filter((f) => /^cli.*\.cjs$/.test(f))
+        .map((f) => `dist/${f}`);
 
     beforeAll(() => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-layout-'));
       // Source tree: <root>/dist, <root>/node_modules.
       for (const f of [
-        'dist/cli.cjs',
+        ...cliFiles(),
         'dist/console-helper.cjs',
         'node_modules/koffi',
         `node_modules/${koffiPkg}`,
@@ -115,7 +123,7 @@ describe.runIf(process.platform === 'linux')(
       // Packaged: <resources>/app.asar (a plain folder stands in for the archive, whose reads
       // Electron redirects) and <resources>/app.asar.unpacked with what asarUnpack lists.
       const res = path.join(tmp, 'resources');
-      for (const f of ['dist/cli.cjs', 'node_modules/koffi', `node_modules/${koffiPkg}`])
+      for (const f of [...cliFiles(), 'node_modules/koffi', `node_modules/${koffiPkg}`])
         copy(f, path.join(res, 'app.asar', f));
       for (const f of [
         'dist/console-helper.cjs',
@@ -166,7 +174,7 @@ describe.runIf(process.platform === 'linux')(
 
     it('reports a missing native package instead of crashing', () => {
       const broken = path.join(tmp, 'broken');
-      copy('dist/cli.cjs', path.join(broken, 'dist/cli.cjs'));
+      for (const f of cliFiles()) copy(f, path.join(broken, f));
       copy('node_modules/koffi', path.join(broken, 'node_modules/koffi'));
       const r = spawnSync(
         process.execPath,

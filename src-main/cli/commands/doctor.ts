@@ -5,6 +5,7 @@ import { linuxMechanismReport } from '../../platform/linux/mechanism';
 import { waylandReport } from '../../platform/linux/wayland/wayland-support';
 import { x11Report } from '../../platform/linux/x11/x11-report';
 import { defaultDataDir, historyFile } from '../../service/data-dir';
+import { codeCacheDir } from '../code-cache';
 import { electronBinaryPath } from '../electron-binary';
 
 /** `safekill doctor`: what this installation will use, and whether it is all there. */
@@ -23,6 +24,8 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
         }
       : {}),
     history: historyFile(defaultDataDir()),
+    // Where the launcher keeps V8's code cache of the bundle (null: none, SAFEKILL_NO_CODE_CACHE=1).
+    codeCache: codeCacheDir() ?? null,
     electron: electronBinaryPath(__dirname) ?? null,
   };
   const onWindows = report.platform === 'win32';
@@ -50,6 +53,7 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
           : []),
         ...(report.wayland ? [`wayland:        ${report.wayland}`] : []),
         `history:        ${report.history}`,
+        `code cache:     ${report.codeCache ?? 'off'}`,
         `electron:       ${report.electron ?? 'not installed (npm start fetches it, or serves the UI to a browser)'}`,
       ].join('\n') + '\n',
     );

@@ -1,8 +1,7 @@
 import type { KillEvent } from '../../../src-shared/kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
-import { defaultDataDir } from '../../service/data-dir';
-import { profilesFile, profilesLoader } from '../../service/profiles-file';
+import { commandProfiles } from '../profiles';
 import { lockFileClaims } from '../../kill/ending-claims';
 import {
   UsageError,
@@ -45,7 +44,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     targets[0]!.startTime = parseStartTime(values['expect-start-time']);
   }
   const pids = targets.map((t) => t.pid);
-  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
+  const platform = currentPlatform({ profiles: await commandProfiles() });
   const overrides = {
     strategy: parseStrategy(values.strategy, platform.platform),
     graceMs: parseGrace(values.grace),

@@ -1,7 +1,6 @@
 import { planFor } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
-import { defaultDataDir } from '../../service/data-dir';
-import { profilesFile, profilesLoader } from '../../service/profiles-file';
+import { commandProfiles } from '../profiles';
 import { UsageError, parseGrace, parseOptions, parseStrategy, parseTarget } from '../args';
 import type { CliIo } from '../io';
 
@@ -14,7 +13,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('plan takes exactly one PID, e.g. safekill plan 1234');
   const { pid, startTime } = parseTarget(positionals[0]!);
-  const platform = currentPlatform({ profiles: profilesLoader(profilesFile(defaultDataDir())) });
+  const platform = currentPlatform({ profiles: await commandProfiles() });
   const { facts, plan } = await planFor(
     pid,
     {

@@ -236,7 +236,6 @@ async function safekillCommand(c: Crowd): Promise<Trial> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const seen = new Map<number, number>();
-  let first = NaN;
   let buf = '';
   child.stdout!.on('data', (d: Buffer) => {
     const at = now();
@@ -244,13 +243,15 @@ async function safekillCommand(c: Crowd): Promise<Trial> {
     const lines = buf.split('\n');
     buf = lines.pop()!;
     for (const l of lines) {
-      const e = JSON.parse(l) as { type: string; pid: number; at?: number };
-      if (e.type === 'step' && Number.isNaN(first)) first = at;
+      const e = JSON.parse(l) as { type: string; pid: number };
       if (e.type === 'result') seen.set(e.pid, at);
     }
   });
   await new Promise((r) => child.on('close', r));
   const wall = now() - t0;
+  // Its step lines come after the signals they tell of (held until every first step is sent),
+  // so the first signal is read from the targets: the earliest trap stamp, a moment after it.
+  const first = Math.min(...c.pids.map((p) => stampOf(c, p)).filter(Number.isFinite));
   return { ...trial(c, first, seen), wall };
 }
 

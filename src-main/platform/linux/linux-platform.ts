@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import type { TargetFacts } from '../../../src-shared/process';
 import { protectionReason } from '../../engine/protection';
-import { matchProfile, type ProfileEntry } from '../../engine/profile-match';
-import { BUILT_IN_PROFILES, type MatchedProfile } from '../../../src-shared/profiles';
+import { BUILT_IN_ENTRIES, matchProfile, type ProfileEntry } from '../../engine/profile-match';
+import type { MatchedProfile } from '../../../src-shared/profiles';
 import type { KillPlatform, KillTarget } from '../types';
 import { readProcessGroup } from './process-group';
 import { linuxRestartProbe, linuxSupervisor } from './proc-supervisor';
@@ -35,11 +35,6 @@ export interface LinuxPlatformOptions {
   /** Shutdown profiles, user ones first, and the problems met loading them (built-ins if absent). */
   profiles?: () => { entries: readonly ProfileEntry[]; problems: string[] };
 }
-
-const BUILT_INS: readonly ProfileEntry[] = BUILT_IN_PROFILES.map((profile) => ({
-  profile,
-  origin: 'built-in',
-}));
 
 function readLink(p: string): string | undefined {
   try {
@@ -85,7 +80,7 @@ function commandName(pid: number, comm: string, argv = readArgv(pid)): string {
 export function profileFor(
   pid: number,
   comm: string,
-  entries: readonly ProfileEntry[] = BUILT_INS,
+  entries: readonly ProfileEntry[] = BUILT_IN_ENTRIES,
   argv = readArgv(pid),
 ): MatchedProfile | undefined {
   return matchProfile(entries, {
@@ -138,7 +133,10 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       // A stopped process cannot act on the polite signal: the target sends SIGCONT after it.
       // A tracer's stop is the tracer's to end, so that one is left alone.
       if (signals.stopped === 'signal' && !signals.tracer) continueAfterPolite(target);
-      const { entries, problems } = opts.profiles?.() ?? { entries: BUILT_INS, problems: [] };
+      const { entries, problems } = opts.profiles?.() ?? {
+        entries: BUILT_IN_ENTRIES,
+        problems: [],
+      };
       const profile = profileFor(target.pid, st.comm, entries, argv);
       const windows = opts.windowFacts ? await opts.windowFacts(target.pid) : {};
       // Members pinned the way the target is, so a group: step reaches these and no others.

@@ -32,13 +32,8 @@ import {
   type SelectMode,
 } from './state/selection';
 import { RowStore } from './state/row-store';
-import {
-  quickFilter,
-  sortRows,
-  type QuickFilters,
-  type SortKey,
-  type SortSpec,
-} from '../src-shared/rows';
+import { SortedRows } from './state/sorted-rows';
+import { quickFilter, type QuickFilters, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted } from './state/table-model';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
@@ -183,11 +178,18 @@ export function App({ api }: { api: ApiClient }) {
   // Sorting follows the data; typing in the filter only filters the sorted list.
   // The quick filters come first: the search, the sort and the tree see only what they let by.
   const user = info?.user;
-  const base = useMemo(() => quickFilter(view.rows.values(), quick, user), [view, quick, user]);
-  const sorted = useMemo(() => (tree ? [] : sortRows(base, sort)), [base, sort, tree]);
+  // The flat list is kept sorted from each update's changes (SortedRows); the tree is rebuilt.
+  const sorter = useMemo(() => new SortedRows(store), [store]);
+  const sorted = useMemo(
+    () => (tree ? [] : sorter.get(view, sort, quick, user)),
+    [sorter, view, sort, quick, user, tree],
+  );
   const rows = useMemo(
-    () => (tree ? treeRows(base, filter, sort, collapsed) : filterSorted(sorted, filter)),
-    [base, sorted, filter, sort, tree, collapsed],
+    () =>
+      tree
+        ? treeRows(quickFilter(view.rows.values(), quick, user), filter, sort, collapsed)
+        : filterSorted(sorted, filter),
+    [view, quick, user, sorted, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);

@@ -5,6 +5,10 @@
 // the same 5,000 rows costs to paint, the alternative that virtualizing avoids; and the renderer's
 // JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead runs the real
 // thing: one update a second for that long), against growing by at most 10 MB.
+// Then six more updates are traced with Chromium's own devtools.timeline categories, and the
+// bench prints where one update's time goes: its task (React's render and commit), then its
+// frame's style recalculation (with the element count), layout (dirty objects), paint and
+// commit, and how many rows it put into the DOM.
 // "Painted" is the wall time, which includes waiting for the display's next frame (0 to 16.7 ms,
 // wherever the event happened to land in the 60 Hz cycle); "work" leaves that wait out: the
 // commit plus the frame's own style, layout and paint.

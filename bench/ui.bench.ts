@@ -431,11 +431,12 @@ export async function run(args: string[]): Promise<void> {
     await page.getByRole('searchbox', { name: 'Filter processes' }).fill('');
     const scrolled = await scrollFrames(page, 240);
 
-    // Table updates: the synthetic source changes 500 rows and replaces 3 every second.
+    // Table updates: the synthetic source changes 500 rows and replaces 3 every second. Thirty
+    // of them, so that the p95 is not simply the slowest one (with 15 it was).
     await page.evaluate(() => {
       window.__safekillPerf = { refreshCommitMs: [], refreshPaintMs: [], refreshWorkMs: [] };
     });
-    await page.waitForTimeout(15_000);
+    await page.waitForTimeout(30_000);
     const perf = await page.evaluate(() => window.__safekillPerf!);
     // Then where an update's time goes, traced (after the timed ones: tracing slows it down).
     const traced = await traceUpdates(browser, page, 6);

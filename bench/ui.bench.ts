@@ -5,6 +5,10 @@
 // the same 5,000 rows costs to paint, the alternative that virtualizing avoids; and the renderer's
 // JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead runs the real
 // thing: one update a second for that long), against growing by at most 10 MB.
+// Then six more updates are traced with Chromium's own devtools.timeline categories, and the
+// bench prints where one update's time goes: its task (React's render and commit), then its
+// frame's style recalculation (with the element count), layout (dirty objects), paint and
+// commit, and how many rows it put into the DOM.
 // "Painted" is the wall time, which includes waiting for the display's next frame (0 to 16.7 ms,
 // wherever the event happened to land in the 60 Hz cycle); "work" leaves that wait out: the
 // commit plus the frame's own style, layout and paint.
@@ -190,15 +194,165 @@ async function plainTablePaint(page: Page): Promise<number> {
 }
 
 /** Opens the app in a new page of `browser` (after `before` sees it) and waits for its rows. */
-async function openApp(browser: Browser, url: string, before?: (p: Page) => void): Promise<Page> {
+async function openApp(
+  browser: Browser,
+  url: string,
+  before?: (p: Page) => void | Promise<void>,
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
   page.on('crash', () => console.log('the page crashed'));
-  before?.(page);
+  await before?.(page);
   // tsx compiles the functions passed to page.evaluate with esbuild's keepNames helper.
   await page.addInitScript('globalThis.__name = (f) => f');
   await page.goto(url);
   await page.getByText(`${ROWS} of ${ROWS} processes`).waitFor({ timeout: 30_000 });
   return page;
+}
+
+/**
+ * Marks each table update in the page's timeline (`sk-update`, in the task that receives it) and
+ * counts the rows each puts into the grid's DOM (new, or moved by React to follow the sort).
+ */
+async function markUpdates(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    // Armed by traceUpdates only: the timed updates run without it.
+    const w = window as unknown as { __skInserted: number[]; __skTracing?: boolean };
+    w.__skInserted = [];
+    const listen = WebSocket.prototype.addEventListener;
+    WebSocket.prototype.addEventListener = function (
+      this: WebSocket,
+      type: string,
+      fn: EventListenerOrEventListenerObject,
+      opts?: boolean | AddEventListenerOptions,
+    ) {
+      if (type !== 'message' || typeof fn !== 'function') return listen.call(this, type, fn, opts);
+      return listen.call(
+        this,
+        type,
+        (ev: Event) => {
+          if (!w.__skTracing || !String((ev as MessageEvent).data).includes('"processes:diff"'))
+            return fn.call(this, ev);
+          performance.mark('sk-update');
+          // React commits in a microtask of this task; the observer hears of it in another.
+          let added = 0;
+          const obs = new MutationObserver((records) => {
+            for (const r of records) added += r.addedNodes.length;
+          });
+          const sizer = document.querySelector('.grid-sizer');
+          if (sizer) obs.observe(sizer, { childList: true });
+          fn.call(this, ev);
+          setTimeout(() => {
+            obs.disconnect();
+            w.__skInserted.push(added);
+          });
+        },
+        opts,
+      );
+    } as typeof WebSocket.prototype.addEventListener;
+  });
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: {
+    elementCount?: number;
+    beginData?: { dirtyObjects?: number; totalObjects?: number };
+  };
+}
+
+/** Per table update, from Chromium's own trace: its task, then the frame that paints it. */
+interface UpdateCost {
+  script: number;
+  frame: number;
+  style: number;
+  styleElements: number;
+  layout: number;
+  layoutDirty: number;
+  layoutTotal: number;
+  paint: number;
+  commit: number;
+}
+
+/** Splits each marked update's main-thread time, from a devtools.timeline trace. */
+function updateCosts(events: TraceEvent[]): UpdateCost[] {
+  const marks = events.filter((e) => e.name === 'sk-update');
+  if (marks.length === 0) return [];
+  const { pid, tid } = marks[0]!;
+  const main = events
+    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X')
+    .sort((a, b) => a.ts - b.ts);
+  const end = (e: TraceEvent) => e.ts + (e.dur ?? 0);
+  const within = (outer: TraceEvent) => (e: TraceEvent) => e.ts >= outer.ts && end(e) <= end(outer);
+  const out: UpdateCost[] = [];
+  for (const m of marks) {
+    const task = main.find((e) => e.name === 'RunTask' && e.ts <= m.ts && end(e) >= m.ts);
+    if (!task) continue;
+    // The frame: the first task after it that recalculates style, lays out or paints.
+    const first = main.find(
+      (e) => e.ts >= end(task) && ['UpdateLayoutTree', 'Layout', 'Paint'].includes(e.name),
+    );
+    const frame =
+      first && main.find((e) => e.name === 'RunTask' && e.ts <= first.ts && end(e) >= end(first));
+    if (!frame || frame.ts - end(task) > 50_000) continue;
+    const inFrame = main.filter(within(frame));
+    const ms = (names: string[]) =>
+      inFrame
+        .filter((e) => names.includes(e.name))
+        // Nested events of the same name (Paint inside Paint) count once.
+        .filter((e, _i, all) => !all.some((o) => o !== e && o.name === e.name && within(o)(e)))
+        .reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0);
+    const styles = inFrame.filter((e) => e.name === 'UpdateLayoutTree');
+    const layouts = inFrame.filter((e) => e.name === 'Layout');
+    out.push({
+      script: (end(task) - task.ts) / 1000,
+      frame: (frame.dur ?? 0) / 1000,
+      style: ms(['UpdateLayoutTree']),
+      styleElements: styles.reduce((n, e) => n + (e.args?.elementCount ?? 0), 0),
+      layout: ms(['Layout']),
+      layoutDirty: layouts.reduce((n, e) => n + (e.args?.beginData?.dirtyObjects ?? 0), 0),
+      layoutTotal: Math.max(0, ...layouts.map((e) => e.args?.beginData?.totalObjects ?? 0)),
+      paint: ms(['PrePaint', 'Paint', 'Layerize']),
+      commit: ms(['Commit']),
+    });
+  }
+  return out;
+}
+
+/**
+ * Traces `seconds` of table updates with Chromium's devtools.timeline categories and prints
+ * where each one's time goes (medians): its task (React's render and commit, in a microtask),
+ * then the frame's style recalculation, layout, paint and compositor commit; and how many rows
+ * it put into the DOM. Returns those lines.
+ */
+async function traceUpdates(browser: Browser, page: Page, seconds: number): Promise<string[]> {
+  await page.evaluate(() => {
+    (window as unknown as { __skTracing: boolean }).__skTracing = true;
+  });
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
+  await page.waitForTimeout(seconds * 1000);
+  const buf = await browser.stopTracing();
+  await page.evaluate(() => {
+    (window as unknown as { __skTracing: boolean }).__skTracing = false;
+  });
+  const parsed = JSON.parse(buf.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const costs = updateCosts(Array.isArray(parsed) ? parsed : parsed.traceEvents);
+  const inserted = await page.evaluate(
+    () => (window as unknown as { __skInserted: number[] }).__skInserted,
+  );
+  const rowsInDom = await page.locator('.grid-sizer [role="row"]').count();
+  if (costs.length === 0) return ['table update, Chromium trace: no update found in the trace'];
+  const med = (f: (c: UpdateCost) => number) => stats(costs.map(f)).median;
+  return [
+    `${'table update, Chromium trace (medians)'.padEnd(42)} task ${fmt(med((c) => c.script))}, then its frame ${fmt(med((c) => c.frame))}: style ${fmt(med((c) => c.style))} (${med((c) => c.styleElements)} elements), layout ${fmt(med((c) => c.layout))} (${med((c) => c.layoutDirty)} of ${med((c) => c.layoutTotal)} objects), paint ${fmt(med((c) => c.paint))}, commit ${fmt(med((c) => c.commit))} (n=${costs.length}; traced, so slower than untraced)`,
+    `${'table update, rows put into the DOM'.padEnd(42)} median ${stats(inserted).median}, max ${stats(inserted).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort; n=${inserted.length})`,
+  ];
 }
 
 /**
@@ -215,13 +369,13 @@ async function heapSoak(browser: Browser, updates: number, everyMs: number, labe
   ]);
   try {
     let received = 0;
-    const page = await openApp(browser, server.url, (p) =>
+    const page = await openApp(browser, server.url, (p) => {
       p.on('websocket', (ws) =>
         ws.on('framereceived', (f) => {
           if (String(f.payload).includes('"processes:diff"')) received++;
         }),
-      ),
-    );
+      );
+    });
     const cdp = await page.context().newCDPSession(page);
     const heapMb = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -260,7 +414,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `Benchmark data: ${ROWS} synthetic rows served by browser mode, not real processes.`,
     );
-    const page = await openApp(browser, server.url);
+    const page = await openApp(browser, server.url, markUpdates);
     await page.getByRole('searchbox', { name: 'Filter processes' }).focus();
 
     // Warm up the JIT and caches once, then measure.
@@ -277,12 +431,15 @@ export async function run(args: string[]): Promise<void> {
     await page.getByRole('searchbox', { name: 'Filter processes' }).fill('');
     const scrolled = await scrollFrames(page, 240);
 
-    // Table updates: the synthetic source changes 500 rows and replaces 3 every second.
+    // Table updates: the synthetic source changes 500 rows and replaces 3 every second. Thirty
+    // of them, so that the p95 is not simply the slowest one (with 15 it was).
     await page.evaluate(() => {
       window.__safekillPerf = { refreshCommitMs: [], refreshPaintMs: [], refreshWorkMs: [] };
     });
-    await page.waitForTimeout(15_000);
+    await page.waitForTimeout(30_000);
     const perf = await page.evaluate(() => window.__safekillPerf!);
+    // Then where an update's time goes, traced (after the timed ones: tracing slows it down).
+    const traced = await traceUpdates(browser, page, 6);
 
     // Selection: sorted by PID, so that the 500 rows of a range stay put between updates.
     await page.getByRole('button', { name: 'PID' }).click();
@@ -300,6 +457,7 @@ export async function run(args: string[]): Promise<void> {
     line('table update (diff) -> committed', perf.refreshCommitMs);
     const r = line('table update (diff) -> painted', perf.refreshPaintMs, true);
     line('table update (diff) -> painted, work only', perf.refreshWorkMs, true);
+    for (const l of traced) console.log(l);
     lines('select 500 rows (Shift+click)', selected, 'select 500 rows');
     const sc = stats(scrolled);
     const dropped = scrolled.filter((f) => f > 25).length;

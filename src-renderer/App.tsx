@@ -1,11 +1,20 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import {
   HISTORY_LIST_LIMIT,
   type AppInfo,
   type HistoryEntry,
   type HistoryStatus,
 } from '../src-shared/api';
-import type { PlanOverrides } from '../src-shared/kill';
+import type { PlanOverrides, Strategy } from '../src-shared/kill';
+import type { SettingsPatch } from '../src-shared/settings';
 import type { ProcessRow } from '../src-shared/process';
 import type { ApiClient } from './api/client';
 import { ConfirmDialog } from './components/ConfirmDialog';
@@ -14,7 +23,6 @@ import { HistoryAlert } from './components/HistoryAlert';
 import { HistoryList } from './components/HistoryList';
 import { plainError } from './components/plain-error';
 import { DEFAULT_HIDDEN, ProcessTable } from './components/ProcessTable';
-import { ColumnPicker } from './components/ColumnPicker';
 import { Totals, totals } from './components/Totals';
 import { HistoryChart } from './components/HistoryChart';
 import { RunningKills } from './components/RunningKills';
@@ -32,20 +40,16 @@ import {
   type SelectMode,
 } from './state/selection';
 import { RowStore } from './state/row-store';
-import {
-  quickFilter,
-  sortRows,
-  type QuickFilters,
-  type SortKey,
-  type SortSpec,
-} from '../src-shared/rows';
+import { SortedRows } from './state/sorted-rows';
+import { quickFilter, type QuickFilters, type SortKey, type SortSpec } from '../src-shared/rows';
 import { filterSorted } from './state/table-model';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
 import { useRemembered } from './state/remembered';
 import { uiSettings } from './state/settings';
-import { SettingsPanel } from './components/SettingsPanel';
+import { QUICK_FILTERS, Toolbar } from './components/Toolbar';
+import { useStableCallback } from './state/stable-callback';
 
 const SORT_KEYS = ['name', 'pid', 'cpu', 'memory', 'user', 'start'];
 const isSortSpec = (v: unknown): v is SortSpec =>
@@ -183,11 +187,18 @@ export function App({ api }: { api: ApiClient }) {
   // Sorting follows the data; typing in the filter only filters the sorted list.
   // The quick filters come first: the search, the sort and the tree see only what they let by.
   const user = info?.user;
-  const base = useMemo(() => quickFilter(view.rows.values(), quick, user), [view, quick, user]);
-  const sorted = useMemo(() => (tree ? [] : sortRows(base, sort)), [base, sort, tree]);
+  // The flat list is kept sorted from each update's changes (SortedRows); the tree is rebuilt.
+  const sorter = useMemo(() => new SortedRows(store), [store]);
+  const sorted = useMemo(
+    () => (tree ? [] : sorter.get(view, sort, quick, user)),
+    [sorter, view, sort, quick, user, tree],
+  );
   const rows = useMemo(
-    () => (tree ? treeRows(base, filter, sort, collapsed) : filterSorted(sorted, filter)),
-    [base, sorted, filter, sort, tree, collapsed],
+    () =>
+      tree
+        ? treeRows(quickFilter(view.rows.values(), quick, user), filter, sort, collapsed)
+        : filterSorted(sorted, filter),
+    [view, quick, user, sorted, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);
@@ -364,6 +375,21 @@ export function App({ api }: { api: ApiClient }) {
     [],
   );
 
+  // Stable, for the memoized toolbar (a table update does not re-render it).
+  const onFilterKeyDown = useStableCallback((e: ReactKeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'Enter') {
+      e.preventDefault();
+      // Into the grid: keep a visible selection, else start at the first row.
+      if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
+      grid()?.focus();
+    }
+  });
+  const onQuick = useCallback(
+    (key: keyof QuickFilters, on: boolean) => setQuick((q) => ({ ...q, [key]: on })),
+    [setQuick],
+  );
+  const toggleDrawer = useCallback(() => setDrawerOpen((o) => !o), []);
+
   const onSort = (key: SortKey) =>
     setSort((s) =>
       s.key === key
@@ -373,62 +399,26 @@ export function App({ api }: { api: ApiClient }) {
 
   return (
     <div className="app">
-      <header className="top">
-        <h1>SafeKill</h1>
-        <input
-          ref={filterRef}
-          type="search"
-          className="filter"
-          aria-label="Filter processes"
-          placeholder="Filter by name, PID or command line  ( / )"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown' || e.key === 'Enter') {
-              e.preventDefault();
-              // Into the grid: keep a visible selection, else start at the first row.
-              if (rows[0] && !rows.some((r) => r.row.key === selectedKey)) select(rows[0].row);
-              grid()?.focus();
-            }
-          }}
-        />
-        <label className="tree-toggle">
-          <input type="checkbox" checked={tree} onChange={(e) => setTree(e.target.checked)} /> Tree
-          view
-        </label>
-        <fieldset className="quick-filters">
-          <legend className="visually-hidden">Show</legend>
-          {QUICK_FILTERS.map(([key, label]) => (
-            <label key={key} className="tree-toggle">
-              <input
-                type="checkbox"
-                checked={quick[key] === true}
-                onChange={(e) => setQuick((q) => ({ ...q, [key]: e.target.checked }))}
-              />{' '}
-              {label}
-            </label>
-          ))}
-        </fieldset>
-        <ColumnPicker hidden={hiddenCols} onChange={setHiddenCols} />
-        <SettingsPanel
-          settings={settings}
-          strategies={info?.strategies ?? []}
-          problem={settingsProblem}
-          onChange={(p) => uiSettings.update(p)}
-        />
-        <button
-          type="button"
-          className="drawer-toggle"
-          aria-expanded={drawerOpen}
-          aria-controls="side-panel"
-          onClick={() => setDrawerOpen((o) => !o)}
-        >
-          {liveCount > 0 ? `Details · ${liveCount} ending` : 'Details'}
-        </button>
-        <span className="muted small mode">
-          {info ? (info.mode === 'browser' ? 'Browser mode' : 'Desktop') : 'Connecting…'}
-        </span>
-      </header>
+      <Toolbar
+        filter={filter}
+        onFilter={setFilter}
+        filterRef={filterRef}
+        onFilterKeyDown={onFilterKeyDown}
+        tree={tree}
+        onTree={setTree}
+        quick={quick}
+        onQuick={onQuick}
+        hiddenColumns={hiddenCols}
+        onHiddenColumns={setHiddenCols}
+        settings={settings}
+        strategies={info?.strategies ?? NO_STRATEGIES}
+        settingsProblem={settingsProblem}
+        onSettings={updateSettings}
+        drawerOpen={drawerOpen}
+        onToggleDrawer={toggleDrawer}
+        liveCount={liveCount}
+        mode={info?.mode}
+      />
       {retrying && (
         <p className="banner warning" role="alert">
           The connection to SafeKill was lost: retrying… Running ends go on; their cards update when
@@ -584,6 +574,9 @@ export function App({ api }: { api: ApiClient }) {
   );
 }
 
+const NO_STRATEGIES: Strategy[] = [];
+const updateSettings = (p: SettingsPatch) => uiSettings.update(p);
+
 /** A desktop notification, where the user allowed them (Electron and browsers alike). */
 function notify(title: string, body: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
@@ -595,12 +588,6 @@ function askNotificationPermission(): void {
   if (typeof Notification !== 'undefined' && Notification.permission === 'default')
     void Notification.requestPermission().catch(() => undefined);
 }
-
-const QUICK_FILTERS: [keyof QuickFilters, string][] = [
-  ['mineOnly', 'My processes'],
-  ['hideKernelThreads', 'Hide kernel threads'],
-  ['withWindowsOnly', 'With windows'],
-];
 
 function isQuickFilters(v: unknown): v is QuickFilters {
   return (

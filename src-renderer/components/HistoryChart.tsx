@@ -61,7 +61,17 @@ export function HistoryChart({ value }: { value: TotalsValue }) {
     cpu.push(value.cpu);
     mem.push(value.rss);
     if (t.length > POINTS) [t, cpu, mem].forEach((a) => a.shift());
-    plot.current?.setData(data.current);
+    // Redrawn just after the frame that shows the table's update (a task posted from rAF runs
+    // after that paint): the chart can be a frame late, the table's 5,000 rows should not wait
+    // for a redraw of the chart.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => plot.current?.setData(data.current));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [value]);
 
   return (

@@ -1,8 +1,12 @@
+import { memo } from 'react';
 import type { HistoryEntry } from '../../src-shared/api';
 import { OUTCOME_WORDS } from '../../src-shared/kill';
 
-/** Past ends, newest first (kept in the app's data folder across restarts). */
-export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
+/**
+ * Past ends, newest first (kept in the app's data folder across restarts). Memoized: a table
+ * update leaves it alone.
+ */
+export const HistoryList = memo(function HistoryList({ entries }: { entries: HistoryEntry[] }) {
   return (
     <section className="panel history" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
@@ -36,4 +40,4 @@ export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
       )}
     </section>
   );
-}
+});

@@ -373,7 +373,9 @@ const RowCells = memo(function RowCells(props: RowCellsProps) {
         className="cell col-name"
         title={`${row.name}\n${row.cmdline}`}
       >
-        <span className="indent" style={{ width: props.indent }} />
+        {/* The tree's indent only: a flat row has one element fewer to restyle and lay out
+            each time React puts it into the DOM (up to half the rows in view every update). */}
+        {twisty && <span className="indent" style={{ width: props.indent }} />}
         {twisty &&
           (twisty === 'leaf' ? (
             <span className="twisty" />

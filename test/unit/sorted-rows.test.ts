@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { RowStore } from '../../src-renderer/state/row-store';
+import { SortedRows, merge } from '../../src-renderer/state/sorted-rows';
+import type { ProcessDiff, ProcessRow } from '../../src-shared/process';
+import {
+  quickFilter,
+  sortRows,
+  type QuickFilters,
+  type SortKey,
+  type SortSpec,
+} from '../../src-shared/rows';
+
+// A seeded generator: each run sees the same "random" updates.
+function rng(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+const NAMES = ['bash', 'Bash', 'node', 'nginx', 'python3', 'x10', 'x9'];
+const USERS = ['alice', 'bob', 'root'];
+
+function makeRow(pid: number, rand: () => number): ProcessRow {
+  return {
+    key: `${pid}@${pid}`,
+    pid,
+    ppid: 1,
+    name: NAMES[Math.floor(rand() * NAMES.length)]!,
+    cmdline: `/usr/bin/x ${pid}`,
+    user: USERS[Math.floor(rand() * USERS.length)]!,
+    startTime: pid,
+    // Few distinct values, so that ties (broken by PID) are common.
+    startedAt: Math.floor(rand() * 5),
+    state: 'sleeping',
+    cpuPercent: Math.floor(rand() * 4),
+    rssBytes: Math.floor(rand() * 3) * 4096,
+    hasWindow: rand() < 0.5,
+    hasConsole: false,
+    ...(rand() < 0.2 ? { kernelThread: true as const } : {}),
+  };
+}
+
+/** A diff that removes, adds and changes rows, sometimes adding a row and changing it at once. */
+function randomDiff(rows: ProcessRow[], seq: number, rand: () => number, next: () => number) {
+  const removed = rows.filter(() => rand() < 0.05).map((r) => r.key);
+  const left = rows.filter((r) => !removed.includes(r.key));
+  const added = Array.from({ length: Math.floor(rand() * 4) }, () => makeRow(next(), rand));
+  const changed = [...left, ...added]
+    .filter(() => rand() < 0.15)
+    .map((r) => ({ ...r, ...makeRow(r.pid, rand), key: r.key }));
+  const diff: ProcessDiff = { seq, takenAt: seq, added, removed, changed };
+  const byKey = new Map([...left, ...added].map((r) => [r.key, r]));
+  for (const r of changed) byKey.set(r.key, r);
+  return { diff, rows: [...byKey.values()] };
+}
+
+const SORTS: SortSpec[] = (['name', 'pid', 'cpu', 'memory', 'user', 'start'] as SortKey[]).flatMap(
+  (key) => [
+    { key, dir: 'asc' as const },
+    { key, dir: 'desc' as const },
+  ],
+);
+const QUICK: QuickFilters[] = [{}, { hideKernelThreads: true }, { mineOnly: true }];
+
+describe('the flat table kept sorted from each update (SortedRows)', () => {
+  it('merges two sorted lists into one', () => {
+    const cmp = (a: number, b: number) => a - b;
+    expect(merge([1, 4, 9], [0, 4, 5, 10], cmp)).toEqual([0, 1, 4, 4, 5, 9, 10]);
+    expect(merge([], [2], cmp)).toEqual([2]);
+    expect(merge([3], [], cmp)).toEqual([3]);
+  });
+
+  for (const sort of SORTS) {
+    it(`gives what a full sort gives, sorted by ${sort.key} ${sort.dir}`, () => {
+      const rand = rng(sort.key.length * 31 + (sort.dir === 'asc' ? 1 : 2));
+      let pid = 100;
+      const next = () => pid++;
+      const store = new RowStore();
+      let rows = Array.from({ length: 60 }, () => makeRow(next(), rand));
+      store.load({ seq: 0, takenAt: 0, rows });
+      const sorter = new SortedRows(store);
+      let seq = 0;
+      let quick = QUICK[0]!;
+      let incremental = 0;
+      for (let step = 0; step < 150; step++) {
+        // One to three updates between renders (a render may come after several).
+        const updates = 1 + Math.floor(rand() * 3);
+        for (let u = 0; u < updates; u++) {
+          const d = randomDiff(rows, ++seq, rand, next);
+          rows = d.rows;
+          store.apply(d.diff);
+        }
+        if (step === 70) {
+          // A reconnection: a fresh snapshot replaces everything.
+          rows = rows.slice(10);
+          store.load({ seq: ++seq, takenAt: seq, rows });
+        }
+        if (step % 40 === 39) quick = QUICK[((step / 40 + 1) % QUICK.length) | 0]!;
+        const before = (sorter as unknown as { last?: { rows: unknown[] } }).last?.rows;
+        const got = sorter.get(store.view, sort, quick, 'alice');
+        const want = sortRows(quickFilter(rows, quick, 'alice'), sort);
+        expect(got.map((v) => v.row.key)).toEqual(want.map((r) => r.key));
+        // The very objects of the store (a replaced row never lingers in its old form).
+        expect(got.every((v) => store.rows.get(v.row.key) === v.row && v.depth === 0)).toBe(true);
+        if (before && got !== before && step !== 70 && step % 40 !== 0) incremental++;
+      }
+      // Most steps took the incremental path (not a full sort every time).
+      expect(incremental).toBeGreaterThan(100);
+    });
+  }
+
+  it('sorts in full, and keeps nothing, for a view the store has moved past', () => {
+    const rand = rng(7);
+    const store = new RowStore();
+    const rows = Array.from({ length: 20 }, (_, i) => makeRow(10 + i, rand));
+    store.load({ seq: 0, takenAt: 0, rows });
+    const sorter = new SortedRows(store);
+    const sort: SortSpec = { key: 'cpu', dir: 'desc' };
+    const stale = store.view;
+    const d = randomDiff(rows, 1, rand, () => 99);
+    store.apply(d.diff);
+    const want = sortRows(quickFilter(d.rows, {}, undefined), sort).map((r) => r.key);
+    expect(sorter.get(stale, sort, {}, undefined).map((v) => v.row.key)).toEqual(want);
+    expect(sorter.get(store.view, sort, {}, undefined).map((v) => v.row.key)).toEqual(want);
+  });
+
+  it('answers changesSince only while it knows them', () => {
+    const store = new RowStore();
+    const rand = rng(3);
+    let rows = Array.from({ length: 10 }, (_, i) => makeRow(10 + i, rand));
+    expect(store.changesSince(0)).toEqual({ gone: new Set(), fresh: [] });
+    store.load({ seq: 0, takenAt: 0, rows });
+    // Before the snapshot: unknown.
+    expect(store.changesSince(0)).toBeUndefined();
+    const from = store.version;
+    for (let seq = 1; seq <= 20; seq++) {
+      const d = randomDiff(rows, seq, rand, () => 1000 + seq);
+      rows = d.rows;
+      store.apply(d.diff);
+    }
+    // Twenty updates ago is more than the store keeps.
+    expect(store.changesSince(from)).toBeUndefined();
+    expect(store.changesSince(store.version - 2)).toBeDefined();
+    expect(store.changesSince(store.version)).toEqual({ gone: new Set(), fresh: [] });
+  });
+});

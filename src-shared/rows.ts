@@ -47,10 +47,19 @@ function haystack(r: ProcessRow): string {
  * user, ignoring case. Blank text matches every row.
  */
 export function rowMatches(row: ProcessRow, text: string): boolean {
+  return rowMatcher(text)(row);
+}
+
+/** `rowMatches` for one text, read once: a keystroke filters thousands of rows with it. */
+export function rowMatcher(text: string): (row: ProcessRow) => boolean {
   const t = text.trim();
-  if (t === '') return true;
-  if (/^\d+$/.test(t)) return row.pid === Number(t);
-  return haystack(row).includes(t.toLowerCase());
+  if (t === '') return () => true;
+  if (/^\d+$/.test(t)) {
+    const pid = Number(t);
+    return (row) => row.pid === pid;
+  }
+  const needle = t.toLowerCase();
+  return (row) => haystack(row).includes(needle);
 }
 
 // Made on first use: building it loads ICU's collation data (milliseconds), and a list sorted by
@@ -101,7 +110,7 @@ export function filterRows(
   text: string,
   withAncestors: boolean,
 ): ProcessRow[] {
-  const matching = rows.filter((r) => rowMatches(r, text));
+  const matching = rows.filter(rowMatcher(text));
   if (!withAncestors) return matching;
   const keep = new Set(matching);
   const byPid = new Map(rows.map((r) => [r.pid, r]));

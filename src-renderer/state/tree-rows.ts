@@ -2,7 +2,7 @@ import type { ProcessRow } from '../../src-shared/process';
 import {
   buildTree,
   filterRows,
-  rowMatches,
+  rowMatcher,
   sortRows,
   type SortSpec,
   type TreeNode,
@@ -40,6 +40,7 @@ export function treeRows(
   const stack: { node: TreeNode; depth: number; parentKey?: string }[] = buildTree(shown)
     .map((node) => ({ node, depth: 0 }))
     .reverse();
+  const matches = rowMatcher(filterText);
   while (stack.length > 0) {
     const { node, depth, parentKey } = stack.pop()!;
     const { row, children } = node;
@@ -49,7 +50,7 @@ export function treeRows(
       depth,
       hasChildren: children.length > 0,
       expanded,
-      ancestorOnly: filtering && !rowMatches(row, filterText),
+      ancestorOnly: filtering && !matches(row),
       parentKey,
     });
     if (!expanded) continue;

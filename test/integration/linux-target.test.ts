@@ -32,6 +32,20 @@ async function targets(n: number): Promise<number[]> {
   return pids;
 }
 
+/** A watcher of its own over the real libc, and how often its running wait was woken. */
+function wakeCountingWatcher() {
+  const real = libc();
+  let wakeFd = -1;
+  const watcher = new PidfdExitWatcher({
+    ...real,
+    eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
+  });
+  // The wake is an eventfd write: restore `writes` when done.
+  const writes = vi.spyOn(fsSync, 'writeSync');
+  const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+  return { real, watcher, wakes, writes };
+}
+
 describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   it('refuses a PID whose start time differs from the listed one: it names another process', async () => {
     const [pid] = await targets(1);
@@ -82,14 +96,7 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
 
   it('never wakes the running wait for a burst of watches or for pidfds released by exit callbacks', async () => {
     const pids = await targets(20);
-    const real = libc();
-    let wakeFd = -1;
-    const watcher = new PidfdExitWatcher({
-      ...real,
-      eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
-    });
-    const writes = vi.spyOn(fsSync, 'writeSync');
-    const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+    const { real, watcher, wakes, writes } = wakeCountingWatcher();
     try {
       const fds = pids.map((pid) => real.pidfdOpen(pid));
       expect(fds.every((fd) => fd >= 0)).toBe(true);
@@ -116,14 +123,7 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
 
   it('closes a fired pidfd released after the next wait started at once, without waking it', async () => {
     const pids = await targets(20);
-    const real = libc();
-    let wakeFd = -1;
-    const watcher = new PidfdExitWatcher({
-      ...real,
-      eventfd: (init, flags) => (wakeFd = real.eventfd(init, flags)),
-    });
-    const writes = vi.spyOn(fsSync, 'writeSync');
-    const wakes = () => writes.mock.calls.filter(([fd]) => fd === wakeFd).length;
+    const { real, watcher, wakes, writes } = wakeCountingWatcher();
     const isPidfd = (fd: number) => {
       try {
         return fsSync.readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:[pidfd]';

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { choosePlan } from '../src-main/engine/choose-plan';
 import { profileFor, signalFacts } from '../src-main/platform/linux/linux-platform';
 import { readStat } from '../src-main/platform/linux/proc-stat';
-import { loadProfiles, profilesFile } from '../src-main/service/profiles-file';
+import { profilesFile } from '../src-main/service/data-dir';
+import { loadProfiles } from '../src-main/service/profiles-file';
 import type { TargetFacts } from '../src-shared/process';
 
 const TARGET = path.resolve(import.meta.dirname, '../test/fixtures/target.cjs');

@@ -43,14 +43,10 @@ function haystack(r: ProcessRow): string {
 }
 
 /**
- * A number matches the PID exactly (123 is not 1234); other text matches name, command line or
- * user, ignoring case. Blank text matches every row.
+ * Whether a row matches the filter text, the text read once (a keystroke filters thousands of
+ * rows with it). A number matches the PID exactly (123 is not 1234); other text matches name,
+ * command line or user, ignoring case. Blank text matches every row.
  */
-export function rowMatches(row: ProcessRow, text: string): boolean {
-  return rowMatcher(text)(row);
-}
-
-/** `rowMatches` for one text, read once: a keystroke filters thousands of rows with it. */
 export function rowMatcher(text: string): (row: ProcessRow) => boolean {
   const t = text.trim();
   if (t === '') return () => true;

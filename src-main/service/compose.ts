@@ -4,9 +4,9 @@ import type { AppInfo } from '../../src-shared/api';
 import { lockFileClaims } from '../kill/ending-claims';
 import { currentPlatform } from '../platform/current';
 import { createProcessSource } from '../processes/process-source';
-import { historyFile, settingsFile } from './data-dir';
+import { historyFile, profilesFile, settingsFile } from './data-dir';
 import { createHistoryStore } from './history-store';
-import { profilesFile, profilesLoader } from './profiles-file';
+import { profilesLoader } from './profiles-file';
 import { createSettingsStore } from './settings-store';
 import { createService, type ProcessSourceLike, type Service } from './service';
 

@@ -5,16 +5,12 @@ import { profileSchema } from '../../src-shared/profile-schema';
 import { tmpNameFor, writeAtomically } from './atomic-file';
 import { BUILT_IN_ENTRIES, type ProfileEntry } from '../engine/profile-match';
 
-export { profilesFile } from './data-dir';
-
 export interface LoadedProfiles {
   /** User profiles first (they win), then the built-in ones they do not replace. */
   entries: readonly ProfileEntry[];
   /** One line per problem, naming the file, the entry and the field. */
   problems: string[];
 }
-
-const BUILT_INS = BUILT_IN_ENTRIES;
 
 function fieldPath(p: readonly PropertyKey[]): string {
   return p.reduce<string>(
@@ -34,9 +30,9 @@ export function loadProfiles(file: string): LoadedProfiles {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { entries: BUILT_INS, problems: [] };
+    if (code === 'ENOENT') return { entries: BUILT_IN_ENTRIES, problems: [] };
     return {
-      entries: BUILT_INS,
+      entries: BUILT_IN_ENTRIES,
       problems: [`${file}: cannot be read (${code}); built-in profiles are used`],
     };
   }
@@ -45,7 +41,7 @@ export function loadProfiles(file: string): LoadedProfiles {
     json = JSON.parse(text);
   } catch (e) {
     return {
-      entries: BUILT_INS,
+      entries: BUILT_IN_ENTRIES,
       problems: [`${file}: not valid JSON (${(e as Error).message}); built-in profiles are used`],
     };
   }
@@ -54,7 +50,7 @@ export function loadProfiles(file: string): LoadedProfiles {
     : ((json as { profiles?: unknown } | null)?.profiles ?? undefined);
   if (!Array.isArray(list)) {
     return {
-      entries: BUILT_INS,
+      entries: BUILT_IN_ENTRIES,
       problems: [
         `${file}: expected a list of profiles, or { "profiles": [ … ] }; built-in profiles are used`,
       ],
@@ -81,7 +77,10 @@ export function loadProfiles(file: string): LoadedProfiles {
     }
   });
   const replaced = new Set(user.map((u) => u.profile.id));
-  return { entries: [...user, ...BUILT_INS.filter((b) => !replaced.has(b.profile.id))], problems };
+  return {
+    entries: [...user, ...BUILT_IN_ENTRIES.filter((b) => !replaced.has(b.profile.id))],
+    problems,
+  };
 }
 
 /** A loader for the platform: re-reads the file only when it changed. */

@@ -11,7 +11,7 @@ import { PF_KTHREAD, parseStat } from '../../src-main/platform/linux/proc-stat';
 import { cpuPercent } from '../../src-main/processes/cpu';
 import { DiffTracker, applyDiff, diffRows, diffSnapshots } from '../../src-main/processes/diff';
 import { LinuxRowBuilder } from '../../src-main/processes/linux-rows';
-import { buildTree, compareRows, filterRows, rowMatches, walkTree } from '../../src-shared/rows';
+import { buildTree, compareRows, filterRows, rowMatcher, walkTree } from '../../src-shared/rows';
 
 function row(pid: number, over: Partial<ProcessRow> = {}): ProcessRow {
   const startTime = over.startTime ?? 1000 + pid;
@@ -267,10 +267,10 @@ describe('filter and sort', () => {
   ];
 
   it('matches a PID exactly, or name / command line / user ignoring case', () => {
-    expect(rows.filter((r) => rowMatches(r, 'firefox')).map((r) => r.pid)).toEqual([10, 12]);
-    expect(rows.filter((r) => rowMatches(r, 'BOB')).map((r) => r.pid)).toEqual([11]);
-    expect(rows.filter((r) => rowMatches(r, '1')).map((r) => r.pid)).toEqual([]);
-    expect(rows.filter((r) => rowMatches(r, '12')).map((r) => r.pid)).toEqual([12]);
+    expect(rows.filter(rowMatcher('firefox')).map((r) => r.pid)).toEqual([10, 12]);
+    expect(rows.filter(rowMatcher('BOB')).map((r) => r.pid)).toEqual([11]);
+    expect(rows.filter(rowMatcher('1')).map((r) => r.pid)).toEqual([]);
+    expect(rows.filter(rowMatcher('12')).map((r) => r.pid)).toEqual([12]);
   });
 
   it('keeps the ancestors of a match for a tree', () => {

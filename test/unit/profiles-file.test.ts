@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfiles, profilesFile, profilesLoader } from '../../src-main/service/profiles-file';
+import { profilesFile } from '../../src-main/service/data-dir';
+import { loadProfiles, profilesLoader } from '../../src-main/service/profiles-file';
 import { BUILT_IN_PROFILES } from '../../src-shared/profiles';
 
 function fileWith(content: unknown): string {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import type { ExitInfo, KillEvent, KillPlan, KillResult } from '../../src-shared/kill';
 import type { KillTarget } from '../platform/types';
 import type { Clock } from './clock';
@@ -14,8 +13,11 @@ export interface CommandOutcome {
 /** Runs one command, argv as given (no shell), ended when `timeoutMs` passes. */
 export type CommandRunner = (argv: readonly string[], timeoutMs: number) => Promise<CommandOutcome>;
 
-export const runCommand: CommandRunner = (argv, timeoutMs) =>
-  new Promise((resolve) => {
+// child_process is loaded when a stop command first runs: a kill without --supervisor-stop
+// never needs it, and loading it (with what it pulls in) costs ~1.5 ms before the first signal.
+export const runCommand: CommandRunner = async (argv, timeoutMs) => {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
     execFile(
       argv[0]!,
       argv.slice(1),
@@ -31,6 +33,7 @@ export const runCommand: CommandRunner = (argv, timeoutMs) =>
       },
     );
   });
+};
 
 /** Room over the supervisor's own timeout: its forced end and its reply take a moment too. */
 export const SUPERVISOR_MARGIN_MS = 3000;

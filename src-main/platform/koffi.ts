@@ -1,8 +1,46 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type Koffi from 'koffi';
 import { SafeKillError } from '../../src-shared/errors';
 
 let loaded: typeof Koffi | undefined;
+let loadedFrom: 'native' | 'package' | undefined;
+
+type Require = ((id: string) => unknown) & { resolve(id: string): string };
+
+/**
+ * koffi from its glibc binary package directly, on Linux: koffi's own entry finds that file by
+ * reading the ELF header of Node's executable and probing a dozen paths, 4 ms of a `safekill
+ * kill`'s ~70 (the .node itself loads in under 1). Undefined where that file is not there or
+ * not this libc's (musl, a packaged app's ASAR), or is not the version of the koffi package
+ * installed with it: then koffi's entry decides, as it always did.
+ */
+function nativeKoffi(req: Require, platform: string, arch: string): typeof Koffi | undefined {
+  if (platform !== 'linux') return undefined;
+  try {
+    const native = req(`@koromix/koffi-linux-${arch}/linux_${arch}/koffi.node`) as {
+      version?: string;
+    };
+    // Its package.json is not among koffi's exports: read beside its entry.
+    const pkg = path.join(path.dirname(req.resolve('koffi')), 'package.json');
+    const { version } = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string };
+    return native.version === version ? (native as unknown as typeof Koffi) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The loader behind koffi(), with its require and platform given (for the tests). */
+export function loadKoffi(
+  req: Require,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): { koffi: typeof Koffi; from: 'native' | 'package' } {
+  const native = nativeKoffi(req, platform, arch);
+  if (native) return { koffi: native, from: 'native' };
+  return { koffi: req('koffi') as typeof Koffi, from: 'package' };
+}
 
 /**
  * koffi, loaded on first use rather than when the bundle starts: a missing or broken native
@@ -14,7 +52,7 @@ export function koffi(): typeof Koffi {
     try {
       // The CJS bundles have `require`; ES module runs (tsx, Vitest) make one.
       const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-      loaded = req('koffi') as typeof Koffi;
+      ({ koffi: loaded, from: loadedFrom } = loadKoffi(req));
     } catch (e) {
       throw new SafeKillError(
         'unsupported',
@@ -23,4 +61,9 @@ export function koffi(): typeof Koffi {
     }
   }
   return loaded;
+}
+
+/** Which way koffi() loaded koffi, once it has. */
+export function koffiLoadedFrom(): 'native' | 'package' | undefined {
+  return loadedFrom;
 }

@@ -13,6 +13,7 @@ import {
   attachGroup,
   continueAfterPolite,
   openLinuxTarget,
+  takePinStat,
   type WindowCloser,
   type WindowRaiser,
 } from './linux-target';
@@ -88,7 +89,10 @@ export function profileFor(
     comm,
     exe: readLink(`/proc/${pid}/exe`),
     argv,
-    cwd: readLink(`/proc/${pid}/cwd`),
+    // Read only when a matched profile's stop command names {cwd}: most processes match none.
+    get cwd() {
+      return readLink(`/proc/${pid}/cwd`);
+    },
   });
 }
 
@@ -104,7 +108,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
         raiseWindow: opts.raiseWindow,
       }),
     async describe(target: KillTarget): Promise<TargetFacts> {
-      const st = readStat(target.pid);
+      const st = takePinStat(target) ?? readStat(target.pid);
       if (!st || st.startTime !== target.startTime) {
         throw new SafeKillError(
           'not-found',

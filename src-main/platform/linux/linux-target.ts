@@ -6,7 +6,8 @@ import type { DeliveryResult } from '../../engine/escalation';
 import type { DialogChange } from '../../engine/window-watch';
 import type { ExpectedIdentity, KillTarget } from '../types';
 import { ERRNO, libc } from './libc';
-import { decodeWaitStatus, readStat } from './proc-stat';
+import { decodeWaitStatus, readStat, type ProcStat } from './proc-stat';
+import { TurnMap } from './turn-map';
 import { processUid, userName } from './users';
 import { sharedPidfdWatcher } from './pidfd-exit-watcher';
 import { stillInGroup, type PinnedMember } from './process-group';
@@ -69,8 +70,8 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     const fd = c.pidfdOpen(pid);
     if (fd >= 0) {
       try {
-        const startTime = checkedStartTime(pid, opts.expected);
-        return new PidfdTarget(pid, fd, startTime, closersOf(opts));
+        const st = checkedStat(pid, opts.expected);
+        return pinnedWith(new PidfdTarget(pid, fd, st.startTime, closersOf(opts)), st);
       } catch (e) {
         sharedPidfdWatcher().release(fd);
         throw e;
@@ -90,7 +91,27 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     }
     pidfdMissing = true;
   }
-  return new FallbackTarget(pid, checkedStartTime(pid, opts.expected), closersOf(opts));
+  const st = checkedStat(pid, opts.expected);
+  return pinnedWith(new FallbackTarget(pid, st.startTime, closersOf(opts)), st);
+}
+
+/** What each target's stat said when it was pinned, until the current turn of the loop ends. */
+const pinStats = new TurnMap<KillTarget, ProcStat>();
+
+function pinnedWith(target: KillTarget, st: ProcStat): KillTarget {
+  pinStats.set(target, st);
+  return target;
+}
+
+/**
+ * The /proc stat read just after `target` was pinned, once, and only in the same turn of the
+ * event loop (a description made right after pinning reads it again otherwise: 300 targets,
+ * 300 reads). Undefined when it is older, or was taken: read afresh then.
+ */
+export function takePinStat(target: KillTarget): ProcStat | undefined {
+  const st = pinStats.get(target);
+  pinStats.delete(target);
+  return st;
 }
 
 function closersOf(opts: OpenOptions): Closers {
@@ -106,7 +127,7 @@ function notFound(pid: number): SafeKillError {
 }
 
 /** Read after pinning, so what it finds is the pinned process and cannot change under us. */
-function checkedStartTime(pid: number, expected: ExpectedIdentity | undefined): number {
+function checkedStat(pid: number, expected: ExpectedIdentity | undefined): ProcStat {
   const st = readStat(pid);
   if (!st) throw notFound(pid);
   if (expected?.startTime !== undefined && st.startTime !== expected.startTime) {
@@ -121,7 +142,7 @@ function checkedStartTime(pid: number, expected: ExpectedIdentity | undefined): 
       `PID ${pid} (${st.comm}) is no longer the child of ${expected.ppid} that the tree was read with, so it was not touched`,
     );
   }
-  return st.startTime;
+  return st;
 }
 
 /** How a process ended, read from its zombie entry while it still has one (best effort). */

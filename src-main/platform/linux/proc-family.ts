@@ -1,16 +1,17 @@
-import fs from 'node:fs';
 import type { Survivor } from '../../../src-shared/kill';
 import { familyOf, survivorsOf, type FamilyMember, type ProcInfo } from '../../engine/family';
 import { heldFiles, listeningPorts } from './proc-holdings';
 import { readStat } from './proc-stat';
+import { burstSnapshot } from './proc-tree';
 
-/** Every live process in one pass over /proc (zombies are gone already: they hold nothing). */
+/**
+ * Every live process (zombies are gone already: they hold nothing), from the pass over /proc
+ * this turn's process-group readings made, or one made now.
+ */
 function procTable(): Map<number, ProcInfo> {
   const out = new Map<number, ProcInfo>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = readStat(Number(name));
-    if (!st || st.state === 'zombie' || st.state === 'dead') continue;
+  for (const st of burstSnapshot().stats.values()) {
+    if (st.state === 'zombie' || st.state === 'dead') continue;
     out.set(st.pid, {
       pid: st.pid,
       ppid: st.ppid,

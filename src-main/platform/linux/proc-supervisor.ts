@@ -9,6 +9,7 @@ import {
   type Supervisor,
 } from '../../engine/supervisor';
 import { readStat } from './proc-stat';
+import { TurnMap } from './turn-map';
 
 function read(p: string): string | undefined {
   return readProcFile(p, 'utf8'); // Undefined when gone, or another user's.
@@ -88,10 +89,19 @@ export function supervisorInfo(s: Supervisor, program?: string): SupervisorInfo 
   };
 }
 
+/**
+ * What each parent is, as a supervisor, for this turn of the event loop: 300 targets started by
+ * one parent read its stat and command line once, not 300 times. A parent that exits in that
+ * moment has orphaned them to init, which restarts nothing; naming it is a notice, not a signal.
+ */
+const parents = new TurnMap<number, Supervisor | undefined>();
+
 /** Who would bring `pid` back: a supervising parent first (it is the nearer), then its cgroup. */
 export function linuxSupervisor(pid: number, ppid: number): SupervisorInfo | undefined {
-  const parent = readStat(ppid);
-  const byParent = parent ? supervisorFromParent(ppid, parent.comm, argvOf(ppid)) : undefined;
+  const byParent = parents.for(ppid, () => {
+    const parent = readStat(ppid);
+    return parent ? supervisorFromParent(ppid, parent.comm, argvOf(ppid)) : undefined;
+  });
   const s = byParent ?? supervisorFromCgroup(read(`/proc/${pid}/cgroup`) ?? '');
   if (!s) return undefined;
   return supervisorInfo(s, s.kind === 'supervisord' ? supervisordProgram(pid) : undefined);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { descendantsOf } from '../../engine/descendants';
 import type { TreeMember } from '../types';
 import { readStat, type ProcStat } from './proc-stat';
+import { TurnMap } from './turn-map';
 
 /** Every process in one pass over /proc, and parent → children. */
 function snapshot(): { stats: Map<number, ProcStat>; children: Map<number, number[]> } {
@@ -25,7 +26,7 @@ interface Snapshot {
   /** Live processes (not zombies) by process group. */
   groups: Map<number, ProcStat[]>;
 }
-let burst: Snapshot | undefined;
+const burst = new TurnMap<'snapshot', Snapshot>();
 
 /**
  * One pass over /proc shared by every caller until the event loop's next turn: describing 300
@@ -33,18 +34,17 @@ let burst: Snapshot | undefined;
  * why a snapshot a few milliseconds old is as safe there as a fresh one).
  */
 export function burstSnapshot(): Snapshot {
-  if (burst) return burst;
-  const { stats, children } = snapshot();
-  const groups = new Map<number, ProcStat[]>();
-  for (const st of stats.values()) {
-    if (st.state === 'zombie' || st.state === 'dead') continue;
-    const list = groups.get(st.pgrp);
-    if (list) list.push(st);
-    else groups.set(st.pgrp, [st]);
-  }
-  burst = { stats, children, groups };
-  setImmediate(() => (burst = undefined)).unref();
-  return burst;
+  return burst.for('snapshot', () => {
+    const { stats, children } = snapshot();
+    const groups = new Map<number, ProcStat[]>();
+    for (const st of stats.values()) {
+      if (st.state === 'zombie' || st.state === 'dead') continue;
+      const list = groups.get(st.pgrp);
+      if (list) list.push(st);
+      else groups.set(st.pgrp, [st]);
+    }
+    return { stats, children, groups };
+  });
 }
 
 /** `root`'s descendants in `snap`, each with the start time and parent it had then. */

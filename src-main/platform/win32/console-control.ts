@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { SafeKillError } from '../../../src-shared/errors';
 import { consoleHelperPath } from '../../runtime-paths';
@@ -49,11 +48,13 @@ export function spawnConsoleHelper(helperPath = defaultHelperPath()): ConsoleHel
   return (mode, pid) => helperLane(() => runHelperProcess(helperPath, mode, pid));
 }
 
-function runHelperProcess(
+async function runHelperProcess(
   helperPath: string | undefined,
   mode: HelperMode,
   pid: number,
 ): Promise<HelperReport> {
+  // Loaded here, not with the module: every Linux kill loads this module, none runs the helper.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     if (!helperPath) {
       reject(

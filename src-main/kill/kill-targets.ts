@@ -262,7 +262,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       return r;
     });
   };
-  const early = sendFirstSteps(prepared, req, deps);
+  const burst = firstStepBurst(prepared, req, deps);
   /** One ladder; `through` stands in for the pin (a staged tree watches what is sent). */
   const runOne = (p: Prepared, through?: KillTarget): Promise<KillResult> => {
     if (p.kind === 'done') {
@@ -295,8 +295,8 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         }
         return runLadder({
           plan: p.plan,
-          target: early.has(p.pid)
-            ? alreadySent(p.target, p.plan.steps[0]!.strategy, early.get(p.pid)!)
+          target: burst.holds(p.pid)
+            ? burst.hold(p.pid, p.target)
             : groupAware(p, through ?? p.target),
           clock,
           onEvent: batch.onEvent,
@@ -354,53 +354,72 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
     });
   };
   const running = Promise.all(groups.map(staged));
-  // Each ladder starts (and sends its first step) in a microtask queued above: release the held
-  // events (plans, steps) in one queued after them, once every first step has been sent.
-  queueMicrotask(() => batch.release());
+  // Each ladder starts in a microtask queued above (its exit watched, its first step held): send
+  // every held first step in one queued after them, then release the held events (plans, steps).
+  queueMicrotask(() => {
+    burst.send();
+    batch.release();
+  });
   const results = (await running).flat();
   await reportSurvivors(deps.platform, families, results, deps.onEvent);
   return results;
 }
 
 /**
- * The first step of every plain ladder (a `signal:` to one pinned process), sent in one tight
- * loop before any ladder starts, so that the per-ladder work (listeners, timers, events) never
- * sits between one target's signal and the next. Not for a tree (its stages signal in order,
- * reading the family just before), a supervisor's stop or restart watch, a run already
- * cancelled, or a batch where a step can reach other targets (a group's or a console's).
+ * The first step of every plain ladder (a `signal:` to one pinned process), held while the
+ * ladders start and then sent in one tight loop: all the per-ladder work (its exit watch,
+ * listeners, timers, events) is done before the first signal, so none of it sits between one
+ * target's signal and the next, nor between a target's exit and its report. Not for a tree (its
+ * stages signal in order, reading the family just before), a supervisor's stop or restart watch,
+ * a run already cancelled, or a batch where a step can reach other targets (a group's or a
+ * console's). A ladder that asks after the burst is sent at once.
  */
-function sendFirstSteps(
+function firstStepBurst(
   prepared: readonly Prepared[],
   req: KillRequest,
   deps: KillDeps,
-): Map<number, Promise<DeliveryResult>> {
-  const sent = new Map<number, Promise<DeliveryResult>>();
-  if (req.tree || req.supervisorStop || deps.signal?.aborted) return sent;
+): {
+  holds(pid: number): boolean;
+  hold(pid: number, target: KillTarget): KillTarget;
+  send(): void;
+} {
+  const firsts = new Map<number, Strategy>();
   const ready = prepared.filter((p) => p.kind === 'ready');
-  if (ready.some((p) => p.plan.processGroup || p.plan.alsoReaches?.length)) return sent;
-  for (const p of ready) {
+  const eligible =
+    !req.tree &&
+    !req.supervisorStop &&
+    !deps.signal?.aborted &&
+    !ready.some((p) => p.plan.processGroup || p.plan.alsoReaches?.length);
+  for (const p of eligible ? ready : []) {
     const first = p.plan.steps[0]?.strategy;
-    if (!first?.startsWith('signal:') || p.plan.supervisor) continue;
-    sent.set(p.pid, p.target.deliver(first));
+    if (first?.startsWith('signal:') && !p.plan.supervisor) firsts.set(p.pid, first);
   }
-  return sent;
-}
-
-/** The target, its first delivery of `strategy` answered by the one already under way. */
-function alreadySent(
-  target: KillTarget,
-  strategy: Strategy,
-  delivery: Promise<DeliveryResult>,
-): KillTarget {
-  let pending: Promise<DeliveryResult> | undefined = delivery;
-  return interceptDeliver(target, (s, send) => {
-    if (pending && s === strategy) {
-      const r = pending;
-      pending = undefined;
-      return r;
-    }
-    return send(s);
-  });
+  let held: (() => void)[] | undefined = [];
+  return {
+    holds: (pid) => firsts.has(pid),
+    hold(pid, target) {
+      const strategy = firsts.get(pid);
+      let first = true;
+      return interceptDeliver(target, (s, send) => {
+        if (!first || s !== strategy || !held) return send(s);
+        first = false;
+        return new Promise<DeliveryResult>((resolve, reject) =>
+          held!.push(() => {
+            try {
+              resolve(send(s));
+            } catch (e) {
+              reject(e as Error); // This target's ladder reports it; the burst goes on.
+            }
+          }),
+        );
+      });
+    },
+    send() {
+      const now = held ?? [];
+      held = undefined;
+      for (const f of now) f();
+    },
+  };
 }
 
 /** The plan SafeKill would follow for one process; changes nothing. */

@@ -87,38 +87,6 @@ describe('killTargets with a tree', () => {
 });
 
 describe('killTargets with many targets', () => {
-  it('sends every first step before any event is passed on', async () => {
-    const pids = [201, 202, 203, 204, 205];
-    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
-    const log: string[] = [];
-    const open = p.open.bind(p);
-    p.open = (pid, expected) => {
-      const t = open(pid, expected);
-      const deliver = t.deliver.bind(t);
-      t.deliver = (s) => {
-        log.push(`sent ${pid}`);
-        return deliver(s);
-      };
-      const onExit = t.onExit.bind(t);
-      t.onExit = (cb) => {
-        log.push(`watch ${pid}`);
-        return onExit(cb);
-      };
-      return t;
-    };
-    await killTargets(
-      { pids, overrides },
-      { platform: p, onEvent: (e) => log.push(`${e.type} ${e.pid}`), tickMs: 0 },
-    );
-    // In one loop: no ladder started (its exit watch, its timers) between two signals.
-    expect(log.slice(0, pids.length)).toEqual(pids.map((pid) => `sent ${pid}`));
-    expect(log.slice(pids.length, 2 * pids.length)).toEqual(pids.map((pid) => `watch ${pid}`));
-    expect(log.findIndex((l) => !/^(sent|watch) /.test(l))).toBe(2 * pids.length);
-    // Then the plans and steps in the order the ladders started, and a result for each.
-    expect(log.filter((l) => l.startsWith('result'))).toHaveLength(pids.length);
-    expect(log.filter((l) => l.startsWith('step'))).toEqual(pids.map((pid) => `step ${pid}`));
-  });
-
   it('sends nothing when the run is cancelled before it starts, and says so', async () => {
     const pids = [301, 302];
     const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
@@ -133,5 +101,36 @@ describe('killTargets with many targets', () => {
       expect(r.outcome).toBe('cancelled');
       expect(r.reason).toContain('not touched');
     }
+  });
+});
+
+describe('killTargets with many plain targets', () => {
+  it('starts every ladder (exit watched) before the first signal, sends all in a row, events after', async () => {
+    const p = fakePlatform([10, 11, 12, 13].map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const log: string[] = [];
+    const open = p.open.bind(p);
+    p.open = (pid, expected) => {
+      const t = open(pid, expected);
+      const deliver = t.deliver.bind(t);
+      const onExit = t.onExit.bind(t);
+      t.deliver = (s) => (log.push(`send ${pid}`), deliver(s));
+      t.onExit = (cb) => (log.push(`watch ${pid}`), onExit(cb));
+      return t;
+    };
+    const results = await killTargets(
+      { pids: [10, 11, 12, 13], overrides: { strategy: 'signal:SIGTERM', graceMs: 1000 } },
+      { platform: p, onEvent: (e) => log.push(`event ${e.type}`), tickMs: 0 },
+    );
+    // The fake dies of SIGTERM's default action: terminated, each with its result.
+    expect(results.map((r) => r.outcome)).toEqual(Array(4).fill('terminated'));
+    const sends = log.flatMap((l, i) => (l.startsWith('send') ? [i] : []));
+    const watches = log.flatMap((l, i) => (l.startsWith('watch') ? [i] : []));
+    const events = log.flatMap((l, i) => (l.startsWith('event') ? [i] : []));
+    // Each exit is watched before any signal goes, so no ladder's start sits after a signal.
+    expect(Math.max(...watches)).toBeLessThan(Math.min(...sends));
+    // The signals go out in one row, in the order asked, and every event comes after them.
+    expect(log.slice(sends[0], sends[0]! + 4)).toEqual([10, 11, 12, 13].map((x) => `send ${x}`));
+    expect(Math.min(...events)).toBeGreaterThan(Math.max(...sends));
+    expect(log.filter((l) => l === 'event step')).toHaveLength(4);
   });
 });

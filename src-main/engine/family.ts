@@ -30,26 +30,45 @@ export function familyOf(
   procs: ReadonlyMap<number, ProcInfo>,
   exclude: ReadonlySet<number>,
 ): FamilyMember[] {
-  const r = procs.get(root);
-  if (!r) return [];
+  return familiesOf([root], procs, exclude).get(root)!;
+}
+
+/** The family of each root (see familyOf), the snapshot indexed once for all of them. */
+export function familiesOf(
+  roots: readonly number[],
+  procs: ReadonlyMap<number, ProcInfo>,
+  exclude: ReadonlySet<number>,
+): Map<number, FamilyMember[]> {
   const children = new Map<number, number[]>();
-  for (const p of procs.values()) {
-    const list = children.get(p.ppid);
-    if (list) list.push(p.pid);
-    else children.set(p.ppid, [p.pid]);
-  }
-  const out: FamilyMember[] = [];
-  const seen = new Set([root, ...exclude]);
-  const add = (pid: number, relation: FamilyRelation) => {
-    const p = procs.get(pid);
-    if (!p || seen.has(pid)) return;
-    seen.add(pid);
-    out.push({ pid, startTime: p.startTime, name: p.name, relation });
+  const groups = new Map<number, number[]>();
+  const sessions = new Map<number, number[]>();
+  const index = (m: Map<number, number[]>, key: number, pid: number) => {
+    const list = m.get(key);
+    if (list) list.push(pid);
+    else m.set(key, [pid]);
   };
-  for (const pid of descendantsOf(root, children)) add(pid, 'descendant');
-  const all = [...procs.values()];
-  if (r.pgrp === root) for (const p of all) if (p.pgrp === root) add(p.pid, 'process-group');
-  if (r.session === root) for (const p of all) if (p.session === root) add(p.pid, 'session');
+  for (const p of procs.values()) {
+    index(children, p.ppid, p.pid);
+    index(groups, p.pgrp, p.pid);
+    index(sessions, p.session, p.pid);
+  }
+  const out = new Map<number, FamilyMember[]>();
+  for (const root of roots) {
+    const r = procs.get(root);
+    const members: FamilyMember[] = [];
+    out.set(root, members);
+    if (!r) continue;
+    const seen = new Set([root, ...exclude]);
+    const add = (pid: number, relation: FamilyRelation) => {
+      const p = procs.get(pid);
+      if (!p || seen.has(pid)) return;
+      seen.add(pid);
+      members.push({ pid, startTime: p.startTime, name: p.name, relation });
+    };
+    for (const pid of descendantsOf(root, children)) add(pid, 'descendant');
+    if (r.pgrp === root) for (const pid of groups.get(root) ?? []) add(pid, 'process-group');
+    if (r.session === root) for (const pid of sessions.get(root) ?? []) add(pid, 'session');
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyOf, survivorsOf, type ProcInfo } from '../../src-main/engine/family';
+import { familiesOf, familyOf, survivorsOf, type ProcInfo } from '../../src-main/engine/family';
 import { isLockLike, parseSocketTable } from '../../src-main/platform/linux/proc-holdings';
 
 const proc = (pid: number, ppid: number, pgrp: number, session: number): ProcInfo => ({
@@ -89,5 +89,30 @@ describe('/proc/net tables', () => {
     expect(isLockLike('/var/lock/LCK..ttyS0')).toBe(true);
     expect(isLockLike('/home/u/notes.txt')).toBe(false);
     expect(isLockLike('pipe:[123]')).toBe(false);
+  });
+});
+
+describe('familiesOf', () => {
+  it('gives each root the family familyOf gives it, from one index of the snapshot', () => {
+    const procs: ProcInfo[] = [
+      { pid: 1, ppid: 0, pgrp: 1, session: 1, startTime: 1, name: 'init' },
+      { pid: 10, ppid: 1, pgrp: 10, session: 10, startTime: 2, name: 'leader' },
+      { pid: 11, ppid: 10, pgrp: 10, session: 10, startTime: 3, name: 'child' },
+      { pid: 12, ppid: 1, pgrp: 10, session: 10, startTime: 4, name: 'adopted' },
+      { pid: 20, ppid: 1, pgrp: 10, session: 10, startTime: 5, name: 'not a leader' },
+      { pid: 21, ppid: 20, pgrp: 10, session: 10, startTime: 6, name: 'its child' },
+    ];
+    const table = new Map(procs.map((p) => [p.pid, p]));
+    const all = familiesOf([10, 20, 99], table, new Set([12]));
+    expect([...all.keys()]).toEqual([10, 20, 99]);
+    for (const root of [10, 20, 99])
+      expect(all.get(root)).toEqual(familyOf(root, table, new Set([12])));
+    expect(all.get(10)!.map((m) => [m.pid, m.relation])).toEqual([
+      [11, 'descendant'],
+      [20, 'process-group'],
+      [21, 'process-group'],
+    ]);
+    expect(all.get(20)!.map((m) => m.pid)).toEqual([21]);
+    expect(all.get(99)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Survivor } from '../../../src-shared/kill';
-import { familyOf, survivorsOf, type FamilyMember, type ProcInfo } from '../../engine/family';
+import { familiesOf, survivorsOf, type FamilyMember, type ProcInfo } from '../../engine/family';
 import { heldFiles, listeningPorts } from './proc-holdings';
 import { readStat } from './proc-stat';
 import { burstSnapshot } from './proc-tree';
@@ -24,13 +24,12 @@ function procTable(): Map<number, ProcInfo> {
   return out;
 }
 
-/** The family of each root now (see familyOf), from one pass over /proc, `exclude` left out. */
+/** The family of each root now (see familiesOf), from one pass over /proc, `exclude` left out. */
 export function linuxFamilies(
   roots: readonly number[],
   exclude: ReadonlySet<number>,
 ): Map<number, FamilyMember[]> {
-  const table = procTable();
-  return new Map(roots.map((root) => [root, familyOf(root, table, exclude)]));
+  return familiesOf(roots, procTable(), exclude);
 }
 
 function liveStartTime(pid: number): number | undefined {

@@ -59,13 +59,20 @@ export function words(argv: string[]): string[] {
   return a.length === 1 && a[0]!.includes(' ') ? a[0]!.split(/\s+/).filter(Boolean) : a;
 }
 
-function matches(p: ShutdownProfile, id: ProgramIdentity): boolean {
-  const exe = id.exe ? basename(id.exe) : undefined;
+const regexCache = new Map<string, RegExp>();
+function regex(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (!re) regexCache.set(source, (re = new RegExp(source)));
+  return re;
+}
+
+/** `exe` is the executable's base name (computed once for every profile tried). */
+function matches(p: ShutdownProfile, id: ProgramIdentity, exe: string | undefined): boolean {
   const byName =
     (exe !== undefined && (p.match.exe ?? []).some((g) => glob(g).test(exe))) ||
     (p.match.comm ?? []).some((g) => glob(g).test(id.comm));
   if (!byName) return false;
-  return !p.match.cmdlineNot || !new RegExp(p.match.cmdlineNot).test(words(id.argv).join(' '));
+  return !p.match.cmdlineNot || !regex(p.match.cmdlineNot).test(words(id.argv).join(' '));
 }
 
 /** The first profile that matches (user profiles come first in `entries`), resolved for `id`. */
@@ -73,7 +80,8 @@ export function matchProfile(
   entries: readonly ProfileEntry[],
   id: ProgramIdentity,
 ): MatchedProfile | undefined {
-  const hit = entries.find((e) => matches(e.profile, id));
+  const exe = id.exe ? basename(id.exe) : undefined;
+  const hit = entries.find((e) => matches(e.profile, id, exe));
   if (!hit) return undefined;
   const { nativeStop, ...rest } = hit.profile;
   return {

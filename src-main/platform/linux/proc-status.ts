@@ -52,7 +52,11 @@ export function readStatus(pid: number | string): ProcStatus | undefined {
 /** Names of the signals set in a mask, lowest first. */
 export function maskSignals(mask: bigint): string[] {
   const names: string[] = [];
-  for (let n = 1; n <= 64; n++) if ((mask >> BigInt(n - 1)) & 1n) names.push(signalName(n));
+  if (mask === 0n) return names;
+  // In two 32-bit halves: 64 BigInt shifts per mask, three masks per target, add up at 300.
+  const halves = [Number(mask & 0xffffffffn), Number((mask >> 32n) & 0xffffffffn)];
+  for (let n = 1; n <= 64; n++)
+    if ((halves[(n - 1) >> 5]! >>> ((n - 1) % 32)) & 1) names.push(signalName(n));
   return names;
 }
 

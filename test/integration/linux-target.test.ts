@@ -203,6 +203,49 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     expect(sizes).toEqual([20]);
   });
 
+  it('takes an exit that comes while exit callbacks run without another wait on the pool thread', async () => {
+    const holder = spawn('bash', ['-c', 'sleep 60 & sleep 60 & exec sleep 600'], {
+      stdio: 'ignore',
+    });
+    spawned.push(holder.pid!);
+    let pids: number[] = [];
+    while ((pids = childrenOf(holder.pid!)).length < 2) await new Promise((r) => setTimeout(r, 10));
+    spawned.push(...pids);
+    const [a, b] = pids as [number, number];
+    const real = libc();
+    const waits: number[] = [];
+    const watcher: PidfdExitWatcher = new PidfdExitWatcher({
+      ...real,
+      epollWaitAsync: (...args) => {
+        waits.push(watcher.size);
+        real.epollWaitAsync(...args);
+      },
+    });
+    const [fa, fb] = [real.pidfdOpen(a), real.pidfdOpen(b)];
+    const order: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      watcher.watch(fa, () => {
+        order.push(a);
+        watcher.release(fa);
+        // The second one exits while this callback runs (a zombie before it returns).
+        process.kill(b, 'SIGKILL');
+        const until = Date.now() + 5000;
+        while (readStat(b)?.state !== 'zombie' && Date.now() < until);
+      });
+      watcher.watch(fb, () => {
+        order.push(b);
+        watcher.release(fb);
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 20)); // The wait is running on the pool thread.
+    process.kill(a, 'SIGKILL');
+    await done;
+    expect(order).toEqual([a, b]);
+    // One wait for both: the second exit was taken by a quick look, not a second wait.
+    expect(waits).toEqual([2]);
+  });
+
   it('tells a watch that starts after the exit at once, pinned or polled (a step may be sent first)', async () => {
     for (const noPidfd of [false, true]) {
       const [pid] = await targets(1);

@@ -17,6 +17,8 @@ export interface Libc {
   epollCreate1(flags: number): number;
   /** epoll_ctl(2): `event` is one `struct epoll_event` (EPOLL_EVENT_SIZE bytes), or null. */
   epollCtl(epfd: number, op: number, fd: number, event: Buffer | null): number;
+  /** epoll_wait(2) with a timeout of 0, on the calling thread: what is ready now, never a wait. */
+  epollPoll(epfd: number, events: Buffer, maxEvents: number): number;
   /** epoll_wait(2) into a buffer of `struct epoll_event`, on a libuv pool thread. */
   epollWaitAsync(
     epfd: number,
@@ -73,6 +75,7 @@ export function libc(): Libc {
     eventfd: (initval, flags) => Number(eventfd(initval, flags)),
     epollCreate1: (flags) => Number(epollCreate1(flags)),
     epollCtl: (epfd, op, fd, event) => Number(epollCtl(epfd, op, fd, event)),
+    epollPoll: (epfd, events, max) => Number(epollWait(epfd, events, max, 0)),
     epollWaitAsync: (epfd, events, max, timeout, cb) =>
       epollWait.async(epfd, events, max, timeout, cb),
     errno: () => koffi().errno(),

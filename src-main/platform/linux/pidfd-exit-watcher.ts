@@ -22,6 +22,8 @@ export const POLL_BACKSTOP_MS = 1000;
 
 /** Ready events taken per wait; more are taken by the next one, which returns at once. */
 const MAX_EVENTS = 1024;
+/** Quick looks (epoll_wait with no wait) after one wait's callbacks, before the loop turns. */
+const MAX_QUICK_ROUNDS = 16;
 /** The eventfd's tag in the epoll set; every pidfd gets a tag of its own, never reused. */
 const WAKE_TAG = 0;
 
@@ -147,28 +149,42 @@ export class PidfdExitWatcher {
       this.inFlight = false;
       this.woken = false;
       unhook();
-      const fired: (() => void)[] = [];
-      for (let i = 0; !err && i < n; i++) {
-        const tag = Number(this.events.readBigUInt64LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_AT));
-        if (tag === WAKE_TAG) {
-          this.drainWake();
-          continue;
-        }
-        const fd = this.byTag.get(tag);
-        const w = fd === undefined ? undefined : this.watched.get(fd);
-        if (fd === undefined || !w) continue; // Released while the wait ran.
-        this.forget(fd);
-        fired.push(w.onExit);
-      }
       // Callbacks first, then one wait for whatever is still watched, even if a callback throws.
       this.firing = true;
       try {
+        let fired = err ? [] : this.taken(n);
+        // Exits that came while the callbacks ran (300 targets exit over a few milliseconds)
+        // are taken at once, without a round trip through the pool thread for each.
+        for (let round = 0; fired.length > 0 && round < MAX_QUICK_ROUNDS; round++) {
+          runAll(fired);
+          const more =
+            this.watched.size > 0 ? this.c.epollPoll(this.epfd, this.events, MAX_EVENTS) : 0;
+          fired = more > 0 ? this.taken(more) : [];
+        }
         runAll(fired);
       } finally {
         this.firing = false;
         this.startWait();
       }
     });
+  }
+
+  /** The exit callbacks of the first `n` events in the buffer, each forgotten as it is taken. */
+  private taken(n: number): (() => void)[] {
+    const fired: (() => void)[] = [];
+    for (let i = 0; i < n; i++) {
+      const tag = Number(this.events.readBigUInt64LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_AT));
+      if (tag === WAKE_TAG) {
+        this.drainWake();
+        continue;
+      }
+      const fd = this.byTag.get(tag);
+      const w = fd === undefined ? undefined : this.watched.get(fd);
+      if (fd === undefined || !w) continue; // Released while the wait ran.
+      this.forget(fd);
+      fired.push(w.onExit);
+    }
+    return fired;
   }
 
   private drainWake(): void {

@@ -120,6 +120,8 @@ interface Trial {
   lag: number;
   /** The whole command, ms (commands only). */
   wall?: number;
+  /** From the call to the first signal: pinning, reading and planning every target (the engine). */
+  lead?: number;
   /** Median trap stamp → the exit callback (pidfd noticed it), ms (the engine only). */
   notice?: number;
   /** Median kernel exit → report, ms (where the proc connector can be read). */
@@ -203,6 +205,7 @@ async function engine(c: Crowd, claims: boolean): Promise<Trial> {
     },
   };
   const seen = new Map<number, number>();
+  const called = now();
   await killTargets(
     { pids: c.pids, overrides: { strategy: 'signal:SIGTERM', graceMs: 20_000 } },
     {
@@ -215,7 +218,7 @@ async function engine(c: Crowd, claims: boolean): Promise<Trial> {
     },
   );
   const notice = median(c.pids.map((p) => (noticed.get(p) ?? NaN) - stampOf(c, p)));
-  return { ...trial(c, first, seen), notice, noticed };
+  return { ...trial(c, first, seen), notice, noticed, lead: first - called };
 }
 
 function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
@@ -546,19 +549,25 @@ export async function run(args: string[]): Promise<void> {
       // on the whole lag; the floor and SafeKill's share above it are printed for the record.
       console.log(`\nN = ${n} targets, median of ${runs} (ms; "exit" is the kernel's exit time):`);
       console.log(
-        `  ${'method'.padEnd(52)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'exit→notice'.padStart(11)} ${'stamp→report'.padStart(12)} ${'stamp→exit'.padStart(10)} ${'wall'.padStart(8)}`,
+        `  ${'method'.padEnd(52)} ${'call→signal'.padStart(11)} ${'signal→last'.padStart(11)} ${'exit→report'.padStart(11)} ${'exit→notice'.padStart(11)} ${'stamp→report'.padStart(12)} ${'stamp→exit'.padStart(10)} ${'wall'.padStart(8)}`,
       );
       const med = (name: string, k: keyof Trial) =>
         median((results[name] ?? []).map((t) => (typeof t[k] === 'number' ? t[k] : NaN)));
       for (const name of Object.keys(results)) {
         console.log(
-          `  ${name.padEnd(52)} ${cell(med(name, 'span'), 11, 1)} ${cell(med(name, 'klag'), 11)} ${cell(med(name, 'knotice'), 11)} ${cell(med(name, 'lag'), 12)} ${cell(med(name, 'exitWork'), 10)} ${cell(med(name, 'wall'), 8, 1)}`,
+          `  ${name.padEnd(52)} ${cell(med(name, 'lead'), 11, 1)} ${cell(med(name, 'span'), 11, 1)} ${cell(med(name, 'klag'), 11)} ${cell(med(name, 'knotice'), 11)} ${cell(med(name, 'lag'), 12)} ${cell(med(name, 'exitWork'), 10)} ${cell(med(name, 'wall'), 8, 1)}`,
         );
       }
       const ours = med(ENGINE, 'span');
       if (!noPsutil) {
         const r = ours / med('psutil terminate + wait_procs', 'span');
-        verdict(`N=${n} engine signal→last reported / psutil`, r, '<= 1.1', r <= 1.1);
+        // The goal is at N=300; smaller N are printed beside it (sub-millisecond at N=1).
+        if (n === 300)
+          verdict(`N=${n} engine signal→last reported / psutil`, r, '<= 1.1', r <= 1.1);
+        else
+          console.log(
+            `  ${`N=${n} engine signal→last reported / psutil (for the record)`.padEnd(62)} ${r.toFixed(2).padStart(8)}`,
+          );
         if (!engineOnly) {
           const w =
             med('safekill kill --json (whole command)', 'wall') /

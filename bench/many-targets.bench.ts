@@ -288,6 +288,9 @@ interface StartupTrace {
   bundleLoaded: number;
   exit: number;
   cache: string;
+  /** kill only: its arguments read, and its first signals sent (its first step told). */
+  targetsRead?: number;
+  signalled?: number;
 }
 const NO_CACHE = { SAFEKILL_NO_CODE_CACHE: '1' };
 
@@ -381,7 +384,7 @@ async function commandBreakdown(runs: number, dir: string, fifo: string, psutilO
     `\nsafekill kill --json, where the time goes, median of ${runs} (ms; spawn = 0, trace = since its process began):`,
   );
   console.log(
-    `  ${'N'.padStart(4)} ${'wall'.padStart(8)} ${'node ready'.padStart(11)} ${'bundle'.padStart(8)} ${'1st step'.padStart(9)} ${'last result'.padStart(12)} ${'exit'.padStart(8)}  cache`,
+    `  ${'N'.padStart(4)} ${'wall'.padStart(8)} ${'node ready'.padStart(11)} ${'bundle'.padStart(8)} ${'args read'.padStart(10)} ${'signalled'.padStart(10)} ${'1st step'.padStart(9)} ${'last result'.padStart(12)} ${'exit'.padStart(8)}  cache`,
   );
   for (const [n, rs] of Object.entries(kills)) {
     const m = (f: (r: (typeof rs)[number]) => number | undefined) =>
@@ -389,7 +392,7 @@ async function commandBreakdown(runs: number, dir: string, fifo: string, psutilO
         .toFixed(1)
         .padStart(8);
     console.log(
-      `  ${n.padStart(4)} ${m((r) => r.wall)} ${m((r) => r.trace?.nodeReady).padStart(11)} ${m((r) => r.trace?.bundleLoaded)} ${m((r) => r.firstStep).padStart(9)} ${m((r) => r.lastResult).padStart(12)} ${m((r) => r.trace?.exit)}  ${rs.map((r) => r.trace?.cache ?? '?').join(' ')}`,
+      `  ${n.padStart(4)} ${m((r) => r.wall)} ${m((r) => r.trace?.nodeReady).padStart(11)} ${m((r) => r.trace?.bundleLoaded)} ${m((r) => r.trace?.targetsRead).padStart(10)} ${m((r) => r.trace?.signalled).padStart(10)} ${m((r) => r.firstStep).padStart(9)} ${m((r) => r.lastResult).padStart(12)} ${m((r) => r.trace?.exit)}  ${rs.map((r) => r.trace?.cache ?? '?').join(' ')}`,
     );
   }
   if (psutilOk) {
@@ -451,7 +454,7 @@ async function listCommand(runs: number, psutilOk: boolean): Promise<void> {
   console.log(`\nlist as a whole command, median of ${runs} (ms, start-up included):`);
   for (const [name, xs] of Object.entries(times))
     console.log(`  ${name.padEnd(50)} ${median(xs).toFixed(1).padStart(8)}`);
-  const t = (k: keyof Omit<StartupTrace, 'cache'>) => median(traces.map((x) => x[k]));
+  const t = (k: 'nodeReady' | 'bundleLoaded' | 'exit') => median(traces.map((x) => x[k]));
   console.log(
     `  ${'safekill list inside: node ready / bundle loaded / exit'.padEnd(50)} ${t('nodeReady').toFixed(1).padStart(8)} ${t('bundleLoaded').toFixed(1).padStart(8)} ${t('exit').toFixed(1).padStart(8)}  (code cache: ${traces.map((x) => x.cache).join(' ')})`,
   );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { codeCacheDir, runCached } from './code-cache';
 import { COMMAND_NAMES } from './command-names';
+import { collectTraceMarks } from './trace-marks';
 
 // The `safekill` executable (dist/cli.cjs): it only loads the CLI's bundle (dist/cli-main.cjs,
 // from src-main/cli/bin.ts) through V8's code cache, one per command. `helper`, the privileged
@@ -8,6 +9,7 @@ import { COMMAND_NAMES } from './command-names';
 const bundle = path.join(__dirname, 'cli-main.cjs');
 const command = process.argv[2] ?? '';
 const started = performance.now();
+const marks = process.env.SAFEKILL_TRACE_START === '1' ? collectTraceMarks() : undefined;
 let cache: string;
 try {
   cache = runCached(
@@ -26,7 +28,7 @@ try {
 }
 // SAFEKILL_TRACE_START=1: where the start-up went, as one JSON line on stderr at exit (ms since
 // the process began), for `npm run bench` and the tests of the cache.
-if (process.env.SAFEKILL_TRACE_START === '1') {
+if (marks) {
   const loaded = performance.now();
   process.once('exit', () => {
     const ms = (n: number) => Math.round(n * 100) / 100;
@@ -35,6 +37,8 @@ if (process.env.SAFEKILL_TRACE_START === '1') {
       bundleLoaded: ms(loaded),
       exit: ms(performance.now()),
       cache,
+      // The command's own moments (kill: its arguments read, its first signals sent).
+      ...Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, ms(v)])),
     };
     process.stderr.write(`${JSON.stringify({ startup })}\n`);
   });

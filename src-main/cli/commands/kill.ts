@@ -17,6 +17,7 @@ import { exitStatus } from '../exit-status';
 import { TerminalRenderer, plainLine } from '../render-terminal';
 import type { CliIo } from '../io';
 import { lineBatch } from '../line-batch';
+import { traceMark } from '../trace-marks';
 
 export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
@@ -44,6 +45,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     targets[0]!.startTime = parseStartTime(values['expect-start-time']);
   }
   const pids = targets.map((t) => t.pid);
+  traceMark('targetsRead');
   const platform = currentPlatform({ profiles: await commandProfiles() });
   const overrides = {
     strategy: parseStrategy(values.strategy, platform.platform),
@@ -55,6 +57,8 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
   let survivors = 0;
   const lines = lineBatch(io.stdout);
   const onEvent = (e: KillEvent) => {
+    // The first step is told once the first signals have gone (see killTargets).
+    if (e.type === 'step') traceMark('signalled');
     if (e.type === 'survivors') survivors += e.survivors.length;
     if (json) lines.push(JSON.stringify(e));
     else if (renderer) renderer.onEvent(e);

@@ -46,6 +46,35 @@ function wakeCountingWatcher() {
   return { real, watcher, wakes, writes };
 }
 
+/**
+ * `n` single-threaded sleeps under a holder that never reaps them: a zombie has no thread left,
+ * so its pidfd is readable (a Node target's leader shows Z while its other threads exit).
+ */
+async function heldSleeps(n: number): Promise<number[]> {
+  const holder = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 60 & done; exec sleep 600`], {
+    stdio: 'ignore',
+  });
+  spawned.push(holder.pid!);
+  let pids: number[] = [];
+  while ((pids = childrenOf(holder.pid!)).length < n) await new Promise((r) => setTimeout(r, 10));
+  spawned.push(...pids);
+  return pids;
+}
+
+/** A watcher of its own over the real libc, and how many it watched at each wait it started. */
+function waitCountingWatcher() {
+  const real = libc();
+  const waits: number[] = [];
+  const watcher: PidfdExitWatcher = new PidfdExitWatcher({
+    ...real,
+    epollWaitAsync: (...args) => {
+      waits.push(watcher.size);
+      real.epollWaitAsync(...args);
+    },
+  });
+  return { real, watcher, waits };
+}
+
 describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   it('refuses a PID whose start time differs from the listed one: it names another process', async () => {
     const [pid] = await targets(1);
@@ -165,25 +194,8 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   });
 
   it('starts the wait once a burst of watches is in: exits that came first are taken in one wait', async () => {
-    // Single-threaded sleeps under a holder that never reaps them: a zombie has no thread left,
-    // so its pidfd is readable (a Node target's leader shows Z while its other threads exit).
-    const holder = spawn('bash', ['-c', 'for i in $(seq 20); do sleep 60 & done; exec sleep 600'], {
-      stdio: 'ignore',
-    });
-    spawned.push(holder.pid!);
-    let pids: number[] = [];
-    while ((pids = childrenOf(holder.pid!)).length < 20)
-      await new Promise((r) => setTimeout(r, 10));
-    spawned.push(...pids);
-    const real = libc();
-    const sizes: number[] = [];
-    const watcher: PidfdExitWatcher = new PidfdExitWatcher({
-      ...real,
-      epollWaitAsync: (...args) => {
-        sizes.push(watcher.size);
-        real.epollWaitAsync(...args);
-      },
-    });
+    const pids = await heldSleeps(20);
+    const { real, watcher, waits: sizes } = waitCountingWatcher();
     const fds = pids.map((pid) => real.pidfdOpen(pid));
     // As a batch does: every first step sent, then every ladder watches its target.
     for (const pid of pids) process.kill(pid, 'SIGKILL');
@@ -204,23 +216,8 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   });
 
   it('takes an exit that comes while exit callbacks run without another wait on the pool thread', async () => {
-    const holder = spawn('bash', ['-c', 'sleep 60 & sleep 60 & exec sleep 600'], {
-      stdio: 'ignore',
-    });
-    spawned.push(holder.pid!);
-    let pids: number[] = [];
-    while ((pids = childrenOf(holder.pid!)).length < 2) await new Promise((r) => setTimeout(r, 10));
-    spawned.push(...pids);
-    const [a, b] = pids as [number, number];
-    const real = libc();
-    const waits: number[] = [];
-    const watcher: PidfdExitWatcher = new PidfdExitWatcher({
-      ...real,
-      epollWaitAsync: (...args) => {
-        waits.push(watcher.size);
-        real.epollWaitAsync(...args);
-      },
-    });
+    const [a, b] = (await heldSleeps(2)) as [number, number];
+    const { real, watcher, waits } = waitCountingWatcher();
     const [fa, fb] = [real.pidfdOpen(a), real.pidfdOpen(b)];
     const order: number[] = [];
     const done = new Promise<void>((resolve) => {

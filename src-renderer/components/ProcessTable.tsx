@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   memo,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -21,6 +22,7 @@ import {
   type Widths,
 } from '../state/column-widths';
 import { maxDepth, treeKey, type TreeRow } from '../state/tree-rows';
+import { assignSlots } from '../state/row-slots';
 import { ColumnResizer } from './ColumnResizer';
 
 const ROW_HEIGHT = 28;
@@ -206,6 +208,16 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
+  // Rows are keyed by slot, not by process: one leaving the view lends its DOM to one entering.
+  // Worked out from the last committed slots, so a render React drops changes nothing.
+  const committedSlots = useRef<ReadonlyMap<string, number>>(new Map());
+  const slots = assignSlots(
+    committedSlots.current,
+    items.map((item) => rows[item.index]!.row.key),
+  );
+  useLayoutEffect(() => {
+    committedSlots.current = slots;
+  });
   // Stable while the columns are: the memoized rows below compare it by identity.
   const cols = useMemo(
     () => COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id)),
@@ -291,7 +303,7 @@ export function ProcessTable(props: ProcessTableProps) {
             const selected = props.selectedKeys.has(row.key);
             return (
               <div
-                key={row.key}
+                key={slots.get(row.key)}
                 id={rowDomId(row.key)}
                 role="row"
                 aria-rowindex={item.index + 2}

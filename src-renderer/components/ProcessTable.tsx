@@ -34,7 +34,14 @@ export interface Column {
   width: string;
   minPx: number;
   num?: boolean;
+  /** Its text never outgrows the default width (numbers, dates): its cells need no clip. */
+  fits?: boolean;
   text(r: ProcessRow): string;
+}
+
+/** A column as its rows' cells draw it. */
+interface CellColumn extends Column {
+  cellClass: string;
 }
 
 export const COLUMNS: Column[] = [
@@ -53,9 +60,18 @@ export const COLUMNS: Column[] = [
     width: '80px',
     minPx: 80,
     num: true,
+    fits: true,
     text: (r) => String(r.pid),
   },
-  { id: 'ppid', label: 'PPID', width: '80px', minPx: 80, num: true, text: (r) => String(r.ppid) },
+  {
+    id: 'ppid',
+    label: 'PPID',
+    width: '80px',
+    minPx: 80,
+    num: true,
+    fits: true,
+    text: (r) => String(r.ppid),
+  },
   {
     id: 'cpu',
     label: 'CPU %',
@@ -63,6 +79,7 @@ export const COLUMNS: Column[] = [
     width: '92px',
     minPx: 92,
     num: true,
+    fits: true,
     text: (r) => r.cpuPercent.toFixed(1),
   },
   {
@@ -72,6 +89,7 @@ export const COLUMNS: Column[] = [
     width: '100px',
     minPx: 100,
     num: true,
+    fits: true,
     text: (r) => formatBytes(r.rssBytes),
   },
   { id: 'user', label: 'User', sort: 'user', width: '110px', minPx: 110, text: (r) => r.user },
@@ -82,6 +100,7 @@ export const COLUMNS: Column[] = [
     sort: 'start',
     width: '170px',
     minPx: 170,
+    fits: true,
     text: (r) => startedText(r.startedAt),
   },
   {
@@ -226,6 +245,20 @@ export function ProcessTable(props: ProcessTableProps) {
   // A drag shows its width at once and is remembered when the button comes up.
   const [draft, setDraft] = useState<{ id: string; px: number }>();
   const widths = draft ? { ...props.widths, [draft.id]: draft.px } : props.widths;
+  // Each cell that clips is a clip Chromium tracks and composites every frame (half a frame's
+  // layerizing, with seven per row): a column whose text fits clips only once made narrower.
+  const narrowed = cols
+    .filter((c) => c.fits && (widths[c.id] ?? c.minPx) < c.minPx)
+    .map((c) => c.id)
+    .join(' ');
+  const cells = useMemo(
+    () =>
+      cols.map((c): CellColumn => {
+        const clip = !c.fits || narrowed.split(' ').includes(c.id);
+        return { ...c, cellClass: `cell col-${c.id}${c.num ? ' num' : ''}${clip ? '' : ' fits'}` };
+      }),
+    [cols, narrowed],
+  );
   // In the tree, Name widens by the deepest indent (and the triangle): the indent never eats
   // the name.
   const indentPx = props.tree ? (maxDepth(rows) + 1) * INDENT_PX : 0;
@@ -330,7 +363,7 @@ export function ProcessTable(props: ProcessTableProps) {
               >
                 <RowCells
                   row={row}
-                  cols={cols}
+                  cols={cells}
                   indent={node ? depth * INDENT_PX : 0}
                   ending={props.ending?.has(row.pid) ?? false}
                   twisty={
@@ -359,7 +392,7 @@ export function ProcessTable(props: ProcessTableProps) {
 
 interface RowCellsProps {
   row: ProcessRow;
-  cols: Column[];
+  cols: CellColumn[];
   /** Tree nesting, in px. */
   indent: number;
   ending: boolean;
@@ -413,7 +446,7 @@ const RowCells = memo(function RowCells(props: RowCellsProps) {
         {props.ancestorOnly && <span className="visually-hidden"> (parent of a match)</span>}
       </div>
     ) : (
-      <div key={c.id} role="gridcell" className={`cell col-${c.id}${c.num ? ' num' : ''}`}>
+      <div key={c.id} role="gridcell" className={c.cellClass}>
         {c.text(row)}
       </div>
     ),

@@ -57,11 +57,20 @@ function lines(label: string, samples: Sample[], short = label) {
     samples.map((x) => x[2]),
     true,
   );
+  // Painted = the later of the commit and the frame's tick, then that frame's own work.
+  const tick = stats(samples.map((x) => x[3]));
+  const frame = stats(samples.map((x) => x[1] - Math.max(x[3], x[0])));
+  console.log(
+    `${`${short}, its frame`.padEnd(42)} ticked ${fmt(tick.median)} (p95 ${fmt(tick.p95)}) after the event, then took ${fmt(frame.median)} (p95 ${fmt(frame.p95)}) to paint`,
+  );
   return painted;
 }
 
-/** [ms to React's commit, to the painted frame, work alone] from one input event. */
-type Sample = [number, number, number];
+/**
+ * [ms to React's commit, to the painted frame, work alone, to the start of that frame (its 60 Hz
+ * tick)] from one input event.
+ */
+type Sample = [number, number, number, number];
 
 /**
  * Arms a measurement of the next `type` event (keydown, click): from it to the first change of
@@ -75,7 +84,7 @@ async function armPaint(page: Page, type: 'keydown' | 'click'): Promise<void> {
     w.__skMeasure = new Promise<Sample>((resolve) => {
       const root = document.getElementById('root')!;
       // Nothing changed on screen within 2 s: reported as NaN and left out of the figures.
-      const timeout = setTimeout(() => resolve([NaN, NaN, NaN]), 2000);
+      const timeout = setTimeout(() => resolve([NaN, NaN, NaN, NaN]), 2000);
       // Observe from the event on, so a table update just before it is not counted.
       const onEvent = () => {
         const t0 = performance.now();
@@ -88,7 +97,7 @@ async function armPaint(page: Page, type: 'keydown' | 'click'): Promise<void> {
               clearTimeout(timeout);
               const now = performance.now();
               const work = commitEnd - t0 + now - Math.max(frameStart, commitEnd);
-              resolve([commitEnd - t0, now - t0, work]);
+              resolve([commitEnd - t0, now - t0, work, frameStart - t0]);
             }),
           );
         });

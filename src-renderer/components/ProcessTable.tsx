@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   memo,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -21,6 +22,7 @@ import {
   type Widths,
 } from '../state/column-widths';
 import { maxDepth, treeKey, type TreeRow } from '../state/tree-rows';
+import { assignSlots } from '../state/row-slots';
 import { ColumnResizer } from './ColumnResizer';
 
 const ROW_HEIGHT = 28;
@@ -32,7 +34,14 @@ export interface Column {
   width: string;
   minPx: number;
   num?: boolean;
+  /** Its text never outgrows the default width (numbers, dates): its cells need no clip. */
+  fits?: boolean;
   text(r: ProcessRow): string;
+}
+
+/** A column as its rows' cells draw it. */
+interface CellColumn extends Column {
+  cellClass: string;
 }
 
 export const COLUMNS: Column[] = [
@@ -51,9 +60,18 @@ export const COLUMNS: Column[] = [
     width: '80px',
     minPx: 80,
     num: true,
+    fits: true,
     text: (r) => String(r.pid),
   },
-  { id: 'ppid', label: 'PPID', width: '80px', minPx: 80, num: true, text: (r) => String(r.ppid) },
+  {
+    id: 'ppid',
+    label: 'PPID',
+    width: '80px',
+    minPx: 80,
+    num: true,
+    fits: true,
+    text: (r) => String(r.ppid),
+  },
   {
     id: 'cpu',
     label: 'CPU %',
@@ -61,6 +79,7 @@ export const COLUMNS: Column[] = [
     width: '92px',
     minPx: 92,
     num: true,
+    fits: true,
     text: (r) => r.cpuPercent.toFixed(1),
   },
   {
@@ -70,6 +89,7 @@ export const COLUMNS: Column[] = [
     width: '100px',
     minPx: 100,
     num: true,
+    fits: true,
     text: (r) => formatBytes(r.rssBytes),
   },
   { id: 'user', label: 'User', sort: 'user', width: '110px', minPx: 110, text: (r) => r.user },
@@ -80,6 +100,7 @@ export const COLUMNS: Column[] = [
     sort: 'start',
     width: '170px',
     minPx: 170,
+    fits: true,
     text: (r) => startedText(r.startedAt),
   },
   {
@@ -206,6 +227,16 @@ export function ProcessTable(props: ProcessTableProps) {
   };
 
   const items = virtualizer.getVirtualItems();
+  // Rows are keyed by slot, not by process: one leaving the view lends its DOM to one entering.
+  // Worked out from the last committed slots, so a render React drops changes nothing.
+  const committedSlots = useRef<ReadonlyMap<string, number>>(new Map());
+  const slots = assignSlots(
+    committedSlots.current,
+    items.map((item) => rows[item.index]!.row.key),
+  );
+  useLayoutEffect(() => {
+    committedSlots.current = slots;
+  });
   // Stable while the columns are: the memoized rows below compare it by identity.
   const cols = useMemo(
     () => COLUMNS.filter((c) => c.id === 'name' || !props.hidden.includes(c.id)),
@@ -214,6 +245,20 @@ export function ProcessTable(props: ProcessTableProps) {
   // A drag shows its width at once and is remembered when the button comes up.
   const [draft, setDraft] = useState<{ id: string; px: number }>();
   const widths = draft ? { ...props.widths, [draft.id]: draft.px } : props.widths;
+  // Each cell that clips is a clip Chromium tracks and composites every frame (half a frame's
+  // layerizing, with seven per row): a column whose text fits clips only once made narrower.
+  const narrowed = cols
+    .filter((c) => c.fits && (widths[c.id] ?? c.minPx) < c.minPx)
+    .map((c) => c.id)
+    .join(' ');
+  const cells = useMemo(
+    () =>
+      cols.map((c): CellColumn => {
+        const clip = !c.fits || narrowed.split(' ').includes(c.id);
+        return { ...c, cellClass: `cell col-${c.id}${c.num ? ' num' : ''}${clip ? '' : ' fits'}` };
+      }),
+    [cols, narrowed],
+  );
   // In the tree, Name widens by the deepest indent (and the triangle): the indent never eats
   // the name.
   const indentPx = props.tree ? (maxDepth(rows) + 1) * INDENT_PX : 0;
@@ -291,7 +336,7 @@ export function ProcessTable(props: ProcessTableProps) {
             const selected = props.selectedKeys.has(row.key);
             return (
               <div
-                key={row.key}
+                key={slots.get(row.key)}
                 id={rowDomId(row.key)}
                 role="row"
                 aria-rowindex={item.index + 2}
@@ -318,7 +363,7 @@ export function ProcessTable(props: ProcessTableProps) {
               >
                 <RowCells
                   row={row}
-                  cols={cols}
+                  cols={cells}
                   indent={node ? depth * INDENT_PX : 0}
                   ending={props.ending?.has(row.pid) ?? false}
                   twisty={
@@ -347,7 +392,7 @@ export function ProcessTable(props: ProcessTableProps) {
 
 interface RowCellsProps {
   row: ProcessRow;
-  cols: Column[];
+  cols: CellColumn[];
   /** Tree nesting, in px. */
   indent: number;
   ending: boolean;
@@ -401,7 +446,7 @@ const RowCells = memo(function RowCells(props: RowCellsProps) {
         {props.ancestorOnly && <span className="visually-hidden"> (parent of a match)</span>}
       </div>
     ) : (
-      <div key={c.id} role="gridcell" className={`cell col-${c.id}${c.num ? ' num' : ''}`}>
+      <div key={c.id} role="gridcell" className={c.cellClass}>
         {c.text(row)}
       </div>
     ),

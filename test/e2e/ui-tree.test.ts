@@ -161,11 +161,16 @@ describe('column resizing', { timeout: 90_000 }, () => {
         return [Math.round(b.x - a.x), Math.round(b.width - a.width)];
       });
     expect(await aligned()).toEqual([0, 0]);
+    // A PID fits its column unclipped; made narrower than that, the cells clip (and ellipsize).
+    const overflow = () =>
+      grid.evaluate((g) => getComputedStyle(g.querySelector('.grid-sizer .col-pid')!).overflowX);
+    expect(await overflow()).toBe('visible');
 
     // The narrowest is a minimum, not zero.
     await handle.focus();
     await page.keyboard.press('Home');
     await expect.poll(width, WAIT).toBe(48);
+    await expect.poll(overflow, WAIT).toBe('hidden');
 
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+ArrowLeft');

@@ -8,7 +8,9 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => performance.now(),
   setTimer(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    // Whole milliseconds, never early: Node keeps one list per distinct delay, and a deadline
+    // computed from performance.now() (19999.87…) gave each of 300 ladders a list of its own.
+    const t = setTimeout(fn, Math.max(0, Math.ceil(ms)));
     return () => clearTimeout(t);
   },
 };

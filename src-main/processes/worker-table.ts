@@ -69,8 +69,10 @@ export function workerTable(workerPath: string): ProcessTable {
     async close() {
       const w = worker;
       worker = undefined;
-      if (w) await w.terminate();
+      // Pending reads end now: an answer the thread posts while it is being terminated would
+      // otherwise still resolve them after close (the test saw it, once in a while).
       failAll(new SafeKillError('internal', 'the process source was closed'));
+      if (w) await w.terminate();
     },
   };
 }

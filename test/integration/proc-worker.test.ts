@@ -6,8 +6,20 @@ import { ROOT } from '../helpers/processes';
 
 const WORKER = path.join(ROOT, 'dist/proc-worker.cjs');
 const DYING = path.join(ROOT, 'test/fixtures/enum-dying-worker.mjs');
+const INSTANT = path.join(ROOT, 'test/fixtures/enum-instant-worker.mjs');
 
 describe('the /proc worker thread', () => {
+  it('close ends a pending read even when its answer is already on its way', async () => {
+    const table = workerTable(INSTANT);
+    await table.read(); // The thread is up.
+    const pending = table.read();
+    // Long enough for the thread to have posted its answer, which then waits to be delivered.
+    const until = Date.now() + 100;
+    while (Date.now() < until);
+    await table.close();
+    await expect(pending).rejects.toMatchObject({ code: 'internal' });
+  });
+
   it('a dead reader thread fails the read with a typed error, and the next read starts a new one', async () => {
     const table = workerTable(DYING);
     for (let i = 0; i < 2; i++) {

@@ -94,7 +94,6 @@ export function initialState(plan: KillPlan, opts: LadderOptions = {}): MachineS
 }
 
 type Transition = { state: MachineState; effects: Effect[] };
-type Finish = (now: number, r: Omit<KillResult, 'pid' | 'elapsedMs'>) => Transition;
 
 const stay = (state: MachineState): Transition => ({ state, effects: [] });
 
@@ -148,11 +147,6 @@ class Ctx {
       ],
     };
   }
-
-  /** `finish` as a function of its own, for `exited` (called once, at the end). */
-  get finisher(): Finish {
-    return (now, r) => this.finish(now, r);
-  }
 }
 
 /** Announces step `index` and asks the driver to deliver it. */
@@ -187,12 +181,11 @@ function onStart(c: Ctx, input: Input<'start'>): Transition {
 
 function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
   const { state, pid, current, isLast } = c;
-  const finish = c.finisher;
   if (state.phase !== 'delivering' || input.index !== state.index) return stay(state);
   const r = input.result;
   if (state.pendingExit && r.kind !== 'sent') {
     // The forced end never landed: the process had already exited by itself.
-    return exited(state, state.pendingExit.at, state.pendingExit.exit, finish, state.lastSent);
+    return exited(state, state.pendingExit.at, state.pendingExit.exit, c, state.lastSent);
   }
   switch (r.kind) {
     case 'sent': {
@@ -216,7 +209,7 @@ function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
           { ...state, forced, sentSignals: withSignal(state.sentSignals, current.strategy) },
           state.pendingExit.at,
           state.pendingExit.exit,
-          finish,
+          c,
           current.strategy,
         );
       }
@@ -242,7 +235,7 @@ function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
     case 'skipped':
       if (!isLast)
         return c.escalate(input.now, `${current.strategy} could not be used: ${r.reason}`);
-      return finish(input.now, {
+      return c.finish(input.now, {
         outcome: 'failed',
         code: codeOfDelivery(r),
         reason: r.reason,
@@ -250,10 +243,10 @@ function onDelivered(c: Ctx, input: Input<'delivered'>): Transition {
       });
     case 'gone':
       // This step never reached it: the exit followed what was sent before, or nothing.
-      return exited(state, input.now, r.exit ?? {}, finish, state.lastSent);
+      return exited(state, input.now, r.exit ?? {}, c, state.lastSent);
     case 'denied':
     case 'error':
-      return finish(input.now, {
+      return c.finish(input.now, {
         outcome: 'failed',
         code: codeOfDelivery(r),
         reason: r.reason,
@@ -271,18 +264,17 @@ function onExited(c: Ctx, input: Input<'exited'>): Transition {
       effects: [],
     };
   }
-  return exited(c.state, input.now, input.exit, c.finisher, currentStrategy(c.state));
+  return exited(c.state, input.now, input.exit, c, currentStrategy(c.state));
 }
 
 function onDeadline(c: Ctx, input: Input<'deadline'>): Transition {
   const { state, current, isLast } = c;
-  const finish = c.finisher;
   if (state.phase === 'paused') return onDialogDeadline(c, input);
   if (state.phase !== 'waiting') return stay(state);
   if (input.now < state.deadline)
     return { state, effects: [{ type: 'wake-at', at: state.deadline }] };
   if (isLast) {
-    return finish(input.now, {
+    return c.finish(input.now, {
       outcome: 'failed',
       code: 'did-not-exit',
       reason: state.forced
@@ -526,12 +518,12 @@ function exited(
   state: MachineState,
   now: number,
   exit: ExitInfo,
-  finish: Finish,
+  c: Ctx,
   strategy: Strategy | undefined,
 ): Transition {
   const sent = state.sentSignals ?? [];
   if (exit.signal !== undefined && !sent.includes(exit.signal)) {
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'ended-by-other',
       ...exit,
       reason: `ended by ${exit.signal} from outside SafeKill (another program sent it, or it crashed); SafeKill ${strategy ? `had sent ${strategy}` : 'had sent nothing yet'}`,
@@ -539,7 +531,7 @@ function exited(
     });
   }
   if (state.forcedWhileAsking && strategy) {
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'forced-while-asking',
       ...exit,
       reason: `ended after ${strategy}, sent while it was asking the user: its unsaved work may be lost`,
@@ -549,7 +541,7 @@ function exited(
   if (state.forced && strategy) {
     const implied: ExitInfo = strategy === 'terminate' ? { exitCode: 1 } : { signal: 'SIGKILL' };
     const info = exit.exitCode === undefined && exit.signal === undefined ? implied : exit;
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'force-killed',
       ...info,
       reason: state.lastWork
@@ -566,14 +558,14 @@ function exited(
   if (exit.signal !== undefined) {
     const caught = state.plan.dispositions?.caught;
     if (caught?.includes(exit.signal)) {
-      return finish(now, {
+      return c.finish(now, {
         outcome: 'exited',
         ...exit,
         reason: `caught ${exit.signal}, cleaned up and ended by it, ${when}`,
         strategy,
       });
     }
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'terminated',
       ...exit,
       reason: caught
@@ -587,7 +579,7 @@ function exited(
     STATUS_CONTROL_C_EXIT.includes(exit.exitCode) &&
     (strategy === 'ctrl-c' || strategy === 'ctrl-break')
   ) {
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'terminated',
       ...exit,
       reason: `ended by the default ${strategy} handler (STATUS_CONTROL_C_EXIT), ${when}: it did not handle it`,
@@ -599,13 +591,13 @@ function exited(
   if (exit.exitCode === undefined && sig && known && !known.caught.includes(sig)) {
     // How it ended could not be read, but it has no handler for what was sent: its default
     // action ended it, so no cleanup ran.
-    return finish(now, {
+    return c.finish(now, {
       outcome: 'terminated',
       reason: `gone ${when}; it has no handler for ${sig}, so its default action ended it without cleanup (its exit status was collected before SafeKill could read it)`,
       strategy,
     });
   }
-  return finish(now, {
+  return c.finish(now, {
     outcome: 'exited',
     ...exit,
     reason: `${exitWords(exit)} ${when}`,

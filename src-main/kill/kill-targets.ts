@@ -295,9 +295,7 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
         }
         return runLadder({
           plan: p.plan,
-          target: burst.holds(p.pid)
-            ? burst.hold(p.pid, p.target)
-            : groupAware(p, through ?? p.target),
+          target: burst.hold(p.pid, p.target) ?? groupAware(p, through ?? p.target),
           clock,
           onEvent: batch.onEvent,
           signal: deps.signal,
@@ -379,8 +377,8 @@ function firstStepBurst(
   req: KillRequest,
   deps: KillDeps,
 ): {
-  holds(pid: number): boolean;
-  hold(pid: number, target: KillTarget): KillTarget;
+  /** `target` with its first step held for the burst; undefined for a ladder not in it. */
+  hold(pid: number, target: KillTarget): KillTarget | undefined;
   send(): void;
 } {
   const firsts = new Map<number, Strategy>();
@@ -396,9 +394,9 @@ function firstStepBurst(
   }
   let held: (() => void)[] | undefined = [];
   return {
-    holds: (pid) => firsts.has(pid),
     hold(pid, target) {
       const strategy = firsts.get(pid);
+      if (!strategy) return undefined;
       let first = true;
       return interceptDeliver(target, (s, send) => {
         if (!first || s !== strategy || !held) return send(s);

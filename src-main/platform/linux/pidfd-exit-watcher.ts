@@ -155,13 +155,13 @@ export class PidfdExitWatcher {
         let fired = err ? [] : this.taken(n);
         // Exits that came while the callbacks ran (300 targets exit over a few milliseconds)
         // are taken at once, without a round trip through the pool thread for each.
-        for (let round = 0; fired.length > 0 && round < MAX_QUICK_ROUNDS; round++) {
+        for (let round = 1; fired.length > 0; round++) {
           runAll(fired);
-          const more =
-            this.watched.size > 0 ? this.c.epollPoll(this.epfd, this.events, MAX_EVENTS) : 0;
-          fired = more > 0 ? this.taken(more) : [];
+          fired =
+            round < MAX_QUICK_ROUNDS && this.watched.size > 0
+              ? this.taken(this.c.epollPoll(this.epfd, this.events, MAX_EVENTS))
+              : [];
         }
-        runAll(fired);
       } finally {
         this.firing = false;
         this.startWait();
@@ -169,7 +169,7 @@ export class PidfdExitWatcher {
     });
   }
 
-  /** The exit callbacks of the first `n` events in the buffer, each forgotten as it is taken. */
+  /** The exit callbacks of the first `n` events in the buffer (none for n ≤ 0), each forgotten. */
   private taken(n: number): (() => void)[] {
     const fired: (() => void)[] = [];
     for (let i = 0; i < n; i++) {

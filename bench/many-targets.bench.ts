@@ -14,7 +14,7 @@ import type { KillPlatform } from '../src-main/platform/types';
 import { killTargets } from '../src-main/kill/kill-targets';
 import { lockFileClaims } from '../src-main/kill/ending-claims';
 import { linuxPlatform } from '../src-main/platform/linux/linux-platform';
-import { libc } from '../src-main/platform/linux/libc';
+import { POLLIN, libc } from '../src-main/platform/linux/libc';
 import { openExitEvents } from './proc-exit-events';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -169,7 +169,7 @@ async function pidfdFloor(c: Crowd): Promise<Trial> {
     const buf = Buffer.alloc(fds.length * 8);
     fds.forEach((fd, i) => {
       buf.writeInt32LE(fd, i * 8);
-      buf.writeInt16LE(1, i * 8 + 4); // POLLIN
+      buf.writeInt16LE(POLLIN, i * 8 + 4);
     });
     await new Promise((r) => lc.pollAsync(buf, fds.length, 1000, r));
     const at = now();

@@ -13,6 +13,8 @@ export interface ProcStatus {
   sigBlk: bigint;
   sigIgn: bigint;
   sigCgt: bigint;
+  /** Threads in the process when it was read (0 when the field is missing). */
+  threads: number;
 }
 
 /** Parses /proc/PID/status; undefined when the fields SafeKill needs are missing. */
@@ -35,6 +37,7 @@ export function parseStatus(text: string): ProcStatus | undefined {
     return {
       state: state.charAt(0),
       tracerPid: Number(field('TracerPid') ?? 0) || 0,
+      threads: Number(field('Threads') ?? 0) || 0,
       sigBlk: BigInt(`0x${blk}`),
       sigIgn: BigInt(`0x${ign}`),
       sigCgt: BigInt(`0x${cgt}`),
@@ -64,11 +67,13 @@ export function maskSignals(mask: bigint): string[] {
  * What a process does with signals. Handlers and SIG_IGN are shared by all its threads, but the
  * blocked mask is per thread and the kernel hands a signal to any thread that does not block it:
  * a signal counts as blocked only when every thread blocks it. The other threads are read only
- * when the main one blocks something (most programs block nothing).
+ * when the main one blocks something (most programs block nothing) and there are others (a
+ * shell waiting for its child blocks SIGCHLD, alone); a thread made after the read inherits its
+ * maker's mask.
  */
 export function readDispositions(pid: number, status: ProcStatus): SignalDispositions {
   let blocked = status.sigBlk;
-  if (blocked !== 0n) {
+  if (blocked !== 0n && status.threads !== 1) {
     try {
       for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
         if (blocked === 0n) break;

@@ -20,6 +20,9 @@ const FALLBACK_POLL_MS = 20;
 const SIGCONT = 18;
 /** USER_HZ: /proc reports CPU time in these ticks on every Linux that SafeKill runs on. */
 const CLOCK_TICKS = 100;
+/** The read and written byte counts of /proc/PID/io (compiled once: sampled at every delivery). */
+const RCHAR = /^rchar: (\d+)$/m;
+const WCHAR = /^wchar: (\d+)$/m;
 
 /** What a window closer may use while the ladder runs. */
 export interface CloseContext {
@@ -270,9 +273,7 @@ abstract class LinuxTarget implements KillTarget {
     let ioBytes: number | undefined;
     try {
       const io = fs.readFileSync(`/proc/${this.pid}/io`, 'latin1');
-      const field = (name: string) =>
-        Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
-      const total = field('rchar') + field('wchar');
+      const total = Number(RCHAR.exec(io)?.[1] ?? NaN) + Number(WCHAR.exec(io)?.[1] ?? NaN);
       ioBytes = Number.isFinite(total) ? total : undefined;
     } catch {
       ioBytes = undefined; // Another user's process: only CPU time can be seen.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultClaimsDir, lockFileClaims } from '../../src-main/kill/ending-claims';
 
 const CLAIMS = path.resolve(
@@ -27,6 +27,17 @@ afterEach(() => {
 
 /** Another SafeKill: a process of ours that claims (pid, start) in `dir` and stays alive. */
 async function otherHolder(dir: string, pid: number, start: number): Promise<ChildProcess> {
+  const { child, line } = await anotherSafeKill(dir, pid, start);
+  expect(line).toBe('held');
+  return child;
+}
+
+/** Another SafeKill's claim of (pid, start) in `dir`: 'held' or 'refused WHY'; it stays alive. */
+async function anotherSafeKill(
+  dir: string,
+  pid: number,
+  start: number,
+): Promise<{ child: ChildProcess; line: string }> {
   const script = path.join(tmpDir(), 'holder.ts');
   fs.writeFileSync(
     script,
@@ -46,8 +57,7 @@ setInterval(() => {}, 1000);`,
       if (out.includes('\n')) resolve(out.trim());
     });
   });
-  expect(line).toBe('held');
-  return child;
+  return { child, line };
 }
 
 describe.runIf(process.platform === 'linux')('lock-file claims', () => {
@@ -82,6 +92,56 @@ describe.runIf(process.platform === 'linux')('lock-file claims', () => {
     mine.release(4_000_001, 77, 'me');
     mine.release(4_000_001, 78, 'me');
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('locks after the first are links to a held one: the same holder for every SafeKill', async () => {
+    const dir = path.join(tmpDir('/dev/shm'), 'locks');
+    const mine = lockFileClaims(dir);
+    for (let pid = 4_000_010; pid < 4_000_015; pid++)
+      expect(mine.claim(pid, 5, 'me')).toBeUndefined();
+    const lock = (pid: number) => path.join(dir, `${pid}-5.lock`);
+    expect(fs.statSync(lock(4_000_014)).nlink).toBe(5);
+    // The first lock (the links' source) released: the others still name this process.
+    mine.release(4_000_010, 5, 'me');
+    expect(fs.existsSync(lock(4_000_010))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(lock(4_000_013), 'utf8'))).toMatchObject({
+      pid: process.pid,
+    });
+    expect(mine.claim(4_000_015, 5, 'me')).toBeUndefined();
+    expect(fs.statSync(lock(4_000_015)).nlink).toBe(5);
+    // Another SafeKill is refused a linked lock, and takes it once it is released.
+    expect((await anotherSafeKill(dir, 4_000_013, 5)).line).toBe(
+      `refused SafeKill (PID ${process.pid})`,
+    );
+    mine.release(4_000_013, 5, 'me');
+    const other = await otherHolder(dir, 4_000_013, 5);
+    expect(JSON.parse(fs.readFileSync(lock(4_000_013), 'utf8'))).toMatchObject({
+      pid: other.pid,
+    });
+    other.kill('SIGKILL');
+    await new Promise((r) => other.once('exit', r));
+    for (let pid = 4_000_011; pid <= 4_000_015; pid++) mine.release(pid, 5, 'me');
+    expect(fs.readdirSync(dir)).toEqual(['4000013-5.lock']); // the dead one's, left for a taker
+  });
+
+  it('where a link cannot be made, the lock file is written', () => {
+    const dir = path.join(tmpDir('/dev/shm'), 'locks');
+    const mine = lockFileClaims(dir);
+    const link = vi.spyOn(fs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+    });
+    try {
+      expect(mine.claim(4_000_020, 5, 'me')).toBeUndefined();
+      expect(mine.claim(4_000_021, 5, 'me')).toBeUndefined();
+      expect(link).toHaveBeenCalledTimes(1);
+    } finally {
+      link.mockRestore();
+    }
+    const text = fs.readFileSync(path.join(dir, '4000021-5.lock'), 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ pid: process.pid });
+    expect(fs.statSync(path.join(dir, '4000021-5.lock')).nlink).toBe(1);
+    mine.release(4_000_020, 5, 'me');
+    mine.release(4_000_021, 5, 'me');
   });
 
   it('an unwritable folder never blocks a kill: the claims stay in this process', () => {

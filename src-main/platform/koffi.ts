@@ -7,7 +7,9 @@ import { SafeKillError } from '../../src-shared/errors';
 let loaded: typeof Koffi | undefined;
 let loadedFrom: 'native' | 'package' | undefined;
 
-type Require = ((id: string) => unknown) & { resolve(id: string): string };
+type Require = ((id: string) => unknown) & {
+  resolve: { paths(id: string): string[] | null };
+};
 
 /**
  * koffi from its glibc binary package directly, on Linux: koffi's own entry finds that file by
@@ -15,17 +17,27 @@ type Require = ((id: string) => unknown) & { resolve(id: string): string };
  * kill`'s ~70 (the .node itself loads in under 1). Undefined where that file is not there or
  * not this libc's (musl, a packaged app's ASAR), or is not the version of the koffi package
  * installed with it: then koffi's entry decides, as it always did.
+ *
+ * The folders are Node's own for `require('koffi')`, looked in as Node does (the first with a
+ * koffi in it), by plain paths: resolving the package names through their `exports` cost more
+ * than loading the .node.
  */
 function nativeKoffi(req: Require, platform: string, arch: string): typeof Koffi | undefined {
   if (platform !== 'linux') return undefined;
   try {
-    const native = req(`@koromix/koffi-linux-${arch}/linux_${arch}/koffi.node`) as {
-      version?: string;
-    };
-    // Its package.json is not among koffi's exports: read beside its entry.
-    const pkg = path.join(path.dirname(req.resolve('koffi')), 'package.json');
-    const { version } = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string };
-    return native.version === version ? (native as unknown as typeof Koffi) : undefined;
+    for (const dir of req.resolve.paths('koffi') ?? []) {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(dir, 'koffi', 'package.json'), 'utf8');
+      } catch {
+        continue; // No koffi here: Node would look in the next folder too.
+      }
+      const { version } = JSON.parse(text) as { version: string };
+      const file = path.join(dir, '@koromix', `koffi-linux-${arch}`, `linux_${arch}`, 'koffi.node');
+      const native = req(file) as { version?: string };
+      return native.version === version ? (native as unknown as typeof Koffi) : undefined;
+    }
+    return undefined;
   } catch {
     return undefined;
   }

@@ -8,8 +8,9 @@ import { collectTraceMarks } from './trace-marks';
 // side of --elevate, reads no cache: code from a folder of the user's is not run as administrator.
 const bundle = path.join(__dirname, 'cli-main.cjs');
 const command = process.argv[2] ?? '';
-const started = performance.now();
 const marks = process.env.SAFEKILL_TRACE_START === '1' ? collectTraceMarks() : undefined;
+// performance is touched only when tracing: its first use loads perf_hooks (1-2 ms).
+const started = marks ? performance.now() : 0;
 let cache: string;
 try {
   cache = runCached(

@@ -190,12 +190,20 @@ describe('V8 code cache of the CLI bundle', () => {
 describe.runIf(process.platform === 'linux')('what a command loads', () => {
   /** The files `args` loaded through require (the vendor bundles are), by a --require hook. */
   async function loaded(args: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+    return (await loads(args, env)).files;
+  }
+
+  /** The files and Node's own modules that `args` loaded, by a --require hook. */
+  async function loads(
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ files: string[]; builtins: string[] }> {
     const dir = tmpDir();
     const hook = path.join(dir, 'hook.cjs');
     const out = path.join(dir, 'loaded.json');
     fs.writeFileSync(
       hook,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));`,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));`,
     );
     const child = spawn(process.execPath, ['--require', hook, CLI, ...args], {
       env: { ...process.env, ...env },
@@ -203,8 +211,23 @@ describe.runIf(process.platform === 'linux')('what a command loads', () => {
     });
     const r = await collect(child);
     expect(r.stderr).toBe('');
-    return (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]).map((f) => path.basename(f));
+    const got = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; builtins: string[] };
+    return { files: got.files.map((f) => path.basename(f)), builtins: got.builtins };
   }
+
+  it('a kill loads neither perf_hooks nor the ES module resolver (each costs ms of every start)', async () => {
+    const target = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const gone = new Promise((resolve) => target.once('exit', (_code, signal) => resolve(signal)));
+    try {
+      const { builtins } = await loads(['kill', '--json', String(target.pid)], {});
+      expect(builtins).toContain('NativeModule vm'); // the hook saw the command's own loads
+      expect(builtins).not.toContain('NativeModule internal/perf/performance');
+      expect(builtins).not.toContain('NativeModule internal/modules/esm/resolve');
+      expect(await gone).toBe('SIGTERM');
+    } finally {
+      killQuietly(target.pid!);
+    }
+  });
 
   it('plan and kill load zod only when there is a profiles.json to check', async () => {
     const data = tmpDir();

@@ -1,5 +1,5 @@
 import { EXIT } from './exit-status';
-import { guardOutput } from './io';
+import { cliOutput } from './direct-output';
 import { runCli } from './main';
 
 // The `safekill` executable's bundle (run by dist/cli.cjs). Exit status is set, not forced, so
@@ -7,14 +7,11 @@ import { runCli } from './main';
 // the event loop open. It is armed once stdout has taken every line: a pipe whose reader is
 // slow (or paused) holds the rest in memory, and forcing the exit then would lose the results.
 // A reader that leaves ends the wait (EPIPE, which guardOutput keeps quiet).
-const output = guardOutput(process.stdout, process.stderr);
-void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-  (status) => {
-    const code = output.failed && status === EXIT.ok ? EXIT.failed : status;
-    process.exitCode = code;
-    const arm = () => setTimeout(() => process.exit(code), 2000).unref();
-    if (process.stdout.writableLength > 0 && !process.stdout.destroyed)
-      process.stdout.write('', arm);
-    else arm();
-  },
-);
+const { io, state } = cliOutput();
+void runCli(process.argv.slice(2), io).then((status) => {
+  const code = state.failed && status === EXIT.ok ? EXIT.failed : status;
+  process.exitCode = code;
+  const arm = () => setTimeout(() => process.exit(code), 2000).unref();
+  if (io.stdout.writableLength > 0 && !io.stdout.destroyed) io.stdout.write('', arm);
+  else arm();
+});

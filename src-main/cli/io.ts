@@ -14,17 +14,18 @@ export interface OutputState {
  * A write error on stdout must never end SafeKill halfway through a kill: Node would raise it as
  * an uncaught exception. A closed pipe (EPIPE: `safekill list | head -1`) or a hung-up terminal
  * (EIO) means the reader left: the command finishes its work quietly, without more output (the
- * stream drops further writes once it has failed). Any other failure is said once on stderr.
- * Errors on stderr itself are ignored: there is nowhere left to say them.
+ * stream drops further writes once it has failed). Any other failure is said once on `stderr`
+ * and marked in `state`. (directOutput keeps the same rules for its own writes.)
  */
-export function guardOutput(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): OutputState {
-  const state: OutputState = { failed: false };
-  stderr.on('error', () => {});
+export function guardStdout(
+  stdout: NodeJS.WriteStream,
+  stderr: { write(text: string): unknown },
+  state: OutputState,
+): void {
   stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return;
     if (state.failed) return;
     state.failed = true;
     stderr.write(`safekill: cannot write the output (${e.code ?? e.message}); carrying on\n`);
   });
-  return state;
 }

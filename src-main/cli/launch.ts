@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { codeCacheDir, runCached } from './code-cache';
 import { COMMAND_NAMES } from './command-names';
@@ -41,6 +42,11 @@ if (marks) {
       // The command's own moments (kill: its arguments read, its first signals sent).
       ...Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, ms(v)])),
     };
-    process.stderr.write(`${JSON.stringify({ startup })}\n`);
+    // A plain write: process.stderr would load net at exit, into the very time it measures.
+    try {
+      fs.writeSync(2, `${JSON.stringify({ startup })}\n`);
+    } catch {
+      // stderr closed: the trace is lost, the command's outcome is not.
+    }
   });
 }

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { CompositorError } from './compositor';
 
 /** What a reader makes of the bytes so far: the whole answer, or undefined to wait for more. */
@@ -10,14 +9,16 @@ export type ReplyReader<T> = (received: Buffer, closed: boolean) => { value: T }
  * CompositorError when the socket refuses, drops, closes before a whole answer or says nothing
  * within `timeoutMs`.
  */
-export function socketRequest<T>(
+export async function socketRequest<T>(
   socket: string,
   request: Buffer | string,
   timeoutMs: number,
   read: ReplyReader<T>,
 ): Promise<T> {
+  // Loaded on the first request, not with the file: every kill's description imports it.
+  const { connect } = await import('node:net');
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ path: socket });
+    const sock = connect({ path: socket });
     let buf = Buffer.alloc(0);
     let settled = false;
     const done = (err: Error | undefined, value?: T) => {

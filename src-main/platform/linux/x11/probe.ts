@@ -1,4 +1,5 @@
-import net from 'node:net';
+// net is loaded when a display is first probed: every kill's description imports this file.
+import type net from 'node:net';
 
 /** Where a DISPLAY string points: a local socket, or a TCP port on some host. */
 export type DisplayAddress =
@@ -32,18 +33,23 @@ export async function probeDisplay(display: string, timeoutMs: number): Promise<
     addr.kind === 'unix'
       ? addr.paths.map((path) => ({ path }))
       : [{ host: addr.host, port: addr.port }];
+  const { connect } = await import('node:net');
   let sawTimeout = false;
   for (const t of targets) {
-    const r = await probeOne(t, Math.max(0, deadline - Date.now()));
+    const r = await probeOne(connect, t, Math.max(0, deadline - Date.now()));
     if (r === 'answers') return r;
     if (r === 'timeout') sawTimeout = true;
   }
   return sawTimeout ? 'timeout' : 'refused';
 }
 
-function probeOne(target: net.NetConnectOpts, timeoutMs: number): Promise<ProbeResult> {
+function probeOne(
+  connect: typeof net.connect,
+  target: net.NetConnectOpts,
+  timeoutMs: number,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const sock = net.connect(target);
+    const sock = connect(target);
     const done = (r: ProbeResult) => {
       clearTimeout(timer);
       sock.destroy();

@@ -1,0 +1,140 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { canWriteDirectly, directOutput } from '../../src-main/cli/direct-output';
+import { CLI, collect, killQuietly } from '../helpers/processes';
+
+const dirs: string[] = [];
+const fds: number[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const fd of fds.splice(0)) fs.closeSync(fd);
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-out-'));
+  dirs.push(d);
+  return d;
+};
+const open = (file: string, flags: string) => {
+  const fd = fs.openSync(file, flags);
+  fds.push(fd);
+  return fd;
+};
+
+/** A Node stream stand-in that records what it was handed. */
+function fallback() {
+  const got: string[] = [];
+  const s = new PassThrough();
+  s.on('data', (d: Buffer) => got.push(d.toString()));
+  return { stream: s as unknown as NodeJS.WriteStream, got };
+}
+
+describe.runIf(process.platform === 'linux')('direct stdout', () => {
+  it('is used for a pipe, a socket and a file, not for a terminal or /dev/null', () => {
+    const d = tmp();
+    expect(canWriteDirectly(open(path.join(d, 'f'), 'w'))).toBe(true);
+    execFileSync('mkfifo', [path.join(d, 'p')]);
+    const reader = open(path.join(d, 'p'), 'r+'); // r+: opens without waiting for a writer
+    expect(canWriteDirectly(reader)).toBe(true);
+    expect(canWriteDirectly(open('/dev/null', 'w'))).toBe(false);
+    expect(canWriteDirectly(reader, 'win32')).toBe(false);
+    expect(canWriteDirectly(987654)).toBe(false); // not open
+  });
+
+  it('writes in order, calls back, and makes no Node stream', async () => {
+    const file = path.join(tmp(), 'out');
+    const fd = open(file, 'w');
+    const make = vi.fn(() => fallback().stream);
+    const out = directOutput(fd, { write: () => undefined }, { failed: false }, make);
+    out.write('one\n');
+    await new Promise<void>((resolve) => out.write('two\n', () => resolve()));
+    expect(out.isTTY).toBe(false);
+    expect(out.writableLength).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+    expect(make).not.toHaveBeenCalled();
+  });
+
+  it('a reader that left: the rest is dropped quietly, the state stays ok', () => {
+    const d = tmp();
+    execFileSync('mkfifo', [path.join(d, 'p')]);
+    const reader = fs.openSync(path.join(d, 'p'), 'r+');
+    const writer = open(path.join(d, 'p'), 'w');
+    fs.closeSync(reader); // the writer is now the only end: writes meet EPIPE
+    const said: string[] = [];
+    const state = { failed: false };
+    const out = directOutput(writer, { write: (t) => said.push(t) }, state, () => {
+      throw new Error('no stream wanted');
+    });
+    out.write('lost\n');
+    out.write('lost too\n');
+    expect(said).toEqual([]);
+    expect(state.failed).toBe(false);
+  });
+
+  it('another failure is said once on stderr and marks the output failed', () => {
+    const file = path.join(tmp(), 'ro');
+    fs.writeFileSync(file, '');
+    const fd = open(file, 'r'); // writes meet EBADF
+    const said: string[] = [];
+    const state = { failed: false };
+    const out = directOutput(fd, { write: (t) => said.push(t) }, state, () => fallback().stream);
+    out.write('a\n');
+    out.write('b\n');
+    expect(said).toEqual(['safekill: cannot write the output (EBADF); carrying on\n']);
+    expect(state.failed).toBe(true);
+  });
+
+  it('a full non-blocking pipe (EAGAIN) hands the rest, and all after it, to the stream', () => {
+    const file = path.join(tmp(), 'out');
+    const fd = open(file, 'w');
+    const real = fs.writeSync.bind(fs);
+    let calls = 0;
+    vi.spyOn(fs, 'writeSync').mockImplementation(((f: number, b: Uint8Array, off: number) => {
+      calls++;
+      if (calls === 1) return real(f, b, off, 3); // a partial write, then the pipe is full
+      throw Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });
+    }) as typeof fs.writeSync);
+    const { stream, got } = fallback();
+    const out = directOutput(fd, { write: () => undefined }, { failed: false }, () => stream);
+    out.write('abcdef\n');
+    out.write('next\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('abc');
+    expect(got.join('')).toBe('def\nnext\n');
+    expect(calls).toBe(2);
+  });
+
+  it('safekill kill --json into a pipe loads no net (no Node stream for its output)', async () => {
+    const target = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const gone = new Promise((resolve) => target.once('exit', (_c, signal) => resolve(signal)));
+    const d = tmp();
+    const hook = path.join(d, 'hook.cjs');
+    const list = path.join(d, 'builtins.json');
+    fs.writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));`,
+    );
+    try {
+      // Spawned with pipes for stdout and stderr (sockets, as Node makes them).
+      const child = spawn(
+        process.execPath,
+        ['--require', hook, CLI, 'kill', '--json', String(target.pid)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const r = await collect(child);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/"type":"result"/);
+      expect(await gone).toBe('SIGTERM');
+      const builtins = JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
+      expect(builtins).toContain('NativeModule vm'); // the hook saw the command's loads
+      expect(builtins).not.toContain('NativeModule net');
+    } finally {
+      killQuietly(target.pid!);
+    }
+  });
+});

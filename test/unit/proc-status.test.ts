@@ -19,5 +19,14 @@ describe('maskSignals', () => {
       masks.push(x);
     }
     for (const m of masks) expect(maskSignals(m)).toEqual(reference(m));
+    // Past the memo's 256 masks too (it starts again): still the plain definition.
+    for (let i = 0; i < 300; i++)
+      expect(maskSignals(BigInt(i) << 20n)).toEqual(reference(BigInt(i) << 20n));
+  });
+
+  it('names a mask once: the same frozen array for every process that shares it', () => {
+    const m = 0x4b817efbn;
+    expect(maskSignals(m)).toBe(maskSignals(m));
+    expect(Object.isFrozen(maskSignals(m))).toBe(true);
   });
 });

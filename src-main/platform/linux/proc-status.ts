@@ -52,8 +52,20 @@ export function readStatus(pid: number | string): ProcStatus | undefined {
   return text === undefined ? undefined : parseStatus(text);
 }
 
-/** Names of the signals set in a mask, lowest first. */
-export function maskSignals(mask: bigint): string[] {
+/** Masks named so far: most processes share a few (300 bash targets have three between them). */
+const named = new Map<bigint, readonly string[]>();
+
+/** Names of the signals set in a mask, lowest first (one shared array per mask: do not change it). */
+export function maskSignals(mask: bigint): readonly string[] {
+  let names = named.get(mask);
+  if (!names) {
+    if (named.size >= 256) named.clear();
+    named.set(mask, (names = Object.freeze(nameMask(mask))));
+  }
+  return names;
+}
+
+function nameMask(mask: bigint): string[] {
   const names: string[] = [];
   if (mask === 0n) return names;
   // In two 32-bit halves: 64 BigInt shifts per mask, three masks per target, add up at 300.
@@ -85,8 +97,8 @@ export function readDispositions(pid: number, status: ProcStatus): SignalDisposi
     }
   }
   return {
-    caught: maskSignals(status.sigCgt),
-    ignored: maskSignals(status.sigIgn),
-    blocked: maskSignals(blocked),
+    caught: maskSignals(status.sigCgt).slice(),
+    ignored: maskSignals(status.sigIgn).slice(),
+    blocked: maskSignals(blocked).slice(),
   };
 }

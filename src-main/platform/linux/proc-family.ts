@@ -1,6 +1,6 @@
 import type { Survivor } from '../../../src-shared/kill';
 import { familiesOf, survivorsOf, type FamilyMember, type ProcInfo } from '../../engine/family';
-import { heldFiles, listeningPorts } from './proc-holdings';
+import { fdTargets, heldFiles, listeningPorts } from './proc-holdings';
 import { readStat } from './proc-stat';
 import { burstSnapshot } from './proc-tree';
 
@@ -39,9 +39,8 @@ function liveStartTime(pid: number): number | undefined {
 
 /** The members that still run as the same process, with the ports and lock files they hold. */
 export function linuxSurvivors(members: readonly FamilyMember[]): Survivor[] {
-  return survivorsOf(members, liveStartTime).map((m) => ({
-    ...m,
-    ports: listeningPorts(m.pid),
-    files: heldFiles(m.pid),
-  }));
+  return survivorsOf(members, liveStartTime).map((m) => {
+    const fds = fdTargets(m.pid); // one listing of its fds for both
+    return { ...m, ports: listeningPorts(m.pid, fds), files: heldFiles(m.pid, fds) };
+  });
 }

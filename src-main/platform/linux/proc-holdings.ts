@@ -51,7 +51,7 @@ function readText(p: string): string {
 }
 
 /** The targets of /proc/PID/fd/*; empty when the process is gone or another user's. */
-function fdTargets(pid: number): string[] {
+export function fdTargets(pid: number): string[] {
   let fds: string[];
   try {
     fds = fs.readdirSync(`/proc/${pid}/fd`);
@@ -71,9 +71,9 @@ function fdTargets(pid: number): string[] {
  * `tcp 127.0.0.1:8080`-style names of the sockets `pid` listens on. Read from the process's own
  * network namespace (/proc/PID/net), matched by the socket inodes of its fds.
  */
-export function listeningPorts(pid: number): string[] {
+export function listeningPorts(pid: number, fds: readonly string[] = fdTargets(pid)): string[] {
   const inodes = new Set(
-    fdTargets(pid).flatMap((t) => {
+    fds.flatMap((t) => {
       const m = /^socket:\[(\d+)\]$/.exec(t);
       return m ? [Number(m[1])] : [];
     }),
@@ -104,13 +104,7 @@ export function isLockLike(path: string): boolean {
   );
 }
 
-/** The lock, PID and /run files `pid` holds open. */
-export function heldFiles(pid: number): string[] {
-  return [
-    ...new Set(
-      fdTargets(pid)
-        .map((t) => t.replace(/ \(deleted\)$/, ''))
-        .filter(isLockLike),
-    ),
-  ];
+/** The lock, PID and /run files `pid` holds open (`fds`: its fdTargets, when read already). */
+export function heldFiles(pid: number, fds: readonly string[] = fdTargets(pid)): string[] {
+  return [...new Set(fds.map((t) => t.replace(/ \(deleted\)$/, '')).filter(isLockLike))];
 }

@@ -6,7 +6,7 @@ import { runCli } from './main';
 // piped output is flushed first; the unref'd timer is a safety net should anything still hold
 // the event loop open. It is armed once stdout has taken every line: a pipe whose reader is
 // slow (or paused) holds the rest in memory, and forcing the exit then would lose the results.
-// A reader that leaves ends the wait (EPIPE, which guardOutput keeps quiet).
+// A reader that leaves ends the wait (EPIPE, which guardStdout keeps quiet).
 const { io, state } = cliOutput();
 void runCli(process.argv.slice(2), io).then((status) => {
   const code = state.failed && status === EXIT.ok ? EXIT.failed : status;

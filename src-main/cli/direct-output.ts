@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { guardStdout, type CliIo, type OutputState } from './io';
+import { guardStdout, outputFailed, type CliIo, type OutputState } from './io';
 
 /**
  * Whether stdout can be written with plain write(2)s: on Linux, Node's own stream writes a pipe,
@@ -19,12 +19,9 @@ export function canWriteDirectly(
   }
 }
 
-/** The reader left (a closed pipe, a hung-up terminal): the rest is dropped without a word. */
-const READER_LEFT = new Set(['EPIPE', 'ECONNRESET', 'EIO']);
-
 /**
- * A stream-shaped stdout that writes `fd` directly, with guardOutput's rules: a reader that
- * left ends the output quietly, any other failure is said once on `stderr` and marks
+ * A stream-shaped stdout that writes `fd` directly, with guardStdout's rules (outputFailed): a
+ * reader that left ends the output quietly, any other failure is said once on `stderr` and marks
  * `state.failed`; after a failure the rest is dropped, as a failed stream drops it. A write
  * that meets a full non-blocking pipe (EAGAIN: the fd came so from whoever started us) hands the
  * rest, and everything after, to `stream()` (Node's, which waits for the pipe); so does the use
@@ -52,13 +49,10 @@ export function directOutput(
       try {
         while (at < bytes.length) at += fs.writeSync(fd, bytes, at);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? '';
+        const code = (e as NodeJS.ErrnoException).code ?? String(e);
         if (code === 'EAGAIN') return handOver().write(bytes.subarray(at), done);
         ended = true;
-        if (!READER_LEFT.has(code) && !state.failed) {
-          state.failed = true;
-          stderr.write(`safekill: cannot write the output (${code || String(e)}); carrying on\n`);
-        }
+        outputFailed(code, state, stderr);
       }
     }
     if (done) process.nextTick(done);

@@ -10,22 +10,41 @@ export interface OutputState {
   failed: boolean;
 }
 
+/** Write errors that mean the reader left (a closed pipe or socket, a hung-up terminal). */
+export const READER_LEFT: ReadonlySet<string> = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'EIO',
+  'ERR_STREAM_DESTROYED',
+]);
+
+/**
+ * What a failed write of stdout means: a reader that left is no failure, and is said nowhere;
+ * any other failure (a full disk, say) marks `state` and is said once on `stderr`.
+ */
+export function outputFailed(
+  code: string,
+  state: OutputState,
+  stderr: { write(text: string): unknown },
+): void {
+  if (READER_LEFT.has(code) || state.failed) return;
+  state.failed = true;
+  stderr.write(`safekill: cannot write the output (${code}); carrying on\n`);
+}
+
 /**
  * A write error on stdout must never end SafeKill halfway through a kill: Node would raise it as
  * an uncaught exception. A closed pipe (EPIPE: `safekill list | head -1`) or a hung-up terminal
  * (EIO) means the reader left: the command finishes its work quietly, without more output (the
  * stream drops further writes once it has failed). Any other failure is said once on `stderr`
- * and marked in `state`. (directOutput keeps the same rules for its own writes.)
+ * (outputFailed). directOutput keeps the same rules for its own writes.
  */
 export function guardStdout(
   stdout: NodeJS.WriteStream,
   stderr: { write(text: string): unknown },
   state: OutputState,
 ): void {
-  stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return;
-    if (state.failed) return;
-    state.failed = true;
-    stderr.write(`safekill: cannot write the output (${e.code ?? e.message}); carrying on\n`);
-  });
+  stdout.on('error', (e: NodeJS.ErrnoException) =>
+    outputFailed(e.code ?? e.message, state, stderr),
+  );
 }

@@ -6,11 +6,13 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { canWriteDirectly, directOutput } from '../../src-main/cli/direct-output';
 import { CLI, collect, killQuietly } from '../helpers/processes';
+import { canMount, fill, mountTmpfs, unmountAll } from '../helpers/tmpfs';
 
 const dirs: string[] = [];
 const fds: number[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
+  if (canMount()) unmountAll();
   for (const fd of fds.splice(0)) fs.closeSync(fd);
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -137,4 +139,29 @@ describe.runIf(process.platform === 'linux')('direct stdout', () => {
       killQuietly(target.pid!);
     }
   });
+
+  it.runIf(canMount())(
+    'kill --json into a file on a full disk: the kill goes on, said once, exit status 1',
+    async () => {
+      const dir = mountTmpfs();
+      fill(dir);
+      const target = spawn('sleep', ['60'], { stdio: 'ignore' });
+      const gone = new Promise((resolve) => target.once('exit', (_c, signal) => resolve(signal)));
+      const out = fs.openSync(path.join(dir, 'out.json'), 'w');
+      try {
+        const child = spawn(process.execPath, [CLI, 'kill', '--json', String(target.pid)], {
+          stdio: ['ignore', out, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        const code = await new Promise((resolve) => child.once('exit', resolve));
+        expect(await gone).toBe('SIGTERM');
+        expect(stderr).toBe('safekill: cannot write the output (ENOSPC); carrying on\n');
+        expect(code).toBe(1);
+      } finally {
+        fs.closeSync(out);
+        killQuietly(target.pid!);
+      }
+    },
+  );
 });

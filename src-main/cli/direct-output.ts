@@ -1,40 +1,57 @@
 import fs from 'node:fs';
 import { guardStdout, outputFailed, type CliIo, type OutputState } from './io';
+import { loadedLibc } from '../platform/linux/libc';
 
 /**
- * Whether stdout can be written with plain write(2)s: on Linux, Node's own stream writes a pipe,
- * a socket or a file synchronously too, but making process.stdout loads net and the stream
- * machinery, 4-6 ms of every command. A terminal (and anything else) keeps Node's stream.
+ * How stdout can be written with plain write(2)s, sparing Node's stream (making process.stdout
+ * loads net and the stream machinery, 4-6 ms of every command), on Linux:
+ * - 'file': a regular file, written synchronously (as Node's own stream for a file does);
+ * - 'pipe': a pipe or a socket, written only once it is non-blocking (as Node's stream makes it):
+ *   a reader that stops reading must never stop the kill behind it. A full pipe then hands the
+ *   rest to Node's stream, which holds it.
+ * Undefined for a terminal and anything else: Node's stream.
  */
-export function canWriteDirectly(
+export function directKind(
   fd: number,
   platform: NodeJS.Platform = process.platform,
-): boolean {
-  if (platform !== 'linux') return false;
+): 'file' | 'pipe' | undefined {
+  if (platform !== 'linux') return undefined;
   try {
     const st = fs.fstatSync(fd);
-    return st.isFIFO() || st.isSocket() || st.isFile();
+    if (st.isFile()) return 'file';
+    return st.isFIFO() || st.isSocket() ? 'pipe' : undefined;
   } catch {
-    return false; // Closed or unreadable: Node's stream says what it says about that.
+    return undefined; // Closed or unreadable: Node's stream says what it says about that.
   }
+}
+
+/**
+ * Whether a 'pipe' fd may be written directly: made non-blocking through libc where a command
+ * has loaded it already (kill has, by its first line); else false, and Node's stream writes it
+ * (loading koffi for this alone would cost what net does). Node restores the fd's flags at exit.
+ */
+export function nonBlockingIfLoaded(fd: number): boolean {
+  return loadedLibc()?.setNonBlocking(fd) ?? false;
 }
 
 /**
  * A stream-shaped stdout that writes `fd` directly, with guardStdout's rules (outputFailed): a
  * reader that left ends the output quietly, any other failure is said once on `stderr` and marks
  * `state.failed`; after a failure the rest is dropped, as a failed stream drops it. A write
- * that meets a full non-blocking pipe (EAGAIN: the fd came so from whoever started us) hands the
- * rest, and everything after, to `stream()` (Node's, which waits for the pipe); so does the use
- * of anything but write, isTTY and columns.
+ * that meets a full non-blocking pipe (EAGAIN) hands the rest, and everything after, to
+ * `stream()` (Node's, which holds it until the pipe takes it); so does the use of anything but
+ * write, isTTY and columns, and a first write that `ready()` refuses.
  */
 export function directOutput(
   fd: number,
   stderr: { write(text: string): unknown },
   state: OutputState,
   stream: () => NodeJS.WriteStream,
+  ready: () => boolean = () => true,
 ): NodeJS.WriteStream {
   let handed: NodeJS.WriteStream | undefined;
   let ended = false;
+  let checked = false;
   const handOver = () => (handed ??= stream());
   const write = (
     chunk: string | Uint8Array,
@@ -42,6 +59,10 @@ export function directOutput(
     maybeDone?: (e?: Error | null) => void,
   ): boolean => {
     const done = typeof encodingOrDone === 'function' ? encodingOrDone : maybeDone;
+    if (!checked && !handed) {
+      checked = true;
+      if (!ready()) handOver();
+    }
     if (handed) return handed.write(chunk, done);
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     let at = 0;
@@ -78,7 +99,7 @@ export function directOutput(
 }
 
 /**
- * The CLI's stdout and stderr (written directly where canWriteDirectly, else Node's streams),
+ * The CLI's stdout and stderr (written directly where directKind allows, else Node's streams),
  * guarded by guardStdout's rules, and what became of the output. Node's streams are made only
  * when something needs them.
  */
@@ -91,15 +112,29 @@ export function cliOutput(): { io: CliIo; state: OutputState } {
     stderrGuarded = true;
     return process.stderr;
   };
-  const stderr = canWriteDirectly(2)
-    ? directOutput(2, { write: () => undefined }, { failed: false }, nodeStderr)
-    : nodeStderr();
+  const direct = (
+    fd: number,
+    say: { write(text: string): unknown },
+    out: OutputState,
+    node: () => NodeJS.WriteStream,
+  ) => {
+    const kind = directKind(fd);
+    if (!kind) return node();
+    return directOutput(
+      fd,
+      say,
+      out,
+      node,
+      kind === 'pipe' ? () => nonBlockingIfLoaded(fd) : undefined,
+    );
+  };
+  const stderr = direct(2, { write: () => undefined }, { failed: false }, nodeStderr);
   let stdoutGuarded = false;
   const nodeStdout = () => {
     if (!stdoutGuarded) guardStdout(process.stdout, stderr, state);
     stdoutGuarded = true;
     return process.stdout;
   };
-  const stdout = canWriteDirectly(1) ? directOutput(1, stderr, state, nodeStdout) : nodeStdout();
+  const stdout = direct(1, stderr, state, nodeStdout);
   return { io: { stdout, stderr }, state };
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { canWriteDirectly, directOutput } from '../../src-main/cli/direct-output';
+import { directKind, directOutput } from '../../src-main/cli/direct-output';
 import { CLI, collect, killQuietly } from '../helpers/processes';
 import { canMount, fill, mountTmpfs, unmountAll } from '../helpers/tmpfs';
 
@@ -36,15 +36,32 @@ function fallback() {
 }
 
 describe.runIf(process.platform === 'linux')('direct stdout', () => {
-  it('is used for a pipe, a socket and a file, not for a terminal or /dev/null', () => {
+  it('writes a file directly, a pipe or a socket once non-blocking, not a terminal or /dev/null', () => {
     const d = tmp();
-    expect(canWriteDirectly(open(path.join(d, 'f'), 'w'))).toBe(true);
+    expect(directKind(open(path.join(d, 'f'), 'w'))).toBe('file');
     execFileSync('mkfifo', [path.join(d, 'p')]);
     const reader = open(path.join(d, 'p'), 'r+'); // r+: opens without waiting for a writer
-    expect(canWriteDirectly(reader)).toBe(true);
-    expect(canWriteDirectly(open('/dev/null', 'w'))).toBe(false);
-    expect(canWriteDirectly(reader, 'win32')).toBe(false);
-    expect(canWriteDirectly(987654)).toBe(false); // not open
+    expect(directKind(reader)).toBe('pipe');
+    expect(directKind(open('/dev/null', 'w'))).toBeUndefined();
+    expect(directKind(reader, 'win32')).toBeUndefined();
+    expect(directKind(987654)).toBeUndefined(); // not open
+  });
+
+  it('a pipe that cannot be made non-blocking is left to Node’s stream from the first line', () => {
+    const d = tmp();
+    execFileSync('mkfifo', [path.join(d, 'p')]);
+    const fd = open(path.join(d, 'p'), 'r+');
+    const { stream, got } = fallback();
+    const out = directOutput(
+      fd,
+      { write: () => undefined },
+      { failed: false },
+      () => stream,
+      () => false,
+    );
+    out.write('one\n');
+    out.write('two\n');
+    expect(got.join('')).toBe('one\ntwo\n');
   });
 
   it('writes in order, calls back, and makes no Node stream', async () => {
@@ -164,4 +181,50 @@ describe.runIf(process.platform === 'linux')('direct stdout', () => {
       }
     },
   );
+
+  it('a reader that stops reading does not stop the kill: the grace ends in SIGKILL all the same', async () => {
+    const d = tmp();
+    const fifo = path.join(d, 'out');
+    execFileSync('mkfifo', [fifo]);
+    // Our end, never read until the end: ~120 kB of plans fill the pipe's 64 kB.
+    const reader = open(fifo, 'r+');
+    const writer = fs.openSync(fifo, 'w');
+    const targets = Array.from({ length: 120 }, () =>
+      spawn('perl', ['-e', '$SIG{TERM}=sub{}; sleep 1 while 1'], { stdio: 'ignore' }),
+    );
+    const killed = targets.map(
+      (t) => new Promise((resolve) => t.once('exit', (_c, signal) => resolve(signal))),
+    );
+    await Promise.all(targets.map((t) => new Promise((r) => t.once('spawn', r))));
+    await new Promise((r) => setTimeout(r, 300)); // their SIGTERM handlers in place
+    const child = spawn(
+      process.execPath,
+      [CLI, 'kill', '--json', '--grace', '300', ...targets.map((t) => String(t.pid))],
+      { stdio: ['ignore', writer, 'pipe'] },
+    );
+    fs.closeSync(writer);
+    try {
+      // Nobody reads: every target still gets its SIGKILL when the 300 ms run out.
+      const signals = await Promise.race([
+        Promise.all(killed),
+        new Promise((r) => setTimeout(() => r('timed out'), 15_000)),
+      ]);
+      expect(signals).toEqual(targets.map(() => 'SIGKILL'));
+      // Then the reader reads, and gets every line.
+      const drain = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      drain.stdout!.on('data', (b: Buffer) => (text += b.toString()));
+      await new Promise((res) => drain.once('spawn', res));
+      const exited = new Promise((res) => child.once('exit', res));
+      await exited;
+      fs.closeSync(reader); // the last writer gone and our end closed: cat sees the end
+      fds.splice(fds.indexOf(reader), 1);
+      await new Promise((res) => drain.once('close', res));
+      const results = text.split('\n').filter((l) => l.includes('"type":"result"'));
+      expect(results).toHaveLength(120);
+    } finally {
+      for (const t of targets) killQuietly(t.pid!);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -27,6 +27,8 @@ export interface Libc {
     timeoutMs: number,
     cb: (err: unknown, n: number) => void,
   ): void;
+  /** fcntl(2): adds O_NONBLOCK to `fd`'s flags; false where that failed. */
+  setNonBlocking(fd: number): boolean;
   errno(): number;
 }
 
@@ -46,6 +48,9 @@ export const ERRNO = {
 export const EFD_NONBLOCK = 0o4000;
 export const EFD_CLOEXEC = 0o2000000;
 export const POLLIN = 0x1;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const O_NONBLOCK = 0o4000;
 export const EPOLLIN = 0x1;
 export const EPOLL_CLOEXEC = 0o2000000;
 export const EPOLL_CTL_ADD = 1;
@@ -56,6 +61,11 @@ export const EPOLL_DATA_AT = process.arch === 'x64' ? 4 : 8;
 
 let cached: Libc | undefined;
 
+/** libc once something has loaded it (so koffi is loaded too); undefined before that. */
+export function loadedLibc(): Libc | undefined {
+  return cached;
+}
+
 export function libc(): Libc {
   if (cached) return cached;
   const lib = koffi().load('libc.so.6');
@@ -65,6 +75,7 @@ export function libc(): Libc {
   const epollCreate1 = lib.func('int epoll_create1(int flags)');
   const epollCtl = lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)');
   const epollWait = lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)');
+  const fcntl = lib.func('int fcntl(int fd, int cmd, ...)');
   cached = {
     pidfdOpen: (pid) => Number(syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0)),
     pidfdSendSignal: (fd, sig) =>
@@ -78,6 +89,10 @@ export function libc(): Libc {
     epollPoll: (epfd, events, max) => Number(epollWait(epfd, events, max, 0)),
     epollWaitAsync: (epfd, events, max, timeout, cb) =>
       epollWait.async(epfd, events, max, timeout, cb),
+    setNonBlocking: (fd) => {
+      const flags = Number(fcntl(fd, F_GETFL));
+      return flags >= 0 && Number(fcntl(fd, F_SETFL, 'int', flags | O_NONBLOCK)) === 0;
+    },
     errno: () => koffi().errno(),
   };
   return cached;

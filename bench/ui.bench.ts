@@ -68,21 +68,24 @@ function lines(label: string, samples: Sample[], short = label) {
   );
   nextFrame(
     short,
-    samples.map((x) => x[3]),
+    samples.map((x) => [x[3], x[1]]),
   );
   return painted;
 }
 
 /**
  * How many events were shown in the very frame whose tick is the first after the event (no
- * frame missed), from each one's ms from the event to the tick of the frame that showed it: a
- * later frame ticks more than one 60 Hz interval after the event (0.5 ms allowed for the
- * clocks' rounding). For the record: the painted p95 goal above is the one judged.
+ * frame missed), from each one's [ms from the event to the tick of the frame that showed it, to
+ * that frame painted]: that frame ticked within one 60 Hz interval of the event and was painted
+ * before the tick after its own (0.5 ms allowed for the clocks' rounding). Its tick alone does
+ * not tell: a frame held up by a long task keeps the tick it was due at. For the record: the
+ * painted p95 goals above are the ones judged.
  */
-function nextFrame(label: string, ticks: number[]) {
-  const next = ticks.filter((t) => t <= FRAME_MS + 0.5).length;
+function nextFrame(label: string, frames: [tick: number, painted: number][]) {
+  const within = (ms: number) => ms <= FRAME_MS + 0.5;
+  const next = frames.filter(([tick, painted]) => within(tick) && within(painted - tick)).length;
   console.log(
-    `${`${label} shown in the next frame`.padEnd(42)} ${next} of ${ticks.length} (${Math.round((100 * next) / ticks.length)}%)`,
+    `${`${label} shown in the next frame`.padEnd(42)} ${next} of ${frames.length} (${Math.round((100 * next) / frames.length)}%)`,
   );
 }
 
@@ -491,7 +494,10 @@ export async function run(args: string[]): Promise<void> {
     line('table update (diff) -> committed', perf.refreshCommitMs);
     const r = line('table update (diff) -> painted', perf.refreshPaintMs, true);
     line('table update (diff) -> painted, work only', perf.refreshWorkMs, true);
-    nextFrame('table update', perf.refreshTickMs);
+    nextFrame(
+      'table update',
+      perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
+    );
     for (const l of traced) console.log(l);
     lines('select 500 rows (Shift+click)', selected, 'select 500 rows');
     const sc = stats(scrolled);

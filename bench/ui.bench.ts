@@ -5,13 +5,14 @@
 // the same 5,000 rows costs to paint, the alternative that virtualizing avoids; and the renderer's
 // JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead runs the real
 // thing: one update a second for that long), against growing by at most 10 MB.
-// Then six more updates are traced with Chromium's own devtools.timeline categories, and the
-// bench prints where one update's time goes: its task (React's render and commit), then its
-// frame's style recalculation (with the element count), layout (dirty objects), paint and
-// commit, and how many rows it put into the DOM.
+// Then 24 more keystrokes and six more updates are traced with Chromium's own devtools.timeline
+// categories, and the bench prints where one's time goes: its task (React's render and commit,
+// and the style and layout it forced), then its frame's style recalculation (with the element
+// count), layout (dirty objects), paint and commit, and how many rows an update put into the DOM.
 // "Painted" is the wall time, which includes waiting for the display's next frame (0 to 16.7 ms,
 // wherever the event happened to land in the 60 Hz cycle); "work" leaves that wait out: the
-// commit plus the frame's own style, layout and paint.
+// commit plus the frame's own style, layout and paint. For the record, each measure also says
+// how many of its events were shown in the very next frame (the first to tick after the event).
 // The rows are synthetic (this machine has about a hundred processes): browser mode is started
 // with --synthetic-rows 5000, which serves made-up rows that change like a busy machine's.
 //   npm run bench -- --only ui
@@ -23,6 +24,8 @@ const ROWS = 5000;
 const GOAL_MS = 16;
 const SOAK_UPDATES = 600;
 const HEAP_GOAL_MB = 10;
+/** Headless Chromium's frames tick at 60 Hz. */
+const FRAME_MS = 1000 / 60;
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,7 +66,27 @@ function lines(label: string, samples: Sample[], short = label) {
   console.log(
     `${`${short}, its frame`.padEnd(42)} ticked ${fmt(tick.median)} (p95 ${fmt(tick.p95)}) after the event, then took ${fmt(frame.median)} (p95 ${fmt(frame.p95)}) to paint`,
   );
+  nextFrame(
+    short,
+    samples.map((x) => [x[3], x[1]]),
+  );
   return painted;
+}
+
+/**
+ * How many events were shown in the very frame whose tick is the first after the event (no
+ * frame missed), from each one's [ms from the event to the tick of the frame that showed it, to
+ * that frame painted]: that frame ticked within one 60 Hz interval of the event and was painted
+ * before the tick after its own (0.5 ms allowed for the clocks' rounding). Its tick alone does
+ * not tell: a frame held up by a long task keeps the tick it was due at. For the record: the
+ * painted p95 goals above are the ones judged.
+ */
+function nextFrame(label: string, frames: [tick: number, painted: number][]) {
+  const within = (ms: number) => ms <= FRAME_MS + 0.5;
+  const next = frames.filter(([tick, painted]) => within(tick) && within(painted - tick)).length;
+  console.log(
+    `${`${label} shown in the next frame`.padEnd(42)} ${next} of ${frames.length} (${Math.round((100 * next) / frames.length)}%)`,
+  );
 }
 
 /**
@@ -274,9 +297,14 @@ interface TraceEvent {
   };
 }
 
-/** Per table update, from Chromium's own trace: its task, then the frame that paints it. */
+/**
+ * Per table update or keystroke, from Chromium's own trace: its task, then the frame that paints
+ * it. Style and layout count both where the task forced them and in the frame.
+ */
 interface UpdateCost {
   script: number;
+  /** The style and layout forced within the task (part of `script`). */
+  forced: number;
   frame: number;
   style: number;
   styleElements: number;
@@ -287,9 +315,9 @@ interface UpdateCost {
   commit: number;
 }
 
-/** Splits each marked update's main-thread time, from a devtools.timeline trace. */
-function updateCosts(events: TraceEvent[]): UpdateCost[] {
-  const marks = events.filter((e) => e.name === 'sk-update');
+/** Splits the main-thread time of each event marked `mark`, from a devtools.timeline trace. */
+function updateCosts(events: TraceEvent[], mark: string): UpdateCost[] {
+  const marks = events.filter((e) => e.name === mark);
   if (marks.length === 0) return [];
   const { pid, tid } = marks[0]!;
   const main = events
@@ -308,17 +336,19 @@ function updateCosts(events: TraceEvent[]): UpdateCost[] {
     const frame =
       first && main.find((e) => e.name === 'RunTask' && e.ts <= first.ts && end(e) >= end(first));
     if (!frame || frame.ts - end(task) > 50_000) continue;
+    const inTask = main.filter(within(task));
     const inFrame = main.filter(within(frame));
-    const ms = (names: string[]) =>
-      inFrame
+    const ms = (names: string[], events = [...inTask, ...inFrame]) =>
+      events
         .filter((e) => names.includes(e.name))
-        // Nested events of the same name (Paint inside Paint) count once.
-        .filter((e, _i, all) => !all.some((o) => o !== e && o.name === e.name && within(o)(e)))
+        // Nested events (Paint inside Paint, a forced layout's style inside Layout) count once.
+        .filter((e, _i, all) => !all.some((o) => o !== e && names.includes(o.name) && within(o)(e)))
         .reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0);
-    const styles = inFrame.filter((e) => e.name === 'UpdateLayoutTree');
-    const layouts = inFrame.filter((e) => e.name === 'Layout');
+    const styles = [...inTask, ...inFrame].filter((e) => e.name === 'UpdateLayoutTree');
+    const layouts = [...inTask, ...inFrame].filter((e) => e.name === 'Layout');
     out.push({
       script: (end(task) - task.ts) / 1000,
+      forced: ms(['UpdateLayoutTree', 'Layout'], inTask),
       frame: (frame.dur ?? 0) / 1000,
       style: ms(['UpdateLayoutTree']),
       styleElements: styles.reduce((n, e) => n + (e.args?.elementCount ?? 0), 0),
@@ -351,17 +381,63 @@ async function traceUpdates(browser: Browser, page: Page, seconds: number): Prom
     (window as unknown as { __skTracing: boolean }).__skTracing = false;
   });
   const parsed = JSON.parse(buf.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
-  const costs = updateCosts(Array.isArray(parsed) ? parsed : parsed.traceEvents);
+  const costs = updateCosts(Array.isArray(parsed) ? parsed : parsed.traceEvents, 'sk-update');
   const inserted = await page.evaluate(
     () => (window as unknown as { __skInserted: number[] }).__skInserted,
   );
   const rowsInDom = await page.locator('.grid-sizer [role="row"]').count();
   if (costs.length === 0) return ['table update, Chromium trace: no update found in the trace'];
-  const med = (f: (c: UpdateCost) => number) => stats(costs.map(f)).median;
   return [
-    `${'table update, Chromium trace (medians)'.padEnd(42)} task ${fmt(med((c) => c.script))}, then its frame ${fmt(med((c) => c.frame))}: style ${fmt(med((c) => c.style))} (${med((c) => c.styleElements)} elements), layout ${fmt(med((c) => c.layout))} (${med((c) => c.layoutDirty)} of ${med((c) => c.layoutTotal)} objects), paint ${fmt(med((c) => c.paint))}, commit ${fmt(med((c) => c.commit))} (n=${costs.length}; traced, so slower than untraced)`,
+    costLine('table update, Chromium trace (medians)', costs, 'median'),
     `${'table update, rows put into the DOM'.padEnd(42)} median ${stats(inserted).median}, max ${stats(inserted).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort; n=${inserted.length})`,
   ];
+}
+
+/** One line of where the traced events' time goes: each part's median (or each part's p95). */
+function costLine(label: string, costs: UpdateCost[], q: 'median' | 'p95'): string {
+  const at = (f: (c: UpdateCost) => number) => stats(costs.map(f))[q];
+  return `${label.padEnd(42)} task ${fmt(at((c) => c.script))} (${fmt(at((c) => c.forced))} of it forced style and layout), then its frame ${fmt(at((c) => c.frame))}; style ${fmt(at((c) => c.style))} (${at((c) => c.styleElements)} elements), layout ${fmt(at((c) => c.layout))} (${at((c) => c.layoutDirty)} of ${at((c) => c.layoutTotal)} objects), paint ${fmt(at((c) => c.paint))}, commit ${fmt(at((c) => c.commit))} (n=${costs.length}; traced, so slower than untraced)`;
+}
+
+/**
+ * Traces `rounds` rounds of the timed keystrokes (see typeRounds) and prints where each one's
+ * time goes, as traceUpdates does: the medians, and each part's p95 (the keystrokes that change
+ * the rows in view). Returns those lines.
+ */
+async function traceKeys(browser: Browser, page: Page, rounds: number): Promise<string[]> {
+  await page.evaluate(() => {
+    const mark = () => performance.mark('sk-key');
+    window.addEventListener('keydown', mark, { capture: true });
+    (window as unknown as { __skUnmark: () => void }).__skUnmark = () =>
+      window.removeEventListener('keydown', mark, { capture: true });
+  });
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
+  await typeRounds(page, rounds);
+  const buf = await browser.stopTracing();
+  await page.evaluate(() => (window as unknown as { __skUnmark: () => void }).__skUnmark());
+  const parsed = JSON.parse(buf.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const costs = updateCosts(Array.isArray(parsed) ? parsed : parsed.traceEvents, 'sk-key');
+  if (costs.length === 0) return ['filter keystroke, Chromium trace: no keystroke in the trace'];
+  return [
+    costLine('filter keystroke, Chromium trace (medians)', costs, 'median'),
+    costLine('filter keystroke, Chromium trace (p95s)', costs, 'p95'),
+  ];
+}
+
+/**
+ * Types "node-1" into the filter and deletes it again, `rounds` times, one measured keystroke at
+ * a time (see keyToPaint). Of each round's 12 keys, 4 change the rows in view: "o" (every row
+ * has an n), "1", and Backspace over each of them.
+ */
+async function typeRounds(page: Page, rounds: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const k of ['n', 'o', 'd', 'e', '-', '1']) samples.push(await keyToPaint(page, k));
+    for (let i = 0; i < 6; i++) samples.push(await keyToPaint(page, 'Backspace'));
+  }
+  return samples;
 }
 
 /**
@@ -428,14 +504,13 @@ export async function run(args: string[]): Promise<void> {
 
     // Warm up the JIT and caches once, then measure.
     for (const k of ['n', 'Backspace']) await keyToPaint(page, k);
-    const samples: Sample[] = [];
-    for (let round = 0; round < 4; round++) {
-      for (const k of ['n', 'o', 'd', 'e', '-', '1']) samples.push(await keyToPaint(page, k));
-      for (let i = 0; i < 6; i++) samples.push(await keyToPaint(page, 'Backspace'));
-    }
+    const samples = await typeRounds(page, 4);
     const measured = samples.filter((x) => !Number.isNaN(x[1]));
     if (measured.length < samples.length)
       console.log(`${samples.length - measured.length} keystrokes changed nothing on screen`);
+
+    // Then where a keystroke's time goes, traced (after the timed ones: tracing slows it down).
+    const tracedKeys = await traceKeys(browser, page, 2);
 
     await page.getByRole('searchbox', { name: 'Filter processes' }).fill('');
     const scrolled = await scrollFrames(page, 240);
@@ -443,7 +518,12 @@ export async function run(args: string[]): Promise<void> {
     // Table updates: the synthetic source changes 500 rows and replaces 3 every second. Thirty
     // of them, so that the p95 is not simply the slowest one (with 15 it was).
     await page.evaluate(() => {
-      window.__safekillPerf = { refreshCommitMs: [], refreshPaintMs: [], refreshWorkMs: [] };
+      window.__safekillPerf = {
+        refreshCommitMs: [],
+        refreshPaintMs: [],
+        refreshWorkMs: [],
+        refreshTickMs: [],
+      };
     });
     await page.waitForTimeout(30_000);
     const perf = await page.evaluate(() => window.__safekillPerf!);
@@ -463,9 +543,14 @@ export async function run(args: string[]): Promise<void> {
     if (args.includes('--verbose'))
       console.log('keystroke samples:', measured.map((x) => x[1].toFixed(1)).join(' '));
     const k = lines('filter keystroke', measured);
+    for (const l of tracedKeys) console.log(l);
     line('table update (diff) -> committed', perf.refreshCommitMs);
     const r = line('table update (diff) -> painted', perf.refreshPaintMs, true);
     line('table update (diff) -> painted, work only', perf.refreshWorkMs, true);
+    nextFrame(
+      'table update',
+      perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
+    );
     for (const l of traced) console.log(l);
     lines('select 500 rows (Shift+click)', selected, 'select 500 rows');
     const sc = stats(scrolled);

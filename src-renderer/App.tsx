@@ -42,7 +42,7 @@ import {
 import { RowStore } from './state/row-store';
 import { SortedRows } from './state/sorted-rows';
 import { quickFilter, type QuickFilters, type SortKey, type SortSpec } from '../src-shared/rows';
-import { filterSorted } from './state/table-model';
+import { FilteredRows } from './state/filtered-rows';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
@@ -189,6 +189,7 @@ export function App({ api }: { api: ApiClient }) {
   const user = info?.user;
   // The flat list is kept sorted from each update's changes (SortedRows); the tree is rebuilt.
   const sorter = useMemo(() => new SortedRows(store), [store]);
+  const filterer = useMemo(() => new FilteredRows(), []);
   const sorted = useMemo(
     () => (tree ? [] : sorter.get(view, sort, quick, user)),
     [sorter, view, sort, quick, user, tree],
@@ -197,8 +198,8 @@ export function App({ api }: { api: ApiClient }) {
     () =>
       tree
         ? treeRows(quickFilter(view.rows.values(), quick, user), filter, sort, collapsed)
-        : filterSorted(sorted, filter),
-    [view, quick, user, sorted, filter, sort, tree, collapsed],
+        : filterer.get(sorted, filter),
+    [view, quick, user, sorted, filterer, filter, sort, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);

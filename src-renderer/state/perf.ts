@@ -5,11 +5,13 @@ declare global {
   interface Window {
     /** Filled in for the UI benchmark: ms from a table update to React's commit and to the
      * next painted frame; and the work alone (the commit plus that frame's style, layout and
-     * paint, without the wait for the display's next frame in between). */
+     * paint, without the wait for the display's next frame in between); and to the tick of
+     * that frame (its start). */
     __safekillPerf?: {
       refreshCommitMs: number[];
       refreshPaintMs: number[];
       refreshWorkMs: number[];
+      refreshTickMs: number[];
     };
   }
 }
@@ -24,6 +26,7 @@ export function usePaintTimer(store: RowStore, version: number): void {
       refreshCommitMs: [],
       refreshPaintMs: [],
       refreshWorkMs: [],
+      refreshTickMs: [],
     });
     const commitEnd = performance.now();
     const committed = commitEnd - from;
@@ -34,8 +37,8 @@ export function usePaintTimer(store: RowStore, version: number): void {
         const now = performance.now();
         perf.refreshPaintMs.push(now - from);
         perf.refreshWorkMs.push(committed + now - Math.max(frameStart, commitEnd));
-        for (const list of [perf.refreshCommitMs, perf.refreshPaintMs, perf.refreshWorkMs])
-          if (list.length > 1000) list.shift();
+        perf.refreshTickMs.push(frameStart - from);
+        for (const list of Object.values(perf)) if (list.length > 1000) list.shift();
       }),
     );
   }, [store, version]);

@@ -1,15 +1,9 @@
 import type { ProcessRow } from '../../src-shared/process';
-import { queryRows, rowMatcher, type SortSpec, type ViewRow } from '../../src-shared/rows';
+import { queryRows, type SortSpec, type ViewRow } from '../../src-shared/rows';
 
 // The table's view of the one row query (src-shared/rows), split so typing in the filter does
-// not re-sort: the flat list is kept sorted (`SortedRows`) and filtered on each key stroke.
-
-/** The already sorted rows that match the filter, in the same order (blank: the same list). */
-export function filterSorted(sorted: ViewRow[], filterText: string): ViewRow[] {
-  if (filterText.trim() === '') return sorted;
-  const matches = rowMatcher(filterText);
-  return sorted.filter((v) => matches(v.row));
-}
+// not re-sort: the flat list is kept sorted (`SortedRows`) and filtered on each key stroke
+// (`FilteredRows`).
 
 /** The rows to show, in order: filtered, sorted, and in the tree view nested under parents. */
 export function viewRows(

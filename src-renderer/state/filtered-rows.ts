@@ -1,4 +1,4 @@
-import { rowMatcher, type ViewRow } from '../../src-shared/rows';
+import { isPidQuery, rowMatcher, type ViewRow } from '../../src-shared/rows';
 
 /** At most this many filter texts are remembered per sorted list (a typed word, then some). */
 const KEEP = 32;
@@ -36,12 +36,11 @@ export class FilteredRows {
   }
 }
 
-// rowMatcher's rule: digits alone match the PID exactly; other text is a substring of the row's
-// lower-cased text. So a PID narrows nothing: "12" then "123" are two different PIDs, and "12"
-// then "12a" trades a PID for a substring. (Text with more than digits in it is no PID either.)
-const isPid = (text: string) => /^\d+$/.test(text);
+// rowMatcher's rule: a PID query matches that PID exactly; other text is a substring of the
+// row's lower-cased text. So a PID narrows nothing: "12" then "123" are two different PIDs, and
+// "12" then "12a" trades a PID for a substring.
 
 /** Whether every row that `longer` matches also matches `shorter` (both trimmed, lower case). */
 export function narrows(shorter: string, longer: string): boolean {
-  return !isPid(shorter) && longer.includes(shorter);
+  return !isPidQuery(shorter) && longer.includes(shorter);
 }

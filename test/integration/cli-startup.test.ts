@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, collect, killQuietly, runCli } from '../helpers/processes';
+import { CLI, ROOT, collect, runCli } from '../helpers/processes';
 import { canMount, fill, mountTmpfs, remount, unmountAll } from '../helpers/tmpfs';
 
 interface Startup {
@@ -225,7 +225,7 @@ describe.runIf(process.platform === 'linux')('what a command loads', () => {
       expect(builtins).not.toContain('NativeModule internal/modules/esm/resolve');
       expect(await gone).toBe('SIGTERM');
     } finally {
-      killQuietly(target.pid!);
+      target.kill('SIGKILL'); // never a raw PID: once reaped, it may be another process's
     }
   });
 
@@ -250,7 +250,7 @@ describe.runIf(process.platform === 'linux')('what a command loads', () => {
       expect(kill).not.toContain('cli-vendor-dbus-next.cjs');
       expect(await gone).toBe('SIGTERM');
     } finally {
-      killQuietly(target.pid!);
+      target.kill('SIGKILL'); // never a raw PID: once reaped, it may be another process's
     }
   });
 });
@@ -286,7 +286,7 @@ describe.runIf(process.platform === 'linux')('the exit path', () => {
       expect(results.map((e) => String(e.pid)).sort()).toEqual([...pids].sort());
       expect(code).toBe(0);
     } finally {
-      for (const t of targets) killQuietly(t.pid!);
+      for (const t of targets) t.kill('SIGKILL'); // a reaped child is not signalled
     }
   }, 30_000);
 });

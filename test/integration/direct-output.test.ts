@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { directKind, directOutput } from '../../src-main/cli/direct-output';
-import { CLI, collect, killQuietly } from '../helpers/processes';
+import { CLI, collect } from '../helpers/processes';
 import { canMount, fill, mountTmpfs, unmountAll } from '../helpers/tmpfs';
 
 const dirs: string[] = [];
@@ -153,7 +153,7 @@ describe.runIf(process.platform === 'linux')('direct stdout', () => {
       expect(builtins).toContain('NativeModule vm'); // the hook saw the command's loads
       expect(builtins).not.toContain('NativeModule net');
     } finally {
-      killQuietly(target.pid!);
+      target.kill('SIGKILL'); // never a raw PID: once reaped, it may be another process's
     }
   });
 
@@ -177,7 +177,7 @@ describe.runIf(process.platform === 'linux')('direct stdout', () => {
         expect(code).toBe(1);
       } finally {
         fs.closeSync(out);
-        killQuietly(target.pid!);
+        target.kill('SIGKILL'); // never a raw PID: once reaped, it may be another process's
       }
     },
   );
@@ -223,7 +223,7 @@ describe.runIf(process.platform === 'linux')('direct stdout', () => {
       const results = text.split('\n').filter((l) => l.includes('"type":"result"'));
       expect(results).toHaveLength(120);
     } finally {
-      for (const t of targets) killQuietly(t.pid!);
+      for (const t of targets) t.kill('SIGKILL'); // a reaped child is not signalled
       child.kill('SIGKILL');
     }
   }, 30_000);

@@ -4,7 +4,7 @@ import { isRunning, killQuietly, runCli } from '../helpers/processes';
 
 const started: ChildProcess[] = [];
 afterEach(() => {
-  for (const c of started.splice(0)) if (c.pid) killQuietly(c.pid);
+  for (const c of started.splice(0)) c.kill('SIGKILL'); // a reaped child is not signalled
 });
 
 /** `sleep` under a unique argv[0] (bash's `exec -a`), so only this test's processes match. */

@@ -394,7 +394,7 @@ describe('process source', () => {
       expect(psLifetime).toBeGreaterThan(row.cpuPercent + 3);
     } finally {
       await source.close();
-      killQuietly(child.pid!);
+      child.kill('SIGKILL'); // a reaped child is not signalled
     }
   });
 

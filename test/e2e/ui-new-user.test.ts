@@ -151,6 +151,9 @@ describe('what a new user hit', { timeout: 90_000 }, () => {
     expect(await cancel.isVisible()).toBe(true);
     await hidden(banner);
     expect(sockets.length).toBeGreaterThan(1);
+    // The end begun before the drop reports when it is done. Waited for so that its report cannot
+    // replace the next one's in the status line (the next target's 100 ms cleanup ends first).
+    await text(page.getByRole('status')).toContain(`node (${pid}): Closed, exit code 0`);
     // Back: the process list is live again and End reaches SafeKill.
     const tag2 = uniqueTag('after');
     const pid2 = await spawnHeld(SLOW, ['100', tag2]);

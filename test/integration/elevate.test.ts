@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readlinkSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -134,7 +135,10 @@ const pkexecReady =
   isRoot &&
   existsSync('/usr/bin/pkexec') &&
   existsSync('/usr/lib/polkit-1/polkitd') &&
-  !existsSync('/run/dbus/system_bus_socket');
+  existsSync('/usr/bin/nsenter');
+
+const SOCK = '/run/dbus/system_bus_socket';
+const hadSocket = existsSync(SOCK);
 
 describe.skipIf(!pkexecReady)('through pkexec and a real polkitd', () => {
   const state = path.join(os.tmpdir(), `safekill-polkit-${process.pid}`);
@@ -179,8 +183,12 @@ describe.skipIf(!pkexecReady)('through pkexec and a real polkitd', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  // pkexec dials the fixed system bus path, so SafeKill runs in the fixture's mount namespace.
   const asUser = (user: string, args: string[]) =>
-    run('setpriv', [
+    run('nsenter', [
+      `--mount=/proc/${readFileSync(`${state}/bus/dbus.pid`, 'utf8').trim()}/ns/mnt`,
+      '--',
+      'setpriv',
       `--reuid=${user}`,
       `--regid=${user}`,
       '--clear-groups',
@@ -193,6 +201,13 @@ describe.skipIf(!pkexecReady)('through pkexec and a real polkitd', () => {
       '--json',
       ...args,
     ]);
+
+  it('keeps its bus, action and rule to itself: the rest of the machine sees none of them', () => {
+    const daemon = readFileSync(`${state}/bus/dbus.pid`, 'utf8').trim();
+    expect(readlinkSync(`/proc/${daemon}/ns/mnt`)).not.toBe(readlinkSync('/proc/self/ns/mnt'));
+    expect(existsSync(SOCK)).toBe(hadSocket);
+    expect(existsSync('/usr/share/polkit-1/actions/org.safekill.end-process.policy')).toBe(false);
+  });
 
   it('a granted user ends a root-owned target through the helper, events streamed', async () => {
     const t = startTarget();

@@ -105,11 +105,11 @@ export function directOutput(
  */
 export function cliOutput(): { io: CliIo; state: OutputState } {
   const state: OutputState = { failed: false };
-  let stderrGuarded = false;
+  // Each of these is called at most once: `direct` calls it or hands it to directOutput, whose
+  // handOver keeps what it returned.
   const nodeStderr = () => {
     // Errors on stderr itself are ignored: there is nowhere left to say them.
-    if (!stderrGuarded) process.stderr.on('error', () => {});
-    stderrGuarded = true;
+    process.stderr.on('error', () => {});
     return process.stderr;
   };
   const direct = (
@@ -129,10 +129,8 @@ export function cliOutput(): { io: CliIo; state: OutputState } {
     );
   };
   const stderr = direct(2, { write: () => undefined }, { failed: false }, nodeStderr);
-  let stdoutGuarded = false;
   const nodeStdout = () => {
-    if (!stdoutGuarded) guardStdout(process.stdout, stderr, state);
-    stdoutGuarded = true;
+    guardStdout(process.stdout, stderr, state);
     return process.stdout;
   };
   const stdout = direct(1, stderr, state, nodeStdout);

@@ -112,4 +112,12 @@ describe('selfLineage', () => {
     const b = selfLineage(2_000_000);
     expect(selfLineage(2_000_000, process.pid, process.ppid + 1)).not.toBe(b);
   });
+
+  it("is the platform's too: a kill's protection checks and its family read share one walk", async () => {
+    if (process.platform !== 'linux') return;
+    const { selfLineage } = await import('../../src-main/platform/linux/self-lineage');
+    const { linuxPlatform } = await import('../../src-main/platform/linux/linux-platform');
+    const walked = selfLineage();
+    expect(linuxPlatform().selfLineage()).toBe(walked);
+  });
 });

@@ -19,7 +19,7 @@ import {
 } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
-import { descendantsOfPid, lineageOf } from './proc-tree';
+import { descendantsOfPid } from './proc-tree';
 import { linuxFamilies, linuxSurvivors } from './proc-family';
 import { selfLineage } from './self-lineage';
 
@@ -168,7 +168,8 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       };
     },
     descendants: (pid) => descendantsOfPid(pid),
-    selfLineage: () => lineageOf(process.pid),
+    // The burst's cached walk, the one describe uses: read once, not once per caller.
+    selfLineage: () => selfLineage(),
     families: linuxFamilies,
     survivors: linuxSurvivors,
     restartProbe: (target, supervisor) => linuxRestartProbe(target.pid, supervisor),

@@ -42,14 +42,14 @@ function haystack(r: ProcessRow): string {
   return h;
 }
 
+/** Filter text that names a PID (digits alone, trimmed): it matches that PID exactly, nothing else. */
+export const isPidQuery = (text: string): boolean => /^\d+$/.test(text.trim());
+
 /**
  * Whether a row matches the filter text, the text read once (a keystroke filters thousands of
  * rows with it). A number matches the PID exactly (123 is not 1234); other text matches name,
  * command line or user, ignoring case. Blank text matches every row.
  */
-/** Filter text that names a PID (digits alone, trimmed): it matches that PID exactly, nothing else. */
-export const isPidQuery = (text: string): boolean => /^\d+$/.test(text.trim());
-
 export function rowMatcher(text: string): (row: ProcessRow) => boolean {
   const t = text.trim();
   if (t === '') return () => true;

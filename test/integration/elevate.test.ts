@@ -183,10 +183,13 @@ describe.skipIf(!pkexecReady)('through pkexec and a real polkitd', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The fixture's bus daemon: its mount namespace is the one with the test's bus and rules. */
+  const busDaemon = () => readFileSync(`${state}/bus/dbus.pid`, 'utf8').trim();
+
   // pkexec dials the fixed system bus path, so SafeKill runs in the fixture's mount namespace.
   const asUser = (user: string, args: string[]) =>
     run('nsenter', [
-      `--mount=/proc/${readFileSync(`${state}/bus/dbus.pid`, 'utf8').trim()}/ns/mnt`,
+      `--mount=/proc/${busDaemon()}/ns/mnt`,
       '--',
       'setpriv',
       `--reuid=${user}`,
@@ -203,8 +206,7 @@ describe.skipIf(!pkexecReady)('through pkexec and a real polkitd', () => {
     ]);
 
   it('keeps its bus, action and rule to itself: the rest of the machine sees none of them', () => {
-    const daemon = readFileSync(`${state}/bus/dbus.pid`, 'utf8').trim();
-    expect(readlinkSync(`/proc/${daemon}/ns/mnt`)).not.toBe(readlinkSync('/proc/self/ns/mnt'));
+    expect(readlinkSync(`/proc/${busDaemon()}/ns/mnt`)).not.toBe(readlinkSync('/proc/self/ns/mnt'));
     expect(existsSync(SOCK)).toBe(hadSocket);
     expect(existsSync('/usr/share/polkit-1/actions/org.safekill.end-process.policy')).toBe(false);
   });

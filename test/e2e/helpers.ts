@@ -165,9 +165,19 @@ export async function findAndSelect(page: Page, tag: string, pid: number) {
     .getByRole('row')
     .filter({ has: page.getByRole('gridcell', { name: String(pid), exact: true }) });
   await count(row).toBe(1);
-  await row.click();
-  await expect.poll(() => row.getAttribute('aria-selected'), WAIT).toBe('true');
-  return row;
+  // The grid re-sorts (by CPU) every second, and other rows may match `tag` too (each test file's
+  // server is a web.cjs): a click can land on the row that just moved under it. Clicking again
+  // is harmless (it selects only the clicked row), so click until ours is the one selected.
+  const deadline = Date.now() + WAIT.timeout;
+  for (;;) {
+    await row.click();
+    try {
+      await expect.poll(() => row.getAttribute('aria-selected'), { timeout: 2000 }).toBe('true');
+      return row;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
 }
 
 /**

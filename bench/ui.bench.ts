@@ -2,7 +2,8 @@
 // keystroke to the painted result, and from a table update (diff) to its painted frame, against
 // the 16 ms frame budget, and from a Shift+click that selects 500 rows to its painted frame;
 // frames dropped while scrolling 10 rows a frame; what one plain (non-virtualized) DOM table of
-// the same 5,000 rows costs to paint, the alternative that virtualizing avoids; and the renderer's
+// the same 5,000 rows costs to paint, the alternative that virtualizing avoids; the layout of a
+// Command line cell holding a 99,000-character line whole and as the grid cuts it; and the renderer's
 // JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead runs the real
 // thing: one update a second for that long), against growing by at most 10 MB.
 // Then 24 more keystrokes and six more updates are traced with Chromium's own devtools.timeline
@@ -18,6 +19,7 @@
 //   npm run bench -- --only ui
 //   npm run bench -- --only ui --soak 600      the heap after 10 minutes of real 1 Hz updates
 import type { Browser, Page } from 'playwright-core';
+import { CELL_CHARS, cellText } from '../src-renderer/state/table-model';
 import { launchChromium, startWeb } from '../test/e2e/helpers';
 
 const ROWS = 5000;
@@ -223,6 +225,40 @@ async function plainTablePaint(page: Page): Promise<number> {
       );
     });
   }, ROWS);
+}
+
+/**
+ * Layout of one Command line cell (the app's own classes) holding a 99,000-character command
+ * line, as the app had it, and holding what `cellText` keeps of it: [whole, cut] medians in ms.
+ */
+async function longCellLayout(page: Page): Promise<[number, number]> {
+  const whole = `/usr/bin/java -cp ${'/opt/lib/a.jar:'.repeat(6600)} Main`;
+  return page.evaluate(
+    ([texts, rounds]) => {
+      const box = document.createElement('div');
+      box.className = 'grid-sizer';
+      box.style.cssText = 'position:absolute;top:0;left:0;width:1300px;visibility:hidden';
+      box.innerHTML = '<div class="grid-row"><div class="cell col-cmdline"></div></div>';
+      (box.firstElementChild as HTMLElement).style.gridTemplateColumns = '600px';
+      document.body.append(box);
+      const cell = box.querySelector<HTMLElement>('.cell')!;
+      const median = (text: string) => {
+        const ms: number[] = [];
+        for (let i = 0; i < rounds; i++) {
+          // A new text each time, as a row coming into view brings (no shaping cached).
+          cell.textContent = `${i} ${text}`;
+          const t0 = performance.now();
+          void cell.offsetWidth;
+          ms.push(performance.now() - t0);
+        }
+        return ms.sort((a, b) => a - b)[rounds >> 1]!;
+      };
+      const out: [number, number] = [median(texts[0]), median(texts[1])];
+      box.remove();
+      return out;
+    },
+    [[whole, cellText(whole)], 21] as const,
+  );
 }
 
 /** Opens the app in a new page of `browser` (after `before` sees it) and waits for its rows. */
@@ -539,6 +575,7 @@ export async function run(args: string[]): Promise<void> {
 
     const plain: number[] = [];
     for (let i = 0; i < 5; i++) plain.push(await plainTablePaint(page));
+    const [wholeCell, cutCell] = await longCellLayout(page);
 
     if (args.includes('--verbose'))
       console.log('keystroke samples:', measured.map((x) => x[1].toFixed(1)).join(' '));
@@ -557,6 +594,9 @@ export async function run(args: string[]): Promise<void> {
     const dropped = scrolled.filter((f) => f > 25).length;
     console.log(
       `${'scrolling 10 rows a frame'.padEnd(42)} median frame ${fmt(sc.median)}  p95 ${fmt(sc.p95)}  (n=${sc.n}; ${dropped} frames took longer than 1.5 frames at 60 Hz)`,
+    );
+    console.log(
+      `${'a 99,000-character command line, layout'.padEnd(42)} ${fmt(cutCell)} as its cell shows it (${CELL_CHARS} characters), ${fmt(wholeCell)} whole as before: ${(wholeCell / cutCell).toFixed(0)}x (median of 21, each time a new text)`,
     );
     const p = stats(plain);
     console.log(

@@ -11,7 +11,7 @@ import {
 } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
-import { formatBytes } from '../state/table-model';
+import { cellText, formatBytes } from '../state/table-model';
 import type { SelectMode } from '../state/selection';
 import {
   columnTrack,
@@ -416,7 +416,7 @@ const RowCells = memo(function RowCells(props: RowCellsProps) {
         key="name"
         role="rowheader"
         className="cell col-name"
-        title={`${row.name}\n${row.cmdline}`}
+        title={`${cellText(row.name)}\n${cellText(row.cmdline)}`}
       >
         {/* The tree's indent only: a flat row has one element fewer to restyle and lay out
             each time React puts it into the DOM (up to half the rows in view every update). */}
@@ -442,12 +442,12 @@ const RowCells = memo(function RowCells(props: RowCellsProps) {
             </button>
           ))}
         {props.ending && <span className="row-ring" role="img" aria-label="Being ended" />}
-        <span className="name-text">{row.name}</span>
+        <span className="name-text">{cellText(row.name)}</span>
         {props.ancestorOnly && <span className="visually-hidden"> (parent of a match)</span>}
       </div>
     ) : (
       <div key={c.id} role="gridcell" className={c.cellClass}>
-        {c.text(row)}
+        {cellText(c.text(row))}
       </div>
     ),
   );

@@ -26,3 +26,22 @@ export function formatBytes(n: number): string {
   } while (v >= 1024 && i < units.length - 1);
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/**
+ * At most this many characters of a text go into a grid cell or a row's tooltip: 1,000
+ * monospace characters at 12 px are 7,200 px, more than any screen shows of one column. Chromium
+ * lays out a cell's whole text however little of it shows, afresh each time the row comes into
+ * view or changes: one row with a 100,000-character command line (a Java class path) took
+ * 12.6 ms of layout, more than half a frame. The filter, the details panel and "Copy command
+ * line" keep the whole text.
+ */
+export const CELL_CHARS = 1000;
+
+/** `text` as a cell shows it: cut to `max` characters and an ellipsis, a character never split. */
+export function cellText(text: string, max = CELL_CHARS): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  // A high surrogate alone would show as a broken character: cut before its pair instead.
+  const end = last >= 0xd800 && last <= 0xdbff ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}

@@ -1,12 +1,15 @@
 // End to end: several real targets chosen with click, Shift+click, Ctrl+click and Ctrl+A, then
-// ended together after one confirmation that lists them.
+// ended together after one confirmation that lists them; and a real target whose command line
+// is far longer than any cell shows.
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CELL_CHARS } from '../../src-renderer/state/table-model';
 import { isRunning } from '../helpers/processes';
 import {
   ARTIFACTS,
   count,
+  findAndSelect,
   hidden,
   SLOW,
   spawnHeld,
@@ -78,6 +81,30 @@ describe('multi-select', { timeout: 90_000 }, () => {
         'Closed',
       );
     for (const pid of targets) await expect.poll(() => isRunning(pid), WAIT).toBe(false);
+    await page.close();
+  });
+});
+
+describe('a long command line', { timeout: 60_000 }, () => {
+  it('its cell and tooltip show the first CELL_CHARS characters and an ellipsis; the filter and the details read all of it', async () => {
+    const tag = uniqueTag('longcmd');
+    // One argument of about 99,000 characters, as a Java class path can be (the kernel takes
+    // up to 128 KiB per argument). Laid out whole in its cell, it cost 12.6 ms a time.
+    const classPath = `${'/opt/lib/a.jar:'.repeat(6600)}${tag}`;
+    const pid = await spawnHeld(SLOW, ['100', classPath]);
+    pids.push(pid);
+    const full = `${process.execPath} ${SLOW} 100 ${classPath}`;
+    const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+    await page.goto(server.url);
+    // The tag comes last, 99,000 characters in: the filter reads the whole line.
+    const row = await findAndSelect(page, tag, pid);
+
+    const shown = (await row.locator('.col-cmdline').textContent()) ?? '';
+    expect(shown).toBe(`${full.slice(0, CELL_CHARS)}…`);
+    const title = (await row.getByRole('rowheader').getAttribute('title')) ?? '';
+    expect(title.split('\n')[1]).toBe(`${full.slice(0, CELL_CHARS)}…`);
+    // The details hold every character of it.
+    await text(page.locator('.details .cmdline')).toBe(full);
     await page.close();
   });
 });

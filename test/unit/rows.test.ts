@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SORT_KEYS, listView, type SortKey } from '../../src-main/cli/commands/list';
-import { viewRows } from '../../src-renderer/state/table-model';
+import { CELL_CHARS, cellText, viewRows } from '../../src-renderer/state/table-model';
 import type { ProcessRow } from '../../src-shared/process';
 import { quickFilter, walkTree } from '../../src-shared/rows';
 
@@ -100,5 +100,22 @@ describe('quick filters', () => {
     expect(pids({ hideKernelThreads: true })).toEqual([10, 20, 30, 40]);
     expect(pids({ withWindowsOnly: true })).toEqual([30, 40]);
     expect(pids({ mineOnly: true, withWindowsOnly: true }, 'ana')).toEqual([30, 40]);
+  });
+});
+
+describe('cellText', () => {
+  it('keeps a text that fits, and cuts a longer one to CELL_CHARS and an ellipsis', () => {
+    const fits = 'x'.repeat(CELL_CHARS);
+    expect(cellText(fits)).toBe(fits);
+    expect(cellText('')).toBe('');
+    const long = `/usr/bin/java -cp ${'/opt/lib/a.jar:'.repeat(7000)} Main`;
+    expect(cellText(long)).toBe(`${long.slice(0, CELL_CHARS)}…`);
+    expect(cellText('abcdef', 3)).toBe('abc…');
+  });
+
+  it('never splits a character made of two UTF-16 units', () => {
+    // The cut falls between the two halves of the emoji: it goes before the emoji instead.
+    expect(cellText('ab😀cd', 3)).toBe('ab…');
+    expect(cellText('abc😀d', 5)).toBe('abc😀…');
   });
 });

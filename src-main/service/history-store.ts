@@ -4,6 +4,7 @@ import {
   type HistoryEntry,
   type HistoryStatus,
 } from '../../src-shared/api';
+import { cutText } from '../../src-shared/text';
 import { cleanupLeftoverTmp, tmpNameFor, tmpNamesInUse, writeAtomically } from './atomic-file';
 import { describeFsError, loadHistory } from './history-file';
 
@@ -46,13 +47,11 @@ export const HISTORY_LIMIT = 1000;
 const RETRY_MS = 1000;
 const CLOSE_WAIT_MS = 5000;
 
-const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-
 /** The entry as it will be read back: never longer than the file's schema admits. */
 function fit(e: HistoryEntry): HistoryEntry {
   const { name, reason } = HISTORY_TEXT_LIMITS;
   if (e.name.length <= name && e.reason.length <= reason) return e;
-  return { ...e, name: cut(e.name, name), reason: cut(e.reason, reason) };
+  return { ...e, name: cutText(e.name, name), reason: cutText(e.reason, reason) };
 }
 
 export function createHistoryStore(file: string, opts: HistoryOptions = {}): HistoryStore {

@@ -1,5 +1,6 @@
 import type { ProcessRow } from '../../src-shared/process';
 import { queryRows, type SortSpec, type ViewRow } from '../../src-shared/rows';
+import { sliceUnits } from '../../src-shared/text';
 
 // The table's view of the one row query (src-shared/rows), split so typing in the filter does
 // not re-sort: the flat list is kept sorted (`SortedRows`) and filtered on each key stroke
@@ -39,9 +40,5 @@ export const CELL_CHARS = 1000;
 
 /** `text` as a cell shows it: cut to `max` characters and an ellipsis, a character never split. */
 export function cellText(text: string, max = CELL_CHARS): string {
-  if (text.length <= max) return text;
-  const last = text.charCodeAt(max - 1);
-  // A high surrogate alone would show as a broken character: cut before its pair instead.
-  const end = last >= 0xd800 && last <= 0xdbff ? max - 1 : max;
-  return `${text.slice(0, end)}…`;
+  return text.length <= max ? text : `${sliceUnits(text, max)}…`;
 }

@@ -135,6 +135,16 @@ describe('history entries read back from disk', () => {
     expect(historyEntrySchema.safeParse(again.store.list()[0]).success).toBe(true);
   });
 
+  it('cuts an over-long name before an emoji that straddles the limit, never through it', async () => {
+    const file = path.join(tmp(), 'history.json');
+    const { store } = open(file);
+    // The emoji's halves are units 4095 and 4096: the cut (4095 units and an ellipsis) would
+    // split it.
+    store.add([entry(1, { name: `${'n'.repeat(4094)}😀tail` })]);
+    await store.close();
+    expect(open(file).store.list()[0]!.name).toBe(`${'n'.repeat(4094)}…`);
+  });
+
   it('never throws from add, whatever it is given', () => {
     const { store, logged } = open(path.join(tmp(), 'history.json'));
     expect(() => store.add([null as unknown as HistoryEntry])).not.toThrow();

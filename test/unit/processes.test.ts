@@ -305,4 +305,16 @@ describe('list table', () => {
     expect(lines[2]!.length).toBe(80);
     expect(lines[2]!.endsWith('…')).toBe(true);
   });
+
+  it('never cuts a line through the middle of an emoji', () => {
+    const now = Date.now();
+    const withCmd = (cmdline: string) => [row(1, { ppid: 0 }), row(2, { ppid: 1, cmdline })];
+    const probe = withCmd('child');
+    const at = formatTable(probe, buildTree(probe), now)[2]!.indexOf('child');
+    // The emoji's two halves fall at columns 79 and 80 of 80: the cut goes before both.
+    const rows = withCmd(`child ${'x'.repeat(78 - at - 6)}😀${'y'.repeat(20)}`);
+    const whole = formatTable(rows, buildTree(rows), now)[2]!;
+    expect(whole.indexOf('😀')).toBe(78);
+    expect(formatTable(rows, buildTree(rows), now, 80)[2]).toBe(`${whole.slice(0, 78)}…`);
+  });
 });

@@ -3,6 +3,7 @@ import { SORT_KEYS, listView, type SortKey } from '../../src-main/cli/commands/l
 import { CELL_CHARS, cellText, viewRows } from '../../src-renderer/state/table-model';
 import type { ProcessRow } from '../../src-shared/process';
 import { quickFilter, walkTree } from '../../src-shared/rows';
+import { cutText, sliceUnits } from '../../src-shared/text';
 
 function row(pid: number, ppid: number, over: Partial<ProcessRow> = {}): ProcessRow {
   const startTime = over.startTime ?? 1000 + pid;
@@ -117,5 +118,20 @@ describe('cellText', () => {
     // The cut falls between the two halves of the emoji: it goes before the emoji instead.
     expect(cellText('ab😀cd', 3)).toBe('ab…');
     expect(cellText('abc😀d', 5)).toBe('abc😀…');
+  });
+});
+
+describe('cutText', () => {
+  it('keeps a text of at most max units, and cuts a longer one to max with the ellipsis', () => {
+    expect(cutText('abc', 3)).toBe('abc');
+    expect(cutText('abcd', 3)).toBe('ab…');
+    expect(cutText('abcd', 3)).toHaveLength(3);
+  });
+
+  it('cuts before an emoji the cut would split, never through it', () => {
+    expect(cutText('a😀bc', 3)).toBe('a…');
+    expect(cutText('ab😀c', 4)).toBe('ab…');
+    expect(sliceUnits('a😀', 2)).toBe('a');
+    expect(sliceUnits('a😀', 3)).toBe('a😀');
   });
 });

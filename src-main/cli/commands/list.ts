@@ -7,6 +7,7 @@ import {
   type SortSpec,
   type TreeNode,
 } from '../../../src-shared/rows';
+import { cutText } from '../../../src-shared/text';
 import { createProcessSource } from '../../processes/process-source';
 import { UsageError, parseOptions } from '../args';
 import { EXIT } from '../exit-status';
@@ -196,5 +197,5 @@ export function formatTable(
       ]),
     );
   }
-  return width ? out.map((l) => (l.length > width ? l.slice(0, width - 1) + '…' : l)) : out;
+  return width ? out.map((l) => cutText(l, width)) : out;
 }

@@ -3,9 +3,9 @@
 // the 16 ms frame budget, and from a Shift+click that selects 500 rows to its painted frame;
 // frames dropped while scrolling 10 rows a frame; what one plain (non-virtualized) DOM table of
 // the same 5,000 rows costs to paint, the alternative that virtualizing avoids; the layout of a
-// Command line cell holding a 99,000-character line whole and as the grid cuts it; and the renderer's
-// JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead runs the real
-// thing: one update a second for that long), against growing by at most 10 MB.
+// Command line cell holding a 99,000-character line whole and as the grid cuts it; and the
+// renderer's JS heap after 600 table updates (accelerated to 20 Hz; `--soak SECONDS` instead
+// runs the real thing: one update a second for that long), against growing by at most 10 MB.
 // Then 24 more keystrokes and six more updates are traced with Chromium's own devtools.timeline
 // categories, and the bench prints where one's time goes: its task (React's render and commit,
 // and the style and layout it forced), then its frame's style recalculation (with the element

@@ -12,8 +12,9 @@
 // count), layout (dirty objects), paint and commit, and how many rows an update put into the DOM.
 // Beside the keystrokes that change the rows in view, the floor under them: the same keys pressed
 // into a plain text box whose handler sets those rows' texts directly (no filtering, no React);
-// beside the table updates, theirs: as many rows put in, texts rewritten and rows moved as the
-// traced updates made, set directly. Each says whether its own p95 leaves room under 16 ms.
+// beside the table updates, theirs: the DOM changes of as many updates (rows put in, texts
+// rewritten, rows moved; observed after the timed ones) set directly. Each says whether its own
+// p95 leaves room under 16 ms.
 // "Painted" is the wall time, which includes waiting for the display's next frame (0 to 16.7 ms,
 // wherever the event happened to land in the 60 Hz cycle); "work" leaves that wait out: the
 // commit plus the frame's own style, layout and paint. For the record, each measure also says
@@ -48,6 +49,19 @@ function line(label: string, xs: number[], goal = false) {
     `${label.padEnd(42)} median ${fmt(st.median)}  p95 ${fmt(st.p95)}  max ${fmt(st.max)}  (n=${st.n}${g})`,
   );
   return st;
+}
+
+/** A measure's painted line and its work-only line; the painted stats. */
+function paintedAndWork(label: string, samples: Sample[]) {
+  const painted = line(
+    `${label} -> painted`,
+    samples.map((x) => x[1]),
+  );
+  line(
+    `${label}, work only`,
+    samples.map((x) => x[2]),
+  );
+  return painted;
 }
 
 /** Whether a floor's own p95 leaves room under the frame budget: is the goal reachable here? */
@@ -290,15 +304,17 @@ async function openApp(
 }
 
 /**
- * Marks each table update in the page's timeline (`sk-update`, in the task that receives it) and
- * records what each changes in the grid's DOM: the rows it puts in (new, or moved by React to
- * follow the sort), the texts it rewrites in rows already there, and the rows it moves on screen
- * (their transform).
+ * Marks each table update in the page's timeline (`sk-update`, in the task that receives it)
+ * while traceUpdates runs, and records what each changes in the grid's DOM while observeUpdates
+ * runs (see UpdateShape). The timed updates run with neither.
  */
 async function markUpdates(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    // Armed by traceUpdates only: the timed updates run without it.
-    const w = window as unknown as { __skShape: UpdateShape[]; __skTracing?: boolean };
+    const w = window as unknown as {
+      __skShape: UpdateShape[];
+      __skTracing?: boolean;
+      __skObserving?: boolean;
+    };
     w.__skShape = [];
     const listen = WebSocket.prototype.addEventListener;
     WebSocket.prototype.addEventListener = function (
@@ -312,9 +328,11 @@ async function markUpdates(page: Page): Promise<void> {
         this,
         type,
         (ev: Event) => {
-          if (!w.__skTracing || !String((ev as MessageEvent).data).includes('"processes:diff"'))
+          const armed = w.__skTracing || w.__skObserving;
+          if (!armed || !String((ev as MessageEvent).data).includes('"processes:diff"'))
             return fn.call(this, ev);
-          performance.mark('sk-update');
+          if (w.__skTracing) performance.mark('sk-update');
+          if (!w.__skObserving) return fn.call(this, ev);
           // React commits in a microtask of this task; the observer hears of it in another.
           const sizer = document.querySelector('.grid-sizer');
           const shape: UpdateShape = [0, 0, 0];
@@ -344,7 +362,29 @@ async function markUpdates(page: Page): Promise<void> {
   });
 }
 
-/** What one table update changes in the grid's DOM: [rows put in, texts rewritten, rows moved]. */
+/** What the next `count` table updates change in the grid's DOM, observed (not timed). */
+async function observeUpdates(page: Page, count: number): Promise<UpdateShape[]> {
+  type W = { __skShape: UpdateShape[]; __skObserving: boolean };
+  await page.evaluate(() => {
+    const w = window as unknown as W;
+    w.__skShape = [];
+    w.__skObserving = true;
+  });
+  await page.waitForFunction((n) => (window as unknown as W).__skShape.length >= n, count, {
+    timeout: (count + 10) * 1000,
+  });
+  return page.evaluate(() => {
+    const w = window as unknown as W;
+    w.__skObserving = false;
+    return w.__skShape;
+  });
+}
+
+/**
+ * What one table update changes in the grid's DOM: [the rows it puts in (new in view, or moved
+ * by React to follow the sort), the texts it rewrites in rows already there, the rows it moves
+ * on screen (their transform)].
+ */
 type UpdateShape = [number, number, number];
 
 interface TraceEvent {
@@ -428,14 +468,9 @@ function updateCosts(events: TraceEvent[], mark: string): UpdateCost[] {
 /**
  * Traces `seconds` of table updates with Chromium's devtools.timeline categories and prints
  * where each one's time goes (medians): its task (React's render and commit, in a microtask),
- * then the frame's style recalculation, layout, paint and compositor commit; and how many rows
- * it put into the DOM. Returns those lines.
+ * then the frame's style recalculation, layout, paint and compositor commit. Returns that line.
  */
-async function traceUpdates(
-  browser: Browser,
-  page: Page,
-  seconds: number,
-): Promise<{ lines: string[]; shape: UpdateShape }> {
+async function traceUpdates(browser: Browser, page: Page, seconds: number): Promise<string[]> {
   await page.evaluate(() => {
     (window as unknown as { __skTracing: boolean }).__skTracing = true;
   });
@@ -449,21 +484,15 @@ async function traceUpdates(
   });
   const parsed = JSON.parse(buf.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
   const costs = updateCosts(Array.isArray(parsed) ? parsed : parsed.traceEvents, 'sk-update');
-  const shapes = await page.evaluate(
-    () => (window as unknown as { __skShape: UpdateShape[] }).__skShape,
-  );
+  if (costs.length === 0) return ['table update, Chromium trace: no update found in the trace'];
+  return [costLine('table update, Chromium trace (medians)', costs, 'median')];
+}
+
+/** One line of what the observed table updates changed in the grid's DOM (medians). */
+async function shapeLine(page: Page, shapes: UpdateShape[]): Promise<string> {
   const part = (i: number) => stats(shapes.map((x) => x[i]!));
-  const shape: UpdateShape = [part(0).median, part(1).median, part(2).median];
   const rowsInDom = await page.locator('.grid-sizer [role="row"]').count();
-  if (costs.length === 0)
-    return { lines: ['table update, Chromium trace: no update found in the trace'], shape };
-  return {
-    lines: [
-      costLine('table update, Chromium trace (medians)', costs, 'median'),
-      `${'table update, what it changes in the DOM'.padEnd(42)} rows put in: median ${shape[0]}, max ${part(0).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort); texts rewritten in the others: median ${shape[1]}; rows moved on screen: median ${shape[2]} (n=${shapes.length})`,
-    ],
-    shape,
-  };
+  return `${'table update, what it changes in the DOM'.padEnd(42)} rows put in: median ${part(0).median}, max ${part(0).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort); texts rewritten in the others: median ${part(1).median}, max ${part(1).max}; rows moved on screen: median ${part(2).median} (n=${shapes.length}, observed after the timed ones)`;
 }
 
 /** One line of where the traced events' time goes: each part's median (or each part's p95). */
@@ -516,14 +545,10 @@ const KEYS_PER_ROUND = ROUND_KEYS.length;
 const ROW_KEYS = new Set([1, 5, 6, 10]);
 
 /**
- * The floor under a filter keystroke that changes the rows in view, which any DOM grid with a
- * filter box pays on this machine: the same key pressed into a plain text box (Chromium's input
- * and editing, as for the app's box), whose input handler sets the rows in view to other rows'
- * texts straight into their text nodes: no filtering, no React. Timed like a keystroke (see
- * keyToPaint). On its own page, served with no updates and closed after: the texts are changed
- * behind React's back.
+ * Runs `measure` on the app's own page of a server of its own that sends no table updates, then
+ * closes both: for the floors, which change the grid's DOM behind React's back.
  */
-async function rewriteFloor(browser: Browser, times: number): Promise<Sample[]> {
+async function onQuietPage<T>(browser: Browser, measure: (page: Page) => Promise<T>): Promise<T> {
   const server = await startWeb([
     '--synthetic-rows',
     String(ROWS),
@@ -532,6 +557,25 @@ async function rewriteFloor(browser: Browser, times: number): Promise<Sample[]> 
   ]);
   try {
     const page = await openApp(browser, server.url);
+    try {
+      return await measure(page);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The floor under a filter keystroke that changes the rows in view, which any DOM grid with a
+ * filter box pays on this machine: the same key pressed into a plain text box (Chromium's input
+ * and editing, as for the app's box), whose input handler sets the rows in view to other rows'
+ * texts straight into their text nodes: no filtering, no React. Timed like a keystroke (see
+ * keyToPaint). On a quiet page of its own (see onQuietPage).
+ */
+async function rewriteFloor(browser: Browser, times: number): Promise<Sample[]> {
+  return onQuietPage(browser, async (page) => {
     await page.evaluate(() => {
       const rows = [...document.querySelectorAll('.grid-sizer > [role="row"]')];
       const texts = rows.map((row) => {
@@ -561,92 +605,71 @@ async function rewriteFloor(browser: Browser, times: number): Promise<Sample[]> 
     await page.locator('#sk-floor').focus();
     const samples: Sample[] = [];
     for (let i = 0; i < times; i++) samples.push(await keyToPaint(page, i % 2 ? 'Backspace' : 'o'));
-    await page.close();
     return samples;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 /**
  * The floor under a table update, which any DOM grid pays on this machine for the same change:
- * `shape` (the median of what the traced updates changed, see markUpdates; they follow the timed
- * ones in the same state, as the timed ones are not observed: how much an update changes varies
- * from one second to the next, with how far the sort moves the rows in view) set straight into
- * the DOM at random moments, timed to the painted frame: rows taken out and as many new ones
- * put in (copies of rows in view), texts of other rows set to another row's, rows moved by one
- * place. No React and no row store. On its own page, scrolled to `scrollTop` like the timed
- * updates' page, served with no updates and closed after.
+ * each of `shapes` (what the observed updates changed, see UpdateShape) set straight into the
+ * DOM at a random moment, timed to the painted frame: rows taken out and as many new ones put in
+ * (copies of rows in view), texts of other rows set to another row's, rows moved by one place.
+ * No React and no row store. On a quiet page of its own (see onQuietPage), scrolled to
+ * `scrollTop` like the timed updates' page.
  */
 async function updateFloor(
   browser: Browser,
-  shape: UpdateShape,
+  shapes: UpdateShape[],
   scrollTop: number,
-  times: number,
 ): Promise<number[]> {
-  const server = await startWeb([
-    '--synthetic-rows',
-    String(ROWS),
-    '--synthetic-interval-ms',
-    '60000',
-  ]);
-  try {
-    const page = await openApp(browser, server.url);
+  return onQuietPage(browser, async (page) => {
     await page.locator('.grid-scroll').evaluate((el, top) => (el.scrollTop = top), scrollTop);
     await page.waitForTimeout(500);
-    const painted = await page.evaluate(
-      async ({ shape, times }) => {
-        const sizer = document.querySelector('.grid-sizer')!;
-        const [added, texts, moved] = shape;
-        const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-        const out: number[] = [];
-        for (let k = 0; k < times; k++) {
-          await new Promise((r) => setTimeout(r, 80 + Math.random() * 40));
-          const t0 = performance.now();
-          const rows = [...sizer.querySelectorAll<HTMLElement>(':scope > [role="row"]')];
-          for (let i = 0; i < added; i++) {
-            const gone = pick(rows.filter((r) => r.isConnected));
-            const fresh = pick(rows).cloneNode(true);
-            gone.replaceWith(fresh);
-          }
-          const kept = [...sizer.querySelectorAll<HTMLElement>(':scope > [role="row"]')];
-          const cells = kept.map((row) => {
-            const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-            const found: Text[] = [];
-            while (walk.nextNode()) found.push(walk.currentNode as Text);
-            return found;
-          });
-          for (let i = 0; i < texts; i++) {
-            const r = Math.floor(Math.random() * cells.length);
-            const row = cells[r]!;
-            const j = Math.floor(Math.random() * row.length);
-            const other = cells[(r + 1) % cells.length]![j];
-            if (row[j] && other && other.data !== row[j].data) row[j].data = other.data;
-            else if (row[j]) row[j].data = `${row[j].data} `;
-          }
-          for (let i = 0; i < moved; i++) {
-            const row = pick(kept);
-            const y = /translateY\((-?[\d.]+)px\)/.exec(row.style.transform);
-            if (y) row.style.transform = `translateY(${Number(y[1]) + (k % 2 ? 28 : -28)}px)`;
-          }
-          await new Promise<void>((resolve) =>
-            requestAnimationFrame(() =>
-              setTimeout(() => {
-                out.push(performance.now() - t0);
-                resolve();
-              }),
-            ),
-          );
+    return page.evaluate(async (shapes) => {
+      const sizer = document.querySelector('.grid-sizer')!;
+      const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+      const out: number[] = [];
+      for (const [k, [added, texts, moved]] of shapes.entries()) {
+        await new Promise((r) => setTimeout(r, 80 + Math.random() * 40));
+        const t0 = performance.now();
+        const rows = [...sizer.querySelectorAll<HTMLElement>(':scope > [role="row"]')];
+        for (let i = 0; i < added; i++) {
+          const gone = pick(rows.filter((r) => r.isConnected));
+          const fresh = pick(rows).cloneNode(true);
+          gone.replaceWith(fresh);
         }
-        return out;
-      },
-      { shape, times },
-    );
-    await page.close();
-    return painted;
-  } finally {
-    await server.stop();
-  }
+        const kept = [...sizer.querySelectorAll<HTMLElement>(':scope > [role="row"]')];
+        const cells = kept.map((row) => {
+          const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+          const found: Text[] = [];
+          while (walk.nextNode()) found.push(walk.currentNode as Text);
+          return found;
+        });
+        for (let i = 0; i < texts; i++) {
+          const r = Math.floor(Math.random() * cells.length);
+          const row = cells[r]!;
+          const j = Math.floor(Math.random() * row.length);
+          const other = cells[(r + 1) % cells.length]![j];
+          if (row[j] && other && other.data !== row[j].data) row[j].data = other.data;
+          else if (row[j]) row[j].data = `${row[j].data} `;
+        }
+        for (let i = 0; i < moved; i++) {
+          const row = pick(kept);
+          const y = /translateY\((-?[\d.]+)px\)/.exec(row.style.transform);
+          if (y) row.style.transform = `translateY(${Number(y[1]) + (k % 2 ? 28 : -28)}px)`;
+        }
+        await new Promise<void>((resolve) =>
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              out.push(performance.now() - t0);
+              resolve();
+            }),
+          ),
+        );
+      }
+      return out;
+    }, shapes);
+  });
 }
 
 /**
@@ -737,8 +760,11 @@ export async function run(args: string[]): Promise<void> {
     await page.waitForTimeout(30_000);
     const perf = await page.evaluate(() => window.__safekillPerf!);
     // Then where an update's time goes, traced (after the timed ones: tracing slows it down).
-    const traced = await traceUpdates(browser, page, 6);
+    // What as many more change in the DOM, for the floor under them (observed, not timed).
+    const shapes = await observeUpdates(page, perf.refreshPaintMs.length);
+    const shaped = await shapeLine(page, shapes);
     const scrolledTo = await page.locator('.grid-scroll').evaluate((el) => el.scrollTop);
+    const traced = await traceUpdates(browser, page, 6);
 
     // Selection: sorted by PID, so that the 500 rows of a range stay put between updates.
     await page.getByRole('button', { name: 'PID' }).click();
@@ -751,12 +777,7 @@ export async function run(args: string[]): Promise<void> {
     for (let i = 0; i < 5; i++) plain.push(await plainTablePaint(page));
     const [wholeCell, cutCell] = await longCellLayout(page);
     const floor = (await rewriteFloor(browser, samples.length)).filter((x) => !Number.isNaN(x[1]));
-    const updFloor = await updateFloor(
-      browser,
-      traced.shape,
-      scrolledTo,
-      perf.refreshPaintMs.length,
-    );
+    const updFloor = await updateFloor(browser, shapes, scrolledTo);
 
     if (args.includes('--verbose'))
       console.log('keystroke samples:', measured.map((x) => x[1].toFixed(1)).join(' '));
@@ -767,22 +788,8 @@ export async function run(args: string[]): Promise<void> {
     const changing = samples.filter(
       (x, i) => ROW_KEYS.has(i % KEYS_PER_ROUND) && !Number.isNaN(x[1]),
     );
-    const ch = line(
-      'keystroke changing the rows -> painted',
-      changing.map((x) => x[1]),
-    );
-    line(
-      'keystroke changing the rows, work only',
-      changing.map((x) => x[2]),
-    );
-    const fl = line(
-      'floor: key into a plain box, texts set',
-      floor.map((x) => x[1]),
-    );
-    line(
-      'floor, work only',
-      floor.map((x) => x[2]),
-    );
+    const ch = paintedAndWork('keystroke changing the rows', changing);
+    const fl = paintedAndWork('floor (plain box, texts set)', floor);
     console.log(
       `${'keystroke changing the rows - floor'.padEnd(42)} median ${fmt(ch.median - fl.median)}  p95 ${fmt(ch.p95 - fl.p95)}  (painted: SafeKill's own share, its filtering and React)`,
     );
@@ -794,7 +801,8 @@ export async function run(args: string[]): Promise<void> {
       'table update',
       perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
     );
-    for (const l of traced.lines) console.log(l);
+    for (const l of traced) console.log(l);
+    console.log(shaped);
     const uf = line('floor: the same DOM changes, set directly', updFloor);
     console.log(
       `${'table update - floor'.padEnd(42)} median ${fmt(r.median - uf.median)}  p95 ${fmt(r.p95 - uf.p95)}  (painted: SafeKill's own share, its row store, sorting and React)`,

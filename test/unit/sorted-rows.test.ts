@@ -69,6 +69,16 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
     expect(merge([3], [], cmp)).toEqual([3]);
   });
 
+  it('leaves out the items of the first list that keep refuses, wherever they fall', () => {
+    const cmp = (a: number, b: number) => a - b;
+    const odd = (x: number) => x % 2 === 1;
+    // Refused ones before, between and after the second list's items, and at both ends.
+    expect(merge([0, 1, 2, 3, 6, 7, 8], [4, 5], cmp, odd)).toEqual([1, 3, 4, 5, 7]);
+    expect(merge([2, 4], [1, 3], cmp, odd)).toEqual([1, 3]);
+    expect(merge([1, 2], [], cmp, odd)).toEqual([1]);
+    expect(merge([], [2], cmp, odd)).toEqual([2]);
+  });
+
   for (const sort of SORTS) {
     it(`gives what a full sort gives, sorted by ${sort.key} ${sort.dir}`, () => {
       const rand = rng(sort.key.length * 31 + (sort.dir === 'asc' ? 1 : 2));

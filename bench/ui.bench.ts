@@ -544,9 +544,13 @@ const KEYS_PER_ROUND = ROUND_KEYS.length;
 /** The places in a round of the keys that change the rows in view: o, 1, and Backspace over each. */
 const ROW_KEYS = new Set([1, 5, 6, 10]);
 
+/** The window of a page onQuietPage opened. */
+type QuietPage = { __skTexts: (row: Element) => Text[] };
+
 /**
  * Runs `measure` on the app's own page of a server of its own that sends no table updates, then
- * closes both: for the floors, which change the grid's DOM behind React's back.
+ * closes both: for the floors, which change the grid's DOM behind React's back. The page has
+ * `__skTexts(row)`: a row's text nodes, in order.
  */
 async function onQuietPage<T>(browser: Browser, measure: (page: Page) => Promise<T>): Promise<T> {
   const server = await startWeb([
@@ -557,6 +561,14 @@ async function onQuietPage<T>(browser: Browser, measure: (page: Page) => Promise
   ]);
   try {
     const page = await openApp(browser, server.url);
+    await page.evaluate(() => {
+      (window as unknown as QuietPage).__skTexts = (row) => {
+        const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+        const found: Text[] = [];
+        while (walk.nextNode()) found.push(walk.currentNode as Text);
+        return found;
+      };
+    });
     try {
       return await measure(page);
     } finally {
@@ -578,12 +590,7 @@ async function rewriteFloor(browser: Browser, times: number): Promise<Sample[]> 
   return onQuietPage(browser, async (page) => {
     await page.evaluate(() => {
       const rows = [...document.querySelectorAll('.grid-sizer > [role="row"]')];
-      const texts = rows.map((row) => {
-        const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-        const out: Text[] = [];
-        while (walk.nextNode()) out.push(walk.currentNode as Text);
-        return out;
-      });
+      const texts = rows.map((window as unknown as QuietPage).__skTexts);
       const shown = texts.map((r) => r.map((t) => t.data));
       const box = document.body.appendChild(document.createElement('input'));
       box.id = 'sk-floor';
@@ -639,12 +646,7 @@ async function updateFloor(
           gone.replaceWith(fresh);
         }
         const kept = [...sizer.querySelectorAll<HTMLElement>(':scope > [role="row"]')];
-        const cells = kept.map((row) => {
-          const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-          const found: Text[] = [];
-          while (walk.nextNode()) found.push(walk.currentNode as Text);
-          return found;
-        });
+        const cells = kept.map((window as unknown as QuietPage).__skTexts);
         for (let i = 0; i < texts; i++) {
           const r = Math.floor(Math.random() * cells.length);
           const row = cells[r]!;
@@ -759,11 +761,11 @@ export async function run(args: string[]): Promise<void> {
     });
     await page.waitForTimeout(30_000);
     const perf = await page.evaluate(() => window.__safekillPerf!);
-    // Then where an update's time goes, traced (after the timed ones: tracing slows it down).
     // What as many more change in the DOM, for the floor under them (observed, not timed).
     const shapes = await observeUpdates(page, perf.refreshPaintMs.length);
     const shaped = await shapeLine(page, shapes);
     const scrolledTo = await page.locator('.grid-scroll').evaluate((el) => el.scrollTop);
+    // Then where an update's time goes, traced (after the timed ones: tracing slows it down).
     const traced = await traceUpdates(browser, page, 6);
 
     // Selection: sorted by PID, so that the 500 rows of a range stay put between updates.

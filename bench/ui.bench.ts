@@ -335,7 +335,7 @@ async function markUpdates(page: Page): Promise<void> {
           if (!w.__skObserving) return fn.call(this, ev);
           // React commits in a microtask of this task; the observer hears of it in another.
           const sizer = document.querySelector('.grid-sizer');
-          const shape: UpdateShape = [0, 0, 0];
+          const shape: UpdateShape = [0, 0, 0, String((ev as MessageEvent).data).length];
           const obs = new MutationObserver((records) => {
             for (const r of records) {
               if (r.target === sizer) shape[0] += r.addedNodes.length;
@@ -383,9 +383,9 @@ async function observeUpdates(page: Page, count: number): Promise<UpdateShape[]>
 /**
  * What one table update changes in the grid's DOM: [the rows it puts in (new in view, or moved
  * by React to follow the sort), the texts it rewrites in rows already there, the rows it moves
- * on screen (their transform)].
+ * on screen (their transform)]; and, for the record, its message's length in characters.
  */
-type UpdateShape = [number, number, number];
+type UpdateShape = [number, number, number, number];
 
 interface TraceEvent {
   name: string;
@@ -492,7 +492,7 @@ async function traceUpdates(browser: Browser, page: Page, seconds: number): Prom
 async function shapeLine(page: Page, shapes: UpdateShape[]): Promise<string> {
   const part = (i: number) => stats(shapes.map((x) => x[i]!));
   const rowsInDom = await page.locator('.grid-sizer [role="row"]').count();
-  return `${'table update, what it changes in the DOM'.padEnd(42)} rows put in: median ${part(0).median}, max ${part(0).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort); texts rewritten in the others: median ${part(1).median}, max ${part(1).max}; rows moved on screen: median ${part(2).median} (n=${shapes.length}, observed after the timed ones)`;
+  return `${'table update, what it changes in the DOM'.padEnd(42)} rows put in: median ${part(0).median}, max ${part(0).max} of the ${rowsInDom} rows in it (new in view, or moved to follow the sort); texts rewritten in the others: median ${part(1).median}, max ${part(1).max}; rows moved on screen: median ${part(2).median}; its message ${(part(3).median / 1000).toFixed(0)} kB (n=${shapes.length}, observed after the timed ones)`;
 }
 
 /** One line of where the traced events' time goes: each part's median (or each part's p95). */

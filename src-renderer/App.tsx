@@ -157,6 +157,11 @@ export function App({ api }: { api: ApiClient }) {
       else if (m.channel === 'history:status') setHistoryStatus(m.payload);
     });
     api.onClose((why) => setProblem(why));
+    store.fetchSnapshot = () =>
+      api.call('processes:snapshot', undefined).catch((e: unknown) => {
+        setProblem(plainError(e));
+        throw e;
+      });
     const load = () => {
       api.call('app:info', undefined).then(
         (i) => {
@@ -166,10 +171,7 @@ export function App({ api }: { api: ApiClient }) {
         },
         (e: unknown) => setProblem(plainError(e)),
       );
-      api.call('processes:snapshot', undefined).then(
-        (s) => store.load(s),
-        (e: unknown) => setProblem(plainError(e)),
-      );
+      store.resync(true);
       api.call('history:list', undefined).then(setHistory, () => undefined);
     };
     load();

@@ -1,5 +1,6 @@
 import type { Platform, SignalDispositions, SupervisorInfo } from './kill';
 import type { MatchedProfile } from './profiles';
+import type { RowPatch } from './row-patch';
 
 /** The facts a kill plan is chosen from. Gathered by the platform layer, read by the engine. */
 export interface TargetFacts {
@@ -94,10 +95,15 @@ export interface ProcessSnapshot {
 
 /** What changed between two snapshots, so a table of 5,000 rows need not be redrawn whole. */
 export interface ProcessDiff {
+  /**
+   * One more than the update before it (or than the snapshot it follows): changes apply only in
+   * order, so a consumer that sees a gap has missed some and takes a new snapshot.
+   */
   seq: number;
   takenAt: number;
   added: ProcessRow[];
   /** Keys of rows that are gone. */
   removed: string[];
-  changed: ProcessRow[];
+  /** Rows still there that changed: what changed in each (src-shared/row-patch). */
+  changed: RowPatch[];
 }

@@ -1,4 +1,5 @@
 import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
+import type { RowPatch } from '../../src-shared/row-patch';
 import type { ProcessSourceLike } from '../service/service';
 
 const WORDS = ['kworker', 'node', 'chromium', 'bash', 'python3', 'postgres', 'nginx', 'java'];
@@ -44,25 +45,21 @@ export function createSyntheticSource(
   const timers = new Set<ReturnType<typeof setInterval>>();
 
   const step = (): ProcessDiff => {
-    const changed: ProcessRow[] = [];
+    // By key, so that a row changed twice in one step is one patch, its last values.
+    const changed = new Map<string, RowPatch>();
     for (let i = 0; i < churn; i++) {
       const idx = Math.floor(rand() * rows.length);
-      const r = { ...rows[idx]!, cpuPercent: Math.round(rand() * 1000) / 10 };
-      r.rssBytes = Math.floor(rand() * 2 ** 30);
+      const set = { cpuPercent: Math.round(rand() * 1000) / 10, rssBytes: rand() * 2 ** 30 };
+      set.rssBytes = Math.floor(set.rssBytes);
+      const r = { ...rows[idx]!, ...set };
       rows[idx] = r;
-      changed.push(r);
+      changed.set(r.key, { key: r.key, set });
     }
     const removed = rows.slice(-3).map((r) => r.key);
     const added = [make(), make(), make()];
     rows = [...rows.slice(0, -3), ...added];
-    const removedSet = new Set(removed);
-    return {
-      seq: ++seq,
-      takenAt: Date.now(),
-      added,
-      removed,
-      changed: changed.filter((r) => !removedSet.has(r.key)),
-    };
+    for (const k of removed) changed.delete(k);
+    return { seq: ++seq, takenAt: Date.now(), added, removed, changed: [...changed.values()] };
   };
 
   return {

@@ -1,24 +1,8 @@
+import { SafeKillError } from '../../src-shared/errors';
 import type { ProcessDiff, ProcessRow, ProcessSnapshot } from '../../src-shared/process';
+import { patchRow, rowPatch, type RowPatch } from '../../src-shared/row-patch';
 
 export type RowChanges = Pick<ProcessDiff, 'added' | 'removed' | 'changed'>;
-
-/** True when anything a user or the plan chooser can see differs. */
-export function rowChanged(a: ProcessRow, b: ProcessRow): boolean {
-  return (
-    a.cpuPercent !== b.cpuPercent ||
-    a.rssBytes !== b.rssBytes ||
-    a.state !== b.state ||
-    a.ppid !== b.ppid ||
-    a.name !== b.name ||
-    a.cmdline !== b.cmdline ||
-    a.user !== b.user ||
-    a.hasWindow !== b.hasWindow ||
-    a.hasConsole !== b.hasConsole ||
-    a.kernelThread !== b.kernelThread ||
-    a.protectedReason !== b.protectedReason ||
-    String(a.accessDenied) !== String(b.accessDenied)
-  );
-}
 
 /**
  * Rows are matched by key (`pid@startTime`), so a PID reused by a new process is one row removed
@@ -28,13 +12,14 @@ export function diffRows(prev: Iterable<ProcessRow>, next: Iterable<ProcessRow>)
   const before = new Map<string, ProcessRow>();
   for (const r of prev) before.set(r.key, r);
   const added: ProcessRow[] = [];
-  const changed: ProcessRow[] = [];
+  const changed: RowPatch[] = [];
   for (const r of next) {
     const old = before.get(r.key);
     if (!old) added.push(r);
     else {
       before.delete(r.key);
-      if (rowChanged(old, r)) changed.push(r);
+      const patch = rowPatch(old, r);
+      if (patch) changed.push(patch);
     }
   }
   return { added, removed: [...before.keys()], changed };
@@ -44,11 +29,18 @@ export function diffSnapshots(prev: ProcessSnapshot, next: ProcessSnapshot): Pro
   return { seq: next.seq, takenAt: next.takenAt, ...diffRows(prev.rows, next.rows) };
 }
 
-/** Applies a diff to a table keyed by row key, in place. */
+/**
+ * Applies a diff to a table keyed by row key, in place. A patch for a row the table lacks is a
+ * diff applied out of order: that is a bug, said so rather than guessed at.
+ */
 export function applyDiff(table: Map<string, ProcessRow>, d: RowChanges): void {
   for (const key of d.removed) table.delete(key);
   for (const r of d.added) table.set(r.key, r);
-  for (const r of d.changed) table.set(r.key, r);
+  for (const p of d.changed) {
+    const old = table.get(p.key);
+    if (!old) throw new SafeKillError('internal', `a change for row ${p.key}, which is not there`);
+    table.set(p.key, patchRow(old, p));
+  }
 }
 
 /** Keeps the last rows seen and turns each new full table into changes against it. */

@@ -81,9 +81,12 @@ export function createProcessSource(opts: ProcessSourceOptions = {}): ProcessSou
   const readOnce = async (): Promise<ProcessDiff> => {
     const r = await table.read(await windowPids());
     let changes: RowChanges = r;
-    if (r.full && rows.size > 0) changes = diffRows(rows.values(), r.added);
-    if (r.full) rows.clear();
-    applyDiff(rows, changes);
+    if (r.full) {
+      // The whole table anew (a restarted worker): told to subscribers as changes all the same.
+      if (rows.size > 0) changes = diffRows(rows.values(), r.added);
+      rows.clear();
+      for (const row of r.added) rows.set(row.key, row);
+    } else applyDiff(rows, changes);
     sorted = undefined;
     seq += 1;
     takenAt = r.takenAt;

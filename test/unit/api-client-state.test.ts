@@ -7,7 +7,8 @@ import { applyKillEvent, describeResult, type Runs } from '../../src-renderer/st
 import { RowStore } from '../../src-renderer/state/row-store';
 import { formatBytes, viewRows } from '../../src-renderer/state/table-model';
 import type { Envelope } from '../../src-shared/api';
-import type { ProcessRow } from '../../src-shared/process';
+import type { ProcessRow, ProcessSnapshot } from '../../src-shared/process';
+import { rowPatch } from '../../src-shared/row-patch';
 
 const row = (
   pid: number,
@@ -65,6 +66,7 @@ describe('row store', () => {
     s.load({ seq: 6, takenAt: 0, rows: [row(1, 0, 'init'), row(2, 1, 'a')] });
     expect([...s.rows.keys()].sort()).toEqual(['2@1', '3@1']);
     const v = s.view;
+    const before = s.rows.get('2@1');
     s.apply({ seq: 7, takenAt: 0, added: [row(4, 1, 'dup')], removed: [], changed: [] });
     expect(s.view).toBe(v);
     s.apply({
@@ -72,10 +74,94 @@ describe('row store', () => {
       takenAt: 0,
       added: [],
       removed: [],
-      changed: [row(2, 1, 'a', { cpuPercent: 50 })],
+      changed: [{ key: '2@1', set: { cpuPercent: 50 } }],
     });
     expect(s.view).not.toBe(v);
-    expect(s.rows.get('2@1')?.cpuPercent).toBe(50);
+    // A new object, the fields not named kept.
+    expect(s.rows.get('2@1')).toEqual(row(2, 1, 'a', { cpuPercent: 50 }));
+    expect(s.rows.get('2@1')).not.toBe(before);
+  });
+
+  it('applies a patch as it came over JSON: a field it unsets is gone', () => {
+    const s = new RowStore();
+    s.load({ seq: 1, takenAt: 0, rows: [row(2, 1, 'a', { protectedReason: 'SafeKill itself' })] });
+    const d = JSON.parse(
+      JSON.stringify({
+        seq: 2,
+        takenAt: 0,
+        added: [],
+        removed: [],
+        changed: [rowPatch(row(2, 1, 'a', { protectedReason: 'SafeKill itself' }), row(2, 1, 'a'))],
+      }),
+    );
+    s.apply(d);
+    expect(s.rows.get('2@1')).toStrictEqual(row(2, 1, 'a'));
+  });
+
+  // Before, a missed diff was simply skipped: its removed rows stayed in the table for good.
+  it.each([
+    ['skips a seq', { seq: 3, takenAt: 0, added: [], removed: [], changed: [] }],
+    [
+      'changes a row it does not have',
+      { seq: 2, takenAt: 0, added: [], removed: [], changed: [{ key: '8@1', set: {} }] },
+    ],
+  ] as const)('takes a new snapshot when a diff %s, holding the diffs meanwhile', async (_, d) => {
+    const s = new RowStore();
+    let asked = 0;
+    let answer: (snap: ProcessSnapshot) => void = () => {};
+    s.fetchSnapshot = () => {
+      asked++;
+      return new Promise((r) => (answer = r));
+    };
+    s.load({ seq: 1, takenAt: 0, rows: [row(1, 0, 'init'), row(2, 1, 'a')] });
+    const v = s.view;
+    s.apply({ ...d, added: [], removed: [], changed: [...d.changed] });
+    expect(asked).toBe(1);
+    // Nothing of it applied; the rows shown stay.
+    expect(s.view).toBe(v);
+    expect([...s.rows.keys()]).toEqual(['1@1', '2@1']);
+    // Held (and asked for once only) until the snapshot comes.
+    s.apply({ seq: 4, takenAt: 0, added: [row(5, 1, 'late')], removed: [], changed: [] });
+    s.apply({
+      seq: 5,
+      takenAt: 0,
+      added: [],
+      removed: ['2@1'],
+      changed: [{ key: '5@1', set: { name: 'later' } }],
+    });
+    expect(asked).toBe(1);
+    expect(s.view).toBe(v);
+    answer({ seq: 3, takenAt: 0, rows: [row(1, 0, 'init'), row(2, 1, 'a'), row(8, 1, 'x')] });
+    await Promise.resolve();
+    expect([...s.rows.values()].map((r) => r.name)).toEqual(['init', 'x', 'later']);
+    expect(s.view).not.toBe(v);
+  });
+
+  it('asks again with the next diff when a snapshot fails, and holds a minute of diffs at most', async () => {
+    const s = new RowStore();
+    let asked = 0;
+    s.fetchSnapshot = () => {
+      asked++;
+      return Promise.reject(new Error('gone'));
+    };
+    s.resync(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    for (let seq = 1; seq <= 100; seq++)
+      s.apply({ seq, takenAt: 0, added: [row(seq, 1, `p${seq}`)], removed: [], changed: [] });
+    expect(asked).toBe(2);
+    // The first 40 were let go: a snapshot at seq 10 cannot be brought up to date from them,
+    // and is shown while another is asked for; one at seq 40 can.
+    const answers = [10, 40];
+    s.fetchSnapshot = () => {
+      asked++;
+      return Promise.resolve({ seq: answers.shift()!, takenAt: 0, rows: [] });
+    };
+    s.resync(true);
+    for (let i = 0; i < 6; i++) await Promise.resolve();
+    expect(asked).toBe(4);
+    expect(s.rows.size).toBe(60);
+    expect(s.rows.has('41@1') && s.rows.has('100@1')).toBe(true);
   });
 });
 

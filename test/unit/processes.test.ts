@@ -60,7 +60,8 @@ describe('diffRows', () => {
     const d = diffRows(prev, next);
     expect(d.added.map((r) => r.pid)).toEqual([13]);
     expect(d.removed).toEqual([row(12).key]);
-    expect(d.changed.map((r) => [r.pid, r.cpuPercent])).toEqual([[11, 12.5]]);
+    // Only what changed: the row's key and its new CPU figure.
+    expect(d.changed).toEqual([{ key: row(11).key, set: { cpuPercent: 12.5 } }]);
   });
 
   it('treats a PID whose start time changed as a new process, not a change', () => {
@@ -78,8 +79,68 @@ describe('diffRows', () => {
     ['cmdline (exec)', { cmdline: '/bin/other' }],
     ['parent (reparented)', { ppid: 7 }],
     ['protection', { protectedReason: 'x' }],
-  ] as const)('counts a change of %s', (_what, over) => {
-    expect(diffRows([row(10)], [row(10, over as Partial<ProcessRow>)]).changed).toHaveLength(1);
+    // Before, a window's new title alone was no change: the table kept showing the old one.
+    ['window title', { windowTitles: ['Untitled - Notepad'] }],
+  ] as const)('counts a change of %s, and sends only it', (_what, over) => {
+    const before = row(10, { windowTitles: ['notes.txt - Notepad'] });
+    const d = diffRows([before], [{ ...before, ...(over as Partial<ProcessRow>) }]);
+    expect(d.changed).toEqual([{ key: before.key, set: over }]);
+  });
+
+  it('says which optional fields a row lost, and compares lists by their items', () => {
+    const before = row(10, { protectedReason: 'x', kernelThread: true, accessDenied: ['a,b'] });
+    const after = row(10, { accessDenied: ['a', 'b'] });
+    expect(diffRows([before], [after]).changed).toEqual([
+      {
+        key: before.key,
+        set: { accessDenied: ['a', 'b'] },
+        unset: ['kernelThread', 'protectedReason'],
+      },
+    ]);
+    expect(diffRows([after], [row(10, { accessDenied: ['a', 'b'] })]).changed).toEqual([]);
+  });
+
+  it('applied after a trip through JSON, its diffs give the newer table exactly', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const maybe = <T>(v: T) => (rand() < 0.3 ? v : undefined);
+    const random = (pid: number): ProcessRow => {
+      const r = row(pid, {
+        ppid: Math.floor(rand() * 3),
+        name: rand() < 0.5 ? 'a' : 'b',
+        state: rand() < 0.5 ? 'sleeping' : 'zombie',
+        cpuPercent: Math.floor(rand() * 3),
+        rssBytes: Math.floor(rand() * 3),
+        hasWindow: rand() < 0.5,
+        kernelThread: maybe(true as const),
+        windowTitles: maybe(rand() < 0.5 ? ['t'] : ['t', 'u']),
+        protectedReason: maybe('p'),
+        accessDenied: maybe(['user']),
+      });
+      // As the platform layer makes them: an optional field absent, not undefined.
+      for (const k of Object.keys(r) as (keyof ProcessRow)[]) if (r[k] === undefined) delete r[k];
+      return r;
+    };
+    let rows = Array.from({ length: 40 }, (_, i) => random(i));
+    const table = new Map(rows.map((r) => [r.key, r]));
+    for (let step = 0; step < 50; step++) {
+      const next = rows.filter(() => rand() < 0.95).map((r) => (rand() < 0.5 ? random(r.pid) : r));
+      next.push(random(1000 + step));
+      applyDiff(table, JSON.parse(JSON.stringify(diffRows(rows, next))));
+      expect([...table.values()].sort((a, b) => a.pid - b.pid)).toStrictEqual(next);
+      rows = next;
+    }
+  });
+
+  it('applyDiff refuses a change to a row the table does not have', () => {
+    const table = new Map([[row(1).key, row(1)]]);
+    expect(() =>
+      applyDiff(table, {
+        added: [],
+        removed: [],
+        changed: [{ key: '9@9', set: { cpuPercent: 1 } }],
+      }),
+    ).toThrow(/9@9/);
   });
 
   it('diffSnapshots carries the newer seq and time, and applying it reproduces the newer table', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RowStore } from '../../src-renderer/state/row-store';
 import { SortedRows, merge } from '../../src-renderer/state/sorted-rows';
 import type { ProcessDiff, ProcessRow } from '../../src-shared/process';
+import { patchRow, rowPatch } from '../../src-shared/row-patch';
 import {
   quickFilter,
   sortRows,
@@ -46,10 +47,10 @@ function randomDiff(rows: ProcessRow[], seq: number, rand: () => number, next: (
   const added = Array.from({ length: Math.floor(rand() * 4) }, () => makeRow(next(), rand));
   const changed = [...left, ...added]
     .filter(() => rand() < 0.15)
-    .map((r) => ({ ...r, ...makeRow(r.pid, rand), key: r.key }));
+    .flatMap((r) => rowPatch(r, { ...r, ...makeRow(r.pid, rand), key: r.key }) ?? []);
   const diff: ProcessDiff = { seq, takenAt: seq, added, removed, changed };
   const byKey = new Map([...left, ...added].map((r) => [r.key, r]));
-  for (const r of changed) byKey.set(r.key, r);
+  for (const p of changed) byKey.set(p.key, patchRow(byKey.get(p.key)!, p));
   return { diff, rows: [...byKey.values()] };
 }
 

@@ -11,7 +11,7 @@ import {
 } from 'react';
 import type { ProcessRow } from '../../src-shared/process';
 import type { SortKey, SortSpec, ViewRow } from '../../src-shared/rows';
-import { cellText, formatBytes } from '../state/table-model';
+import { cellText, formatBytes, startedText } from '../state/table-model';
 import type { SelectMode } from '../state/selection';
 import {
   columnTrack,
@@ -145,14 +145,6 @@ export interface ProcessTableProps {
 
 const rowDomId = (key: string) => `row-${key.replace(/[^\w-]/g, '_')}`;
 const isTreeRow = (r: ViewRow | undefined): r is TreeRow => r !== undefined && 'hasChildren' in r;
-
-/** Date and time: today's show the time only. */
-function startedText(ms: number): string {
-  const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString()
-    ? d.toLocaleTimeString()
-    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
-}
 
 /**
  * The process list as an ARIA grid: only the rows in view are in the DOM (5,000 rows scroll

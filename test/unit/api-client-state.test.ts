@@ -5,7 +5,7 @@ import { createClient, type Transport } from '../../src-renderer/api/client';
 import { SafeKillError } from '../../src-shared/errors';
 import { applyKillEvent, describeResult, type Runs } from '../../src-renderer/state/kills';
 import { RowStore } from '../../src-renderer/state/row-store';
-import { formatBytes, viewRows } from '../../src-renderer/state/table-model';
+import { formatBytes, startedText, viewRows } from '../../src-renderer/state/table-model';
 import type { Envelope } from '../../src-shared/api';
 import type { ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { rowPatch } from '../../src-shared/row-patch';
@@ -199,6 +199,16 @@ describe('table view', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(300 * 2 ** 20)).toBe('300 MiB');
+  });
+  it('shows a start time as the locale shows it: the time alone today, else date and time', () => {
+    const now = new Date(2026, 11, 3, 15, 30);
+    const today = new Date(2026, 11, 3, 9, 5, 7);
+    const before = new Date(2026, 10, 28, 23, 59, 1);
+    expect(startedText(today.getTime(), now)).toBe(today.toLocaleTimeString());
+    expect(startedText(before.getTime(), now)).toBe(
+      before.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }),
+    );
+    expect(startedText(before.getTime(), now)).not.toBe(startedText(today.getTime(), now));
   });
 });
 

@@ -348,6 +348,44 @@ describe('filter and sort', () => {
     expect(by('name')).toEqual([11, 10, 12]);
     expect(by('pid')).toEqual([10, 11, 12]);
   });
+
+  // Each column's comparator is written out twice (ascending, descending): each pair against one
+  // rule, on rows where every column ties often.
+  it.each(['name', 'pid', 'cpu', 'memory', 'user', 'start'] as const)(
+    'orders by %s either way, ties by ascending PID',
+    (key) => {
+      const many = Array.from({ length: 30 }, (_, i) =>
+        row(100 - i, {
+          name: ['b', 'A', 'a', 'c10', 'c9'][i % 5]!,
+          user: ['root', 'Bob', 'alice'][i % 3]!,
+          cpuPercent: i % 4,
+          rssBytes: (i % 3) * 4096,
+          startedAt: i % 2,
+        }),
+      );
+      const value = (r: ProcessRow) =>
+        ({
+          name: r.name,
+          pid: r.pid,
+          cpu: r.cpuPercent,
+          memory: r.rssBytes,
+          user: r.user,
+          start: r.startedAt,
+        })[key];
+      const text = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+      const primary = (a: ProcessRow, b: ProcessRow) => {
+        const [x, y] = [value(a), value(b)];
+        return typeof x === 'string' ? text.compare(x, y as string) : x - (y as number);
+      };
+      for (const dir of ['asc', 'desc'] as const) {
+        const sign = dir === 'asc' ? 1 : -1;
+        const want = [...many].sort((a, b) => sign * primary(a, b) || a.pid - b.pid);
+        expect([...many].sort(compareRows({ key, dir })).map((r) => r.pid)).toEqual(
+          want.map((r) => r.pid),
+        );
+      }
+    },
+  );
 });
 
 describe('list table', () => {

@@ -1,6 +1,7 @@
 // The UI with 5,000 rows in Debian's Chromium (headless, software paint): time from a filter
-// keystroke to the painted result, and from a table update (diff) to its painted frame, against
-// the 16 ms frame budget, and from a Shift+click that selects 500 rows to its painted frame;
+// keystroke to the painted result, and from a table update's message arriving to its painted
+// frame (its parse included), against the 16 ms frame budget, and from a Shift+click that selects
+// 500 rows to its painted frame;
 // frames dropped while scrolling 10 rows a frame; what one plain (non-virtualized) DOM table of
 // the same 5,000 rows costs to paint, the alternative that virtualizing avoids; the layout of a
 // Command line cell holding a 99,000-character line whole and as the grid cuts it; and the
@@ -306,7 +307,9 @@ async function openApp(
 /**
  * Marks each table update in the page's timeline (`sk-update`, in the task that receives it)
  * while traceUpdates runs, and records what each changes in the grid's DOM while observeUpdates
- * runs (see UpdateShape). The timed updates run with neither.
+ * runs (see UpdateShape). The timed updates run with neither, and each records how long the app
+ * took from its message's arrival to the moment the app's own clock for it starts (the row
+ * store's update, which React renders after): the message parsed and the rows updated.
  */
 async function markUpdates(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -314,8 +317,11 @@ async function markUpdates(page: Page): Promise<void> {
       __skShape: UpdateShape[];
       __skTracing?: boolean;
       __skObserving?: boolean;
+      __skBeforeClock: number[];
+      __skStartAtNextDiff?: boolean;
     };
     w.__skShape = [];
+    w.__skBeforeClock = [];
     const listen = WebSocket.prototype.addEventListener;
     WebSocket.prototype.addEventListener = function (
       this: WebSocket,
@@ -329,8 +335,26 @@ async function markUpdates(page: Page): Promise<void> {
         type,
         (ev: Event) => {
           const armed = w.__skTracing || w.__skObserving;
-          if (!armed || !String((ev as MessageEvent).data).includes('"processes:diff"'))
+          if (!String((ev as MessageEvent).data).includes('"processes:diff"'))
             return fn.call(this, ev);
+          if (!armed) {
+            // Started here, so that no update from before is half in the records.
+            if (w.__skStartAtNextDiff) {
+              w.__skStartAtNextDiff = false;
+              w.__skBeforeClock = [];
+              window.__safekillPerf = {
+                refreshCommitMs: [],
+                refreshPaintMs: [],
+                refreshWorkMs: [],
+                refreshTickMs: [],
+              };
+            }
+            // The handler parses the message and updates the store; React renders after it.
+            const t0 = performance.now();
+            fn.call(this, ev);
+            w.__skBeforeClock.push(performance.now() - t0);
+            return;
+          }
           if (w.__skTracing) performance.mark('sk-update');
           if (!w.__skObserving) return fn.call(this, ev);
           // React commits in a microtask of this task; the observer hears of it in another.
@@ -751,16 +775,15 @@ export async function run(args: string[]): Promise<void> {
 
     // Table updates: the synthetic source changes 500 rows and replaces 3 every second. Thirty
     // of them, so that the p95 is not simply the slowest one (with 15 it was).
+    type Before = { __skBeforeClock: number[]; __skStartAtNextDiff: boolean };
     await page.evaluate(() => {
-      window.__safekillPerf = {
-        refreshCommitMs: [],
-        refreshPaintMs: [],
-        refreshWorkMs: [],
-        refreshTickMs: [],
-      };
+      (window as unknown as Before).__skStartAtNextDiff = true;
     });
-    await page.waitForTimeout(30_000);
-    const perf = await page.evaluate(() => window.__safekillPerf!);
+    await page.waitForTimeout(31_000);
+    const [perf, beforeClock] = await page.evaluate(() => [
+      window.__safekillPerf!,
+      (window as unknown as Before).__skBeforeClock,
+    ]);
     // What as many more change in the DOM, for the floor under them (observed, not timed).
     const shapes = await observeUpdates(page, perf.refreshPaintMs.length);
     const shaped = await shapeLine(page, shapes);
@@ -797,8 +820,19 @@ export async function run(args: string[]): Promise<void> {
     );
     floorVerdict(fl.p95, 'a DOM grid with a filter box');
     line('table update (diff) -> committed', perf.refreshCommitMs);
-    const r = line('table update (diff) -> painted', perf.refreshPaintMs, true);
-    line('table update (diff) -> painted, work only', perf.refreshWorkMs, true);
+    line('table update (diff) -> painted', perf.refreshPaintMs);
+    line('table update (diff) -> painted, work only', perf.refreshWorkMs);
+    // The goal is judged from the message's arrival: its parse and the row store's update come
+    // before the app's own clock (which starts when the store has the new rows).
+    const n = Math.min(beforeClock.length, perf.refreshPaintMs.length);
+    if (beforeClock.length !== perf.refreshPaintMs.length)
+      console.log(
+        `(${beforeClock.length} diff messages, ${perf.refreshPaintMs.length} painted updates: the first ${n} paired)`,
+      );
+    line('table update, its message parsed + store', beforeClock.slice(0, n));
+    const arrived = (xs: number[]) => xs.slice(0, n).map((x, i) => x + beforeClock[i]!);
+    const r = line('table update, from its message -> painted', arrived(perf.refreshPaintMs), true);
+    line('table update, from its message, work only', arrived(perf.refreshWorkMs), true);
     nextFrame(
       'table update',
       perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
@@ -807,7 +841,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(shaped);
     const uf = line('floor: the same DOM changes, set directly', updFloor);
     console.log(
-      `${'table update - floor'.padEnd(42)} median ${fmt(r.median - uf.median)}  p95 ${fmt(r.p95 - uf.p95)}  (painted: SafeKill's own share, its row store, sorting and React)`,
+      `${'table update - floor'.padEnd(42)} median ${fmt(r.median - uf.median)}  p95 ${fmt(r.p95 - uf.p95)}  (painted from its message: SafeKill's own share, its parse, row store, sorting and React)`,
     );
     floorVerdict(uf.p95, 'a DOM grid making the same changes');
     lines('select 500 rows (Shift+click)', selected, 'select 500 rows');

@@ -49,8 +49,11 @@ export function createSyntheticSource(
     const changed = new Map<string, RowPatch>();
     for (let i = 0; i < churn; i++) {
       const idx = Math.floor(rand() * rows.length);
-      const set = { cpuPercent: Math.round(rand() * 1000) / 10, rssBytes: rand() * 2 ** 30 };
-      set.rssBytes = Math.floor(set.rssBytes);
+      // Drawn in this order (CPU, then memory), as before: the same seed gives the same rows.
+      const set = {
+        cpuPercent: Math.round(rand() * 1000) / 10,
+        rssBytes: Math.floor(rand() * 2 ** 30),
+      };
       const r = { ...rows[idx]!, ...set };
       rows[idx] = r;
       changed.set(r.key, { key: r.key, set });

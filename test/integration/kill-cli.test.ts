@@ -107,7 +107,9 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
   });
 
   it('reports a target that exits by itself mid-countdown, with its own exit code', async () => {
-    const t = await target(['--on-term', 'ignore', '--exit-after', '1200', '--code', '7']);
+    // Its exit timer starts at the SIGTERM: one started with the target ran out before a slow
+    // CLI start (a loaded CI machine) had pinned it, and the target was already a zombie.
+    const t = await target(['--on-term', 'ignore', '--exit-after-term', '1200', '--code', '7']);
     const run = await runCli(['kill', '--json', '--grace', '20000', String(t.pids[0])]);
     expect(run.code).toBe(0);
     const [r] = results(run);

@@ -153,16 +153,20 @@ export function quickFilter(
   q: QuickFilters,
   me: string | undefined,
 ): ProcessRow[] {
+  const passes = quickMatcher(q, me);
+  const out: ProcessRow[] = [];
+  for (const r of rows) if (passes(r)) out.push(r);
+  return out;
+}
+
+/** Whether one row passes the quick filters (`quickFilter`'s test). */
+export function quickMatcher(q: QuickFilters, me: string | undefined): (r: ProcessRow) => boolean {
   const mine = (r: ProcessRow) =>
     me !== undefined && (r.user === me || r.user.toLowerCase().endsWith(`\\${me.toLowerCase()}`));
-  const out: ProcessRow[] = [];
-  for (const r of rows) {
-    if (q.mineOnly && !mine(r)) continue;
-    if (q.hideKernelThreads && r.kernelThread) continue;
-    if (q.withWindowsOnly && !r.hasWindow) continue;
-    out.push(r);
-  }
-  return out;
+  return (r) =>
+    !(q.mineOnly && !mine(r)) &&
+    !(q.hideKernelThreads && r.kernelThread) &&
+    !(q.withWindowsOnly && !r.hasWindow);
 }
 
 /**

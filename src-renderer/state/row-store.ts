@@ -7,6 +7,8 @@ export interface RowChanges {
   gone: ReadonlySet<ProcessRow>;
   /** Added or replaced, still in the store now. */
   fresh: ProcessRow[];
+  /** By key, the form each row in `gone` had at that version, where it was in the store then. */
+  before: ReadonlyMap<string, ProcessRow>;
 }
 
 /** Updates whose changes are kept for `changesSince` (a render skips at most a few). */
@@ -106,13 +108,20 @@ export class RowStore {
     if (version < this.logFrom || version > this.version) return undefined;
     const gone = new Set<ProcessRow>();
     const fresh: ProcessRow[] = [];
+    const before = new Map<string, ProcessRow>();
+    const came = new Set<ProcessRow>();
     for (const c of this.log) {
       if (c.version <= version) continue;
-      for (const r of c.gone) gone.add(r);
+      // First, as one diff may add a row and change it: the form it added was never "before".
+      for (const r of c.fresh) came.add(r);
+      for (const r of c.gone) {
+        gone.add(r);
+        if (!came.has(r)) before.set(r.key, r);
+      }
       fresh.push(...c.fresh);
     }
     // A row added and then replaced or removed again in a later update is gone too.
-    return { gone, fresh: fresh.filter((r) => !gone.has(r)) };
+    return { gone, fresh: fresh.filter((r) => !gone.has(r)), before };
   }
 
   /** Applies one diff to the rows; 'stale' (and nothing applied) when it does not follow on. */

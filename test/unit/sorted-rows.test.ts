@@ -70,14 +70,36 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
     expect(merge([3], [], cmp)).toEqual([3]);
   });
 
-  it('leaves out the items of the first list that keep refuses, wherever they fall', () => {
+  it('leaves out the items of the first list that take refuses, wherever they fall', () => {
     const cmp = (a: number, b: number) => a - b;
-    const odd = (x: number) => x % 2 === 1;
+    const odd = (x: number) => (x % 2 === 1 ? x : undefined);
     // Refused ones before, between and after the second list's items, and at both ends.
     expect(merge([0, 1, 2, 3, 6, 7, 8], [4, 5], cmp, odd)).toEqual([1, 3, 4, 5, 7]);
     expect(merge([2, 4], [1, 3], cmp, odd)).toEqual([1, 3]);
     expect(merge([1, 2], [], cmp, odd)).toEqual([1]);
     expect(merge([], [2], cmp, odd)).toEqual([2]);
+  });
+
+  it('places a few items by binary search, as many as pairwise, with the same result', () => {
+    // Items that compare equal by `at` but differ: the first list's come first.
+    type Item = { at: number; from: string };
+    const cmp = (a: Item, b: Item) => a.at - b.at;
+    const a = Array.from({ length: 1000 }, (_, i) => ({ at: Math.floor(i / 2), from: 'a' }));
+    const refuse = (x: Item) => (x.at % 7 === 3 ? undefined : x);
+    // Swapped for one that sorts the same: it takes the place of the one it replaces.
+    const swap = (x: Item) => (x.at === 100 ? { at: 100, from: 'swapped' } : refuse(x));
+    const want = (b: Item[]) =>
+      [...a.map(swap).filter((x) => x !== undefined), ...b].sort(
+        (x, y) => cmp(x, y) || (x.from === 'b' ? 1 : 0) - (y.from === 'b' ? 1 : 0),
+      );
+    const few = [-1, 0, 100, 250, 499, 600].map((at) => ({ at, from: 'b' }));
+    const many = Array.from({ length: 400 }, (_, i) => ({ at: i + 0.5 * (i % 2), from: 'b' }));
+    let calls = 0;
+    const counted = (x: Item, y: Item) => (calls++, cmp(x, y));
+    expect(merge(a, few, counted, swap)).toEqual(want(few));
+    // Six binary searches of 1,000 items, where pairwise took about one compare per item.
+    expect(calls).toBeLessThanOrEqual(few.length * 11);
+    expect(merge(a, many, cmp, swap)).toEqual(want(many));
   });
 
   for (const sort of SORTS) {
@@ -138,7 +160,7 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
     const store = new RowStore();
     const rand = rng(3);
     let rows = Array.from({ length: 10 }, (_, i) => makeRow(10 + i, rand));
-    expect(store.changesSince(0)).toEqual({ gone: new Set(), fresh: [] });
+    expect(store.changesSince(0)).toEqual({ gone: new Set(), fresh: [], before: new Map() });
     store.load({ seq: 0, takenAt: 0, rows });
     // Before the snapshot: unknown.
     expect(store.changesSince(0)).toBeUndefined();
@@ -151,6 +173,10 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
     // Twenty updates ago is more than the store keeps.
     expect(store.changesSince(from)).toBeUndefined();
     expect(store.changesSince(store.version - 2)).toBeDefined();
-    expect(store.changesSince(store.version)).toEqual({ gone: new Set(), fresh: [] });
+    expect(store.changesSince(store.version)).toEqual({
+      gone: new Set(),
+      fresh: [],
+      before: new Map(),
+    });
   });
 });

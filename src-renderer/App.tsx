@@ -41,7 +41,7 @@ import {
 } from './state/selection';
 import { RowStore } from './state/row-store';
 import { SortedRows } from './state/sorted-rows';
-import { quickFilter, type QuickFilters, type SortKey, type SortSpec } from '../src-shared/rows';
+import type { QuickFilters, SortKey, SortSpec } from '../src-shared/rows';
 import { FilteredRows } from './state/filtered-rows';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
@@ -189,19 +189,24 @@ export function App({ api }: { api: ApiClient }) {
   // Sorting follows the data; typing in the filter only filters the sorted list.
   // The quick filters come first: the search, the sort and the tree see only what they let by.
   const user = info?.user;
-  // The flat list is kept sorted from each update's changes (SortedRows); the tree is rebuilt.
+  // The flat list is kept sorted from each update's changes (SortedRows); the tree is rebuilt
+  // from it, siblings in its order.
   const sorter = useMemo(() => new SortedRows(store), [store]);
   const filterer = useMemo(() => new FilteredRows(), []);
   const sorted = useMemo(
-    () => (tree ? [] : sorter.get(view, sort, quick, user)),
-    [sorter, view, sort, quick, user, tree],
+    () => sorter.get(view, sort, quick, user),
+    [sorter, view, sort, quick, user],
   );
   const rows = useMemo(
     () =>
       tree
-        ? treeRows(quickFilter(view.rows.values(), quick, user), filter, sort, collapsed)
+        ? treeRows(
+            sorted.map((v) => v.row),
+            filter,
+            collapsed,
+          )
         : filterer.get(sorted, filter),
-    [view, quick, user, sorted, filterer, filter, sort, tree, collapsed],
+    [sorted, filterer, filter, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);

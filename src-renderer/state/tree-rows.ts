@@ -3,8 +3,6 @@ import {
   buildTree,
   filterRows,
   rowMatcher,
-  sortRows,
-  type SortSpec,
   type TreeNode,
   type ViewRow,
 } from '../../src-shared/rows';
@@ -23,16 +21,16 @@ export interface TreeRow extends ViewRow {
 
 /**
  * The tree view's rows, in order: filtered (a match keeps its ancestors, marked `ancestorOnly`),
- * sorted among siblings, and without the descendants of a collapsed row. `collapsed` holds row
- * keys, which stay the same while a process lives, so a collapse outlasts the 1 Hz updates.
+ * siblings in the order of `sorted`, and without the descendants of a collapsed row.
+ * `collapsed` holds row keys, which stay the same while a process lives, so a collapse outlasts
+ * the 1 Hz updates. `sorted` is the flat list's order (SortedRows keeps it from update to
+ * update): sorting all the rows again here was most of a tree view update's script.
  */
 export function treeRows(
-  rows: Iterable<ProcessRow>,
+  sorted: readonly ProcessRow[],
   filterText: string,
-  sort: SortSpec,
   collapsed: ReadonlySet<string>,
 ): TreeRow[] {
-  const sorted = sortRows(rows, sort);
   const filtering = filterText.trim() !== '';
   const shown = filtering ? filterRows(sorted, filterText, true) : sorted;
   const out: TreeRow[] = [];

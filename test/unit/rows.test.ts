@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SORT_KEYS, listView, type SortKey } from '../../src-main/cli/commands/list';
 import { CELL_CHARS, cellText, viewRows } from '../../src-renderer/state/table-model';
 import type { ProcessRow } from '../../src-shared/process';
-import { quickFilter, walkTree } from '../../src-shared/rows';
+import { buildTree, quickFilter, walkTree } from '../../src-shared/rows';
 import { cutText, sliceUnits } from '../../src-shared/text';
 
 function row(pid: number, ppid: number, over: Partial<ProcessRow> = {}): ProcessRow {
@@ -76,6 +76,17 @@ describe('one row query for the CLI and the app', () => {
     const lines = cli(undefined, 'pid', true);
     expect(lines).toContain('0:301');
     expect(ui(undefined, 'pid', true)).toEqual(lines);
+  });
+
+  it('keeps every row of a parent cycle (equal start times, reused PIDs), once', () => {
+    // Each names the other as its parent; a third hangs under them.
+    const cycle = [
+      row(10, 11, { startTime: 5 }),
+      row(11, 10, { startTime: 5 }),
+      row(12, 11, { startTime: 6 }),
+    ];
+    const shown = [...walkTree(buildTree(cycle))].map((n) => n.node.row.pid);
+    expect([...shown].sort()).toEqual([10, 11, 12]);
   });
 });
 

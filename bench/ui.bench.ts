@@ -316,6 +316,15 @@ async function timedUpdates(
   ]);
 }
 
+/**
+ * Each of the app's records of an update plus the time its message took before the app's clock
+ * started (see markUpdates), paired in order; as many as both lists have.
+ */
+function fromMessage(records: number[], beforeClock: number[]): number[] {
+  const n = Math.min(records.length, beforeClock.length);
+  return records.slice(0, n).map((x, i) => x + beforeClock[i]!);
+}
+
 /** Opens the app in a new page of `browser` (after `before` sees it) and waits for its rows. */
 async function openApp(
   browser: Browser,
@@ -866,27 +875,28 @@ export async function run(args: string[]): Promise<void> {
         `(${beforeClock.length} diff messages, ${perf.refreshPaintMs.length} painted updates: the first ${n} paired)`,
       );
     line('table update, its message parsed + store', beforeClock.slice(0, n));
-    const arrived = (xs: number[]) => xs.slice(0, n).map((x, i) => x + beforeClock[i]!);
-    const r = line('table update, from its message -> painted', arrived(perf.refreshPaintMs), true);
+    const r = line(
+      'table update, from its message -> painted',
+      fromMessage(perf.refreshPaintMs, beforeClock),
+      true,
+    );
     const rWork = line(
       'table update, from its message, work only',
-      arrived(perf.refreshWorkMs),
+      fromMessage(perf.refreshWorkMs, beforeClock),
       true,
     );
     nextFrame(
       'table update',
       perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
     );
-    for (const [label, recs, before] of [
-      ['sorted by Name, from its message -> painted', byName, byNameBefore],
-      ['tree view, by Name, message -> painted', inTree, inTreeBefore],
-    ] as const) {
-      const m = Math.min(before.length, recs.refreshPaintMs.length);
-      line(
-        label,
-        recs.refreshPaintMs.slice(0, m).map((x, i) => x + before[i]!),
-      );
-    }
+    line(
+      'sorted by Name, from its message -> painted',
+      fromMessage(byName.refreshPaintMs, byNameBefore),
+    );
+    line(
+      'tree view, by Name, message -> painted',
+      fromMessage(inTree.refreshPaintMs, inTreeBefore),
+    );
     for (const l of traced) console.log(l);
     console.log(shaped);
     const uf = line(

@@ -45,9 +45,7 @@ export class SortedRows {
     me: string | undefined,
   ): ViewRow[] {
     const { store, last } = this;
-    const sorted = (rows: Iterable<ProcessRow>) =>
-      sortRows(quickFilter(rows, quick, me), sort).map(flat);
-    const full = () => sorted(store.rows.values());
+    const full = () => sortRows(quickFilter(store.rows.values(), quick, me), sort).map(flat);
     if (view !== store.view) return full();
     const known = last && same(last, sort, quick, me);
     if (known && last.version === store.version) return last.rows;

@@ -197,6 +197,8 @@ export function App({ api }: { api: ApiClient }) {
     () => sorter.get(view, sort, quick, user),
     [sorter, view, sort, quick, user],
   );
+  // How `sorted` came from the list before it: the filter text's rows are carried over with it.
+  const step = sorter.step;
   const rows = useMemo(
     () =>
       tree
@@ -205,8 +207,8 @@ export function App({ api }: { api: ApiClient }) {
             filter,
             collapsed,
           )
-        : filterer.get(sorted, filter),
-    [sorted, filterer, filter, tree, collapsed],
+        : filterer.get(sorted, filter, step),
+    [sorted, step, filterer, filter, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);

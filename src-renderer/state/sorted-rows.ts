@@ -31,6 +31,9 @@ export class SortedRows {
       }
     | undefined;
 
+  /** How the list `get` last returned came from the one before it, if it did. */
+  step: SortStep | undefined;
+
   constructor(private readonly store: RowStore) {}
 
   /**
@@ -50,25 +53,38 @@ export class SortedRows {
     const known = last && same(last, sort, quick, me);
     if (known && last.version === store.version) return last.rows;
     const changes = known ? store.changesSince(last.version) : undefined;
-    const rows = changes ? updated(last!.rows, changes, sort, quick, me) : full();
+    const cmp = compareRows(sort);
+    const passes = quickMatcher(quick, me);
+    const rows = changes ? updated(last!.rows, changes, cmp, passes) : full();
+    this.step = changes && { from: last!.rows, to: rows, changes, cmp, passes };
     this.last = { version: store.version, sort, quick, me, rows };
     return rows;
   }
 }
 
-/** `prev`, the sorted rows of a version, brought up to date with the changes since. */
-function updated(
+/** One update's step from a sorted list to the next: what SortedRows.get worked it out from. */
+export interface SortStep {
+  from: readonly ViewRow[];
+  to: readonly ViewRow[];
+  changes: RowChanges;
+  cmp: (a: ProcessRow, b: ProcessRow) => number;
+  /** The rows the lists hold (the quick filters). */
+  passes: (row: ProcessRow) => boolean;
+}
+
+/**
+ * `prev`, the rows of a version that `passes`, sorted by `cmp`, brought up to date with the
+ * changes since: the same list `passes` and `cmp` give for the new version.
+ */
+export function updated(
   prev: readonly ViewRow[],
   changes: RowChanges,
-  sort: SortSpec,
-  quick: QuickFilters,
-  me: string | undefined,
+  cmp: (a: ProcessRow, b: ProcessRow) => number,
+  passes: (row: ProcessRow) => boolean,
 ): ViewRow[] {
-  const cmp = compareRows(sort);
-  const passes = quickMatcher(quick, me);
   // By the old form in `prev`, the new one that keeps its place (they compare equal: the same
-  // PID, the same value in the sort column). The old form passed the same quick filters at
-  // that version, so it is in `prev`.
+  // PID, the same value in the sort column). The old form passed the same test at that
+  // version, so it is in `prev`.
   const inPlace = new Map<ProcessRow, ViewRow>();
   const moved: ProcessRow[] = [];
   for (const r of changes.fresh) {

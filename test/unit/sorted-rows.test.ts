@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RowStore } from '../../src-renderer/state/row-store';
+import { FilteredRows } from '../../src-renderer/state/filtered-rows';
 import { SortedRows, merge } from '../../src-renderer/state/sorted-rows';
 import type { ProcessDiff, ProcessRow } from '../../src-shared/process';
 import { patchRow, rowPatch } from '../../src-shared/row-patch';
 import {
   quickFilter,
+  rowMatcher,
   sortRows,
   type QuickFilters,
   type SortKey,
@@ -140,6 +142,51 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
       expect(incremental).toBeGreaterThan(100);
     });
   }
+
+  it("brings the filter text's rows up to date from each update, testing only the rows changed", () => {
+    const rand = rng(23);
+    let pid = 100;
+    const next = () => pid++;
+    const store = new RowStore();
+    let rows = Array.from({ length: 300 }, () => makeRow(next(), rand));
+    store.load({ seq: 0, takenAt: 0, rows });
+    const sorter = new SortedRows(store);
+    const filterer = new FilteredRows();
+    let seq = 0;
+    let carried = 0;
+    // Texts that match many rows, few, none, and a PID; kept for a few updates each, as typed.
+    const TEXTS = ['n', 'bash', 'x1', 'python3', 'zzz', '150', ' X '];
+    for (let step = 0; step < 200; step++) {
+      const sort = SORTS[[5, 0, 7, 10][Math.floor(step / 50)]!]!;
+      const quick = QUICK[Math.floor(step / 25) % QUICK.length]!;
+      const text = TEXTS[Math.floor(step / 7) % TEXTS.length]!;
+      const updates = Math.floor(rand() * 3);
+      for (let u = 0; u < updates; u++) {
+        const d = randomDiff(rows, ++seq, rand, next);
+        rows = d.rows;
+        store.apply(d.diff);
+      }
+      const sorted = sorter.get(store.view, sort, quick, 'alice');
+      // Counted: carried over, the filter tests the changed rows (each once, its old form too).
+      let tested = 0;
+      const step0 = sorter.step;
+      const counted = step0 && { ...step0, passes: (r: ProcessRow) => (tested++, step0.passes(r)) };
+      const got = filterer.get(sorted, text, step0?.to === sorted ? counted : undefined);
+      const matches = rowMatcher(text);
+      const want = sortRows(quickFilter(rows, quick, 'alice'), sort).filter(matches);
+      expect(
+        got.map((v) => v.row.key),
+        `${step} ${text}`,
+      ).toEqual(want.map((r) => r.key));
+      expect(got.every((v) => store.rows.get(v.row.key) === v.row)).toBe(true);
+      if (tested > 0) {
+        carried++;
+        expect(tested).toBeLessThanOrEqual(2 * step0!.changes.fresh.length);
+      }
+    }
+    // Most updates with the same text and query were carried over, not filtered afresh.
+    expect(carried).toBeGreaterThan(80);
+  });
 
   it('sorts in full, and keeps nothing, for a view the store has moved past', () => {
     const rand = rng(7);

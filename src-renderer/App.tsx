@@ -199,16 +199,21 @@ export function App({ api }: { api: ApiClient }) {
   );
   // How `sorted` came from the list before it: the filter text's rows are carried over with it.
   const step = sorter.step;
+  // The rows the filter text matches, flat and in order; the tree adds their ancestors.
+  const matched = useMemo(
+    () => filterer.get(sorted, filter, step),
+    [sorted, step, filterer, filter],
+  );
   const rows = useMemo(
     () =>
       tree
         ? treeRows(
             sorted.map((v) => v.row),
-            filter,
+            filter.trim() ? matched.map((v) => v.row) : undefined,
             collapsed,
           )
-        : filterer.get(sorted, filter, step),
-    [sorted, step, filterer, filter, tree, collapsed],
+        : matched,
+    [sorted, matched, filter, tree, collapsed],
   );
   usePaintTimer(store, view.version);
   const sums = useMemo(() => totals(view.rows.values()), [view]);

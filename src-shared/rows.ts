@@ -129,7 +129,14 @@ export function filterRows(
   withAncestors: boolean,
 ): ProcessRow[] {
   const matching = rows.filter(rowMatcher(text));
-  if (!withAncestors) return matching;
+  return withAncestors ? withTheirAncestors(rows, matching) : matching;
+}
+
+/** `matching` (rows of `rows`) and every ancestor of one among `rows`, in the order of `rows`. */
+export function withTheirAncestors(
+  rows: readonly ProcessRow[],
+  matching: readonly ProcessRow[],
+): ProcessRow[] {
   const keep = new Set(matching);
   const byPid = new Map(rows.map((r) => [r.pid, r]));
   const rowOf = (pid: number) => byPid.get(pid);

@@ -1,11 +1,5 @@
 import type { ProcessRow } from '../../src-shared/process';
-import {
-  buildTree,
-  filterRows,
-  rowMatcher,
-  type TreeNode,
-  type ViewRow,
-} from '../../src-shared/rows';
+import { buildTree, withTheirAncestors, type TreeNode, type ViewRow } from '../../src-shared/rows';
 
 /** A row of the tree view: where it sits, whether it can open, and why it is shown. */
 export interface TreeRow extends ViewRow {
@@ -25,20 +19,22 @@ export interface TreeRow extends ViewRow {
  * `collapsed` holds row keys, which stay the same while a process lives, so a collapse outlasts
  * the 1 Hz updates. `sorted` is the flat list's order (SortedRows keeps it from update to
  * update): sorting all the rows again here was most of a tree view update's script.
+ * `matching`: the rows of `sorted` that the filter text matches, in its order, as FilteredRows
+ * keeps them from keystroke to keystroke and update to update (matching all 5,000 rows again
+ * was half of a filtered tree's update); undefined when no text is typed.
  */
 export function treeRows(
   sorted: readonly ProcessRow[],
-  filterText: string,
+  matching: readonly ProcessRow[] | undefined,
   collapsed: ReadonlySet<string>,
 ): TreeRow[] {
-  const filtering = filterText.trim() !== '';
-  const shown = filtering ? filterRows(sorted, filterText, true) : sorted;
+  const shown = matching ? withTheirAncestors(sorted, matching) : sorted;
+  const matched = matching && new Set(matching);
   const out: TreeRow[] = [];
   // An explicit stack, not recursion: a deep chain of processes cannot overflow it.
   const stack: { node: TreeNode; depth: number; parentKey?: string }[] = buildTree(shown)
     .map((node) => ({ node, depth: 0 }))
     .reverse();
-  const matches = rowMatcher(filterText);
   while (stack.length > 0) {
     const { node, depth, parentKey } = stack.pop()!;
     const { row, children } = node;
@@ -48,7 +44,7 @@ export function treeRows(
       depth,
       hasChildren: children.length > 0,
       expanded,
-      ancestorOnly: filtering && !matches(row),
+      ancestorOnly: matched !== undefined && !matched.has(row),
       parentKey,
     });
     if (!expanded) continue;

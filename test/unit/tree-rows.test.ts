@@ -2,7 +2,7 @@
 // shown only as the parents of a match, and what Right/Left do (WAI-ARIA treegrid).
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow } from '../../src-shared/process';
-import { sortRows } from '../../src-shared/rows';
+import { filterRows, sortRows } from '../../src-shared/rows';
 import { maxDepth, treeKey, treeRows, type TreeRow } from '../../src-renderer/state/tree-rows';
 import {
   clampWidth,
@@ -30,6 +30,10 @@ function row(pid: number, ppid: number, name: string): ProcessRow {
   };
 }
 
+/** The tree view of `rows` with `text` typed: its matches found as FilteredRows finds them. */
+const tree = (rows: ProcessRow[], text: string, collapsed: ReadonlySet<string>): TreeRow[] =>
+  treeRows(rows, text.trim() ? filterRows(rows, text, false) : undefined, collapsed);
+
 const ROWS = [
   row(1, 0, 'init'),
   row(10, 1, 'shell'),
@@ -48,7 +52,7 @@ const shape = (rows: TreeRow[]) =>
 
 describe('treeRows', () => {
   it('lists every row under its parent, open by default', () => {
-    expect(shape(treeRows(sortRows(ROWS, BY_PID), '', new Set()))).toEqual([
+    expect(shape(tree(sortRows(ROWS, BY_PID), '', new Set()))).toEqual([
       'init -',
       '  shell -',
       '    sleep-a',
@@ -59,48 +63,46 @@ describe('treeRows', () => {
   });
 
   it('hides the descendants of a collapsed row, and only those', () => {
-    const rows = treeRows(sortRows(ROWS, BY_PID), '', new Set([key(10)]));
+    const rows = tree(sortRows(ROWS, BY_PID), '', new Set([key(10)]));
     expect(shape(rows)).toEqual(['init -', '  shell +', '  editor']);
     // A collapsed row deeper down keeps its own state when an ancestor opens again.
     const both = new Set([key(10), key(12)]);
-    expect(shape(treeRows(sortRows(ROWS, BY_PID), '', both))).toEqual([
+    expect(shape(tree(sortRows(ROWS, BY_PID), '', both))).toEqual([
       'init -',
       '  shell +',
       '  editor',
     ]);
     both.delete(key(10));
-    expect(shape(treeRows(sortRows(ROWS, BY_PID), '', both))).toContain('    sleep-b +');
+    expect(shape(tree(sortRows(ROWS, BY_PID), '', both))).toContain('    sleep-b +');
   });
 
   it('keeps a collapse through a refresh (new row objects, same keys)', () => {
     const refreshed = ROWS.map((r) => ({ ...r, cpuPercent: 5 }));
     const collapsed = new Set([key(10)]);
-    expect(shape(treeRows(sortRows(refreshed, BY_PID), '', collapsed))).toEqual(
-      shape(treeRows(sortRows(ROWS, BY_PID), '', collapsed)),
+    expect(shape(tree(sortRows(refreshed, BY_PID), '', collapsed))).toEqual(
+      shape(tree(sortRows(ROWS, BY_PID), '', collapsed)),
     );
   });
 
   it('shows a match with its ancestors dimmed; matches are not dimmed', () => {
-    expect(shape(treeRows(sortRows(ROWS, BY_PID), 'grandchild', new Set()))).toEqual([
+    expect(shape(tree(sortRows(ROWS, BY_PID), 'grandchild', new Set()))).toEqual([
       'init - (dim)',
       '  shell - (dim)',
       '    sleep-b - (dim)',
       '      grandchild',
     ]);
-    expect(shape(treeRows(sortRows(ROWS, BY_PID), 'sleep', new Set()))).toEqual([
+    expect(shape(tree(sortRows(ROWS, BY_PID), 'sleep', new Set()))).toEqual([
       'init - (dim)',
       '  shell - (dim)',
       '    sleep-a',
       '    sleep-b',
     ]);
     // A blank filter dims nothing.
-    expect(treeRows(sortRows(ROWS, BY_PID), '  ', new Set()).some((r) => r.ancestorOnly)).toBe(
-      false,
-    );
+    expect(tree(sortRows(ROWS, BY_PID), '  ', new Set()).some((r) => r.ancestorOnly)).toBe(false);
   });
 
   it('sorts siblings and gives each row its parent', () => {
-    const rows = treeRows(sortRows(ROWS, { key: 'name', dir: 'desc' }), '', new Set());
+    const rows = tree(sortRows(ROWS, { key: 'name', dir: 'desc' }), '', new Set());
     expect(rows.map((r) => r.row.name)).toEqual([
       'init',
       'shell',
@@ -115,18 +117,18 @@ describe('treeRows', () => {
 
   it('walks a very deep chain without recursion', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) => row(i + 1, i, `p${i}`));
-    const rows = treeRows(sortRows(chain, BY_PID), '', new Set());
+    const rows = tree(sortRows(chain, BY_PID), '', new Set());
     expect(rows.length).toBe(20_000);
     expect(maxDepth(rows)).toBe(19_999);
   });
 });
 
 describe('treeKey (Right/Left)', () => {
-  const open = treeRows(sortRows(ROWS, BY_PID), '', new Set());
+  const open = tree(sortRows(ROWS, BY_PID), '', new Set());
   const at = (rows: TreeRow[], pid: number) => rows.findIndex((r) => r.row.pid === pid);
 
   it('Right opens a closed row, then moves to its first child; nothing on a leaf', () => {
-    const closed = treeRows(sortRows(ROWS, BY_PID), '', new Set([key(10)]));
+    const closed = tree(sortRows(ROWS, BY_PID), '', new Set([key(10)]));
     expect(treeKey(closed, at(closed, 10), 'Right')).toEqual({ kind: 'expand', key: key(10) });
     expect(treeKey(open, at(open, 10), 'Right')).toEqual({ kind: 'select', index: at(open, 11) });
     expect(treeKey(open, at(open, 11), 'Right')).toBeUndefined();
@@ -136,7 +138,7 @@ describe('treeKey (Right/Left)', () => {
     expect(treeKey(open, at(open, 12), 'Left')).toEqual({ kind: 'collapse', key: key(12) });
     expect(treeKey(open, at(open, 13), 'Left')).toEqual({ kind: 'select', index: at(open, 12) });
     expect(treeKey(open, at(open, 20), 'Left')).toEqual({ kind: 'select', index: 0 });
-    const closed = treeRows(sortRows(ROWS, BY_PID), '', new Set([key(1)]));
+    const closed = tree(sortRows(ROWS, BY_PID), '', new Set([key(1)]));
     expect(treeKey(closed, 0, 'Left')).toBeUndefined();
     expect(treeKey(open, 99, 'Left')).toBeUndefined();
   });

@@ -56,6 +56,33 @@ function randomDiff(rows: ProcessRow[], seq: number, rand: () => number, next: (
   return { diff, rows: [...byKey.values()] };
 }
 
+/** A row store loaded with `count` random rows; `update` applies random diffs, as the service sends. */
+function randomStore(count: number, rand: () => number) {
+  let pid = 100;
+  const next = () => pid++;
+  const store = new RowStore();
+  let rows = Array.from({ length: count }, () => makeRow(next(), rand));
+  store.load({ seq: 0, takenAt: 0, rows });
+  let seq = 0;
+  return {
+    store,
+    /** The rows the store should hold. */
+    rows: () => rows,
+    update(times: number) {
+      for (let u = 0; u < times; u++) {
+        const d = randomDiff(rows, ++seq, rand, next);
+        rows = d.rows;
+        store.apply(d.diff);
+      }
+    },
+    /** A reconnection: a fresh snapshot, without the first ten rows, replaces everything. */
+    reconnect() {
+      rows = rows.slice(10);
+      store.load({ seq: ++seq, takenAt: seq, rows });
+    },
+  };
+}
+
 const SORTS: SortSpec[] = (['name', 'pid', 'cpu', 'memory', 'user', 'start'] as SortKey[]).flatMap(
   (key) => [
     { key, dir: 'asc' as const },
@@ -107,32 +134,18 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
   for (const sort of SORTS) {
     it(`gives what a full sort gives, sorted by ${sort.key} ${sort.dir}`, () => {
       const rand = rng(sort.key.length * 31 + (sort.dir === 'asc' ? 1 : 2));
-      let pid = 100;
-      const next = () => pid++;
-      const store = new RowStore();
-      let rows = Array.from({ length: 60 }, () => makeRow(next(), rand));
-      store.load({ seq: 0, takenAt: 0, rows });
+      const { store, rows, update, reconnect } = randomStore(60, rand);
       const sorter = new SortedRows(store);
-      let seq = 0;
       let quick = QUICK[0]!;
       let incremental = 0;
       for (let step = 0; step < 150; step++) {
         // One to three updates between renders (a render may come after several).
-        const updates = 1 + Math.floor(rand() * 3);
-        for (let u = 0; u < updates; u++) {
-          const d = randomDiff(rows, ++seq, rand, next);
-          rows = d.rows;
-          store.apply(d.diff);
-        }
-        if (step === 70) {
-          // A reconnection: a fresh snapshot replaces everything.
-          rows = rows.slice(10);
-          store.load({ seq: ++seq, takenAt: seq, rows });
-        }
+        update(1 + Math.floor(rand() * 3));
+        if (step === 70) reconnect();
         if (step % 40 === 39) quick = QUICK[((step / 40 + 1) % QUICK.length) | 0]!;
         const before = (sorter as unknown as { last?: { rows: unknown[] } }).last?.rows;
         const got = sorter.get(store.view, sort, quick, 'alice');
-        const want = sortRows(quickFilter(rows, quick, 'alice'), sort);
+        const want = sortRows(quickFilter(rows(), quick, 'alice'), sort);
         expect(got.map((v) => v.row.key)).toEqual(want.map((r) => r.key));
         // The very objects of the store (a replaced row never lingers in its old form).
         expect(got.every((v) => store.rows.get(v.row.key) === v.row && v.depth === 0)).toBe(true);
@@ -145,14 +158,9 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
 
   it("brings the filter text's rows up to date from each update, testing only the rows changed", () => {
     const rand = rng(23);
-    let pid = 100;
-    const next = () => pid++;
-    const store = new RowStore();
-    let rows = Array.from({ length: 300 }, () => makeRow(next(), rand));
-    store.load({ seq: 0, takenAt: 0, rows });
+    const { store, rows, update } = randomStore(300, rand);
     const sorter = new SortedRows(store);
     const filterer = new FilteredRows();
-    let seq = 0;
     let carried = 0;
     // Texts that match many rows, few, none, and a PID; kept for a few updates each, as typed.
     const TEXTS = ['n', 'bash', 'x1', 'python3', 'zzz', '150', ' X '];
@@ -160,20 +168,14 @@ describe('the flat table kept sorted from each update (SortedRows)', () => {
       const sort = SORTS[[5, 0, 7, 10][Math.floor(step / 50)]!]!;
       const quick = QUICK[Math.floor(step / 25) % QUICK.length]!;
       const text = TEXTS[Math.floor(step / 7) % TEXTS.length]!;
-      const updates = Math.floor(rand() * 3);
-      for (let u = 0; u < updates; u++) {
-        const d = randomDiff(rows, ++seq, rand, next);
-        rows = d.rows;
-        store.apply(d.diff);
-      }
+      update(Math.floor(rand() * 3));
       const sorted = sorter.get(store.view, sort, quick, 'alice');
       // Counted: carried over, the filter tests the changed rows (each once, its old form too).
       let tested = 0;
       const step0 = sorter.step;
       const counted = step0 && { ...step0, passes: (r: ProcessRow) => (tested++, step0.passes(r)) };
-      const got = filterer.get(sorted, text, step0?.to === sorted ? counted : undefined);
-      const matches = rowMatcher(text);
-      const want = sortRows(quickFilter(rows, quick, 'alice'), sort).filter(matches);
+      const got = filterer.get(sorted, text, counted);
+      const want = sortRows(quickFilter(rows(), quick, 'alice'), sort).filter(rowMatcher(text));
       expect(
         got.map((v) => v.row.key),
         `${step} ${text}`,

@@ -25,6 +25,7 @@
 // with --synthetic-rows 5000, which serves made-up rows that change like a busy machine's.
 //   npm run bench -- --only ui
 //   npm run bench -- --only ui --soak 600      the heap after 10 minutes of real 1 Hz updates
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { CELL_CHARS, cellText } from '../src-renderer/state/table-model';
 import { launchChromium, startWeb } from '../test/e2e/helpers';
@@ -297,6 +298,34 @@ async function longCellLayout(page: Page): Promise<[number, number]> {
     },
     [[whole, cellText(whole)], 21] as const,
   );
+}
+
+/** The machine's CPU time so far, in clock ticks: all of it, and what the hypervisor stole. */
+function cpuTicks(): { total: number; steal: number } | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = f.slice(1, 9).map(Number);
+    return { total: n.reduce((a, b) => a + b, 0), steal: n[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `measure`, and the CPU time the hypervisor gave other machines while it ran (steal): a run
+ * with some is a noisy one. Traced, a 111 ms update task held 26 CPU profile samples where a
+ * 7 ms one holds 43, with Chromium's other threads idle: its thread was simply not running.
+ */
+async function withSteal<T>(measure: () => Promise<T>): Promise<[T, string]> {
+  const before = cpuTicks();
+  const out = await measure();
+  const after = cpuTicks();
+  if (!before || !after || after.total === before.total) return [out, 'unknown here'];
+  const stolen = after.steal - before.steal;
+  const pct = (100 * stolen) / (after.total - before.total);
+  // /proc/stat counts in USER_HZ, 100 a second on Linux.
+  return [out, `${stolen * 10} ms of CPU time (${pct.toFixed(2)} % of all cores' time)`];
 }
 
 /**
@@ -822,7 +851,7 @@ export async function run(args: string[]): Promise<void> {
 
     // Table updates: the synthetic source changes 500 rows and replaces 3 every second. Thirty
     // of them, so that the p95 is not simply the slowest one (with 15 it was).
-    const [perf, beforeClock] = await timedUpdates(page, 31);
+    const [[perf, beforeClock], stolen] = await withSteal(() => timedUpdates(page, 31));
     // What as many more change in the DOM, for the floor under them (observed, not timed).
     const shapes = await observeUpdates(page, perf.refreshPaintMs.length);
     const shaped = await shapeLine(page, shapes);
@@ -853,7 +882,7 @@ export async function run(args: string[]): Promise<void> {
     for (let i = 0; i < 5; i++) plain.push(await plainTablePaint(page));
     const [wholeCell, cutCell] = await longCellLayout(page);
     const floor = (await rewriteFloor(browser, samples.length)).filter((x) => !Number.isNaN(x[1]));
-    const updFloor = await updateFloor(browser, shapes, scrolledTo);
+    const [updFloor, floorStolen] = await withSteal(() => updateFloor(browser, shapes, scrolledTo));
 
     if (args.includes('--verbose'))
       console.log('keystroke samples:', measured.map((x) => x[1].toFixed(1)).join(' '));
@@ -892,6 +921,7 @@ export async function run(args: string[]): Promise<void> {
       fromMessage(perf.refreshWorkMs, beforeClock),
       true,
     );
+    console.log(`${'table updates timed, CPU stolen meanwhile'.padEnd(42)} ${stolen}`);
     nextFrame(
       'table update',
       perf.refreshTickMs.map((tick, i) => [tick, perf.refreshPaintMs[i]!]),
@@ -918,6 +948,7 @@ export async function run(args: string[]): Promise<void> {
       'floor: the same DOM changes, work only',
       updFloor.map((x) => x[1]),
     );
+    console.log(`${'floor timed, CPU stolen meanwhile'.padEnd(42)} ${floorStolen}`);
     console.log(
       `${'table update - floor'.padEnd(42)} median ${fmt(r.median - uf.median)}  p95 ${fmt(r.p95 - uf.p95)}  (painted from its message: SafeKill's own share, its parse, row store, sorting and React)`,
     );

@@ -1,5 +1,6 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { libc } from '../../src-main/platform/linux/libc';
 import { openLinuxTarget } from '../../src-main/platform/linux/linux-target';
@@ -16,6 +17,12 @@ import {
   killQuietly,
   spawnTarget,
 } from '../helpers/processes';
+
+/** The running kernel is at least major.minor (os.release(): "6.18.44-…"). */
+function kernelAtLeast(major: number, minor: number): boolean {
+  const [a = 0, b = 0] = os.release().split(/[.-]/).map(Number);
+  return a > major || (a === major && b >= minor);
+}
 
 const spawned: number[] = [];
 afterEach(() => {
@@ -256,6 +263,39 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
       t.close();
     }
   });
+
+  // PIDFD_INFO_EXIT came in Linux 6.15; before it, a process its parent has collected leaves
+  // nothing to read (the engine then says so, and judges by the signal's disposition).
+  it.runIf(kernelAtLeast(6, 15))(
+    'tells how a process ended after its parent collected it: code or signal, from the pidfd',
+    async () => {
+      const cases = [
+        {
+          argv: ['bash', '-c', "trap 'exit 7' TERM; while :; do sleep 0.02; done"],
+          exit: { exitCode: 7 },
+        },
+        { argv: ['sleep', '60'], exit: { signal: 'SIGTERM' } },
+      ];
+      for (const { argv, exit } of cases) {
+        // A child of this test: Node collects it the moment it exits.
+        const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+        const collected = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        try {
+          while (!readStat(child.pid!)?.comm) await new Promise((r) => setTimeout(r, 5));
+          const t = openLinuxTarget(child.pid!);
+          // Its trap set (bash) before it is asked.
+          await new Promise((r) => setTimeout(r, 100));
+          expect(await t.deliver('signal:SIGTERM')).toEqual({ kind: 'sent' });
+          await collected;
+          expect(readStat(child.pid!)).toBeUndefined();
+          expect(await new Promise((resolve) => t.onExit(resolve))).toEqual(exit);
+          t.close();
+        } finally {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
+      }
+    },
+  );
 
   it('reports gone after exit instead of signalling a PID that may be reused', async () => {
     const [pid] = await targets(1);

@@ -152,7 +152,11 @@ function checkedStat(pid: number, expected: ExpectedIdentity | undefined): ProcS
 function exitInfo(pid: number, startTime: number): ExitInfo {
   const st = readStat(pid);
   if (!st || st.startTime !== startTime || st.state !== 'zombie') return {};
-  const d = decodeWaitStatus(st.exitCode);
+  return fromWaitStatus(st.exitCode);
+}
+
+function fromWaitStatus(status: number): ExitInfo {
+  const d = decodeWaitStatus(status);
   return d.signal !== undefined ? { signal: signalName(d.signal) } : { exitCode: d.exitCode };
 }
 
@@ -331,6 +335,21 @@ class PidfdTarget extends LinuxTarget {
 
   onExit(cb: (exit: ExitInfo) => void): () => void {
     return sharedPidfdWatcher().watch(this.fd, () => cb(this.exitInfo()));
+  }
+
+  /**
+   * From the pidfd once its parent has collected it (which /proc no longer shows), else from
+   * its zombie entry; the pidfd again should the parent have collected it in between.
+   */
+  protected override exitInfo(): ExitInfo {
+    if (this.closed) return super.exitInfo();
+    const c = libc();
+    const collected = c.pidfdExitStatus(this.fd);
+    if (collected !== undefined) return fromWaitStatus(collected);
+    const zombie = super.exitInfo();
+    if (zombie.exitCode !== undefined || zombie.signal !== undefined) return zombie;
+    const late = c.pidfdExitStatus(this.fd);
+    return late === undefined ? zombie : fromWaitStatus(late);
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +6,7 @@ import {
   canSwitchUser,
   collect,
   isRunning,
+  killQuietly,
   runCli,
   tmpFile,
   useTargets,
@@ -187,6 +188,85 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     expect(run.code).toBe(1);
     expect(results(run)[0]).toMatchObject({ pid, outcome: 'not-found' });
     expect(results(run)[0]!.reason).toMatch(/already exited/);
+  });
+
+  it('near its limit of open files ends what it pinned and touches nothing it could not pin', async () => {
+    // 160 bash targets that exit on SIGTERM, under a holder of ours that never reaps them (a
+    // zombie keeps its PID, so the clean-up below signals nothing but them).
+    const fifo = tmpFile('fifo');
+    spawnSync('mkfifo', [fifo]);
+    const n = 160;
+    const script = `for i in $(seq ${n}); do bash -c "$0" & echo $!; done; echo done; exec sleep 600`;
+    const holder = spawn('bash', ['-c', script, `trap 'exit 0' TERM; exec 3<>${fifo}; read -u 3`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const pids: number[] = [];
+    try {
+      await new Promise<void>((resolve) => {
+        holder.stdout.on('data', (d: Buffer) => {
+          for (const l of d.toString().split('\n').filter(Boolean))
+            if (l === 'done') resolve();
+            else pids.push(Number(l));
+        });
+      });
+      // Each one's trap set before it is asked (SIGTERM, 15, caught).
+      const catchesTerm = (pid: number) => {
+        const mask = /SigCgt:\s+([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return mask !== null && (BigInt(`0x${mask[1]}`) & (1n << 14n)) !== 0n;
+      };
+      for (const pid of pids) while (!catchesTerm(pid)) await new Promise((r) => setTimeout(r, 5));
+      // 150 files: about 60 left to pin once Node's own and the reserve are counted.
+      const run = await collect(
+        spawn(
+          'bash',
+          ['-c', 'ulimit -n 150 && exec "$0" "$@"', process.execPath, CLI, 'kill', '--json'].concat(
+            ['--strategy', 'SIGTERM', '--grace', '20000', ...pids.map(String)],
+          ),
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1); // Some failed; no crash.
+      const rs = results(run);
+      expect(rs.map((r) => r.pid).sort((a, b) => a - b)).toEqual([...pids].sort((a, b) => a - b));
+      const ended = rs.filter((r) => r.outcome === 'exited');
+      const left = rs.filter((r) => r.outcome !== 'exited');
+      expect(ended.length).toBeGreaterThan(20);
+      expect(left.length).toBeGreaterThan(20);
+      for (const r of ended) expect(r.exitCode).toBe(0);
+      for (const r of left) {
+        expect(r).toMatchObject({ outcome: 'failed', code: 'internal' });
+        expect(r.reason).toMatch(
+          /not pinned, so nothing was sent to it: SafeKill is at its limit of open files \(150/,
+        );
+        expect(isRunning(r.pid)).toBe(true);
+      }
+    } finally {
+      // Alive or zombies while their holder lives: these PIDs are still theirs.
+      for (const pid of pids) killQuietly(pid);
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('does not call a process it cannot read gone: /proc mounted with hidepid, as another user', async (ctx) => {
+    if (!canSwitchUser()) return ctx.skip();
+    const t = await target([]);
+    const pid = t.pids[0]!;
+    // A proc of its own in a mount namespace of its own: nobody there sees only its own processes.
+    const run = await collect(
+      spawn(
+        'unshare',
+        ['-m', 'sh', '-c', 'mount -t proc -o hidepid=2 proc /proc && exec "$@"', 'sh'].concat(
+          ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'],
+          [process.execPath, CLI, 'kill', '--json', String(pid)],
+        ),
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
+    expect(run.code).toBe(1);
+    expect(results(run)[0]).toMatchObject({ pid, outcome: 'failed', code: 'internal' });
+    expect(results(run)[0]!.reason).toMatch(/is running, but \/proc\/\d+\/stat could not be read/);
+    expect(isRunning(pid)).toBe(true);
   });
 
   it('refuses PID 1 and its own parent, exit status 3, unless --force-protected', async () => {

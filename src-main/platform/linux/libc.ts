@@ -54,6 +54,7 @@ export const ERRNO = {
   EINTR: 4,
   EAGAIN: 11,
   EINVAL: 22,
+  ENFILE: 23,
   EMFILE: 24,
   ENOSYS: 38,
 } as const;

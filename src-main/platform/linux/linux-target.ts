@@ -5,7 +5,8 @@ import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared
 import type { DeliveryResult } from '../../engine/escalation';
 import type { DialogChange } from '../../engine/window-watch';
 import type { ExpectedIdentity, KillTarget } from '../types';
-import { ERRNO, libc } from './libc';
+import { ERRNO, libc, type Libc } from './libc';
+import { readProcFile } from './proc-file';
 import { decodeWaitStatus, readStat, type ProcStat } from './proc-stat';
 import { TurnMap } from './turn-map';
 import { processUid, userName } from './users';
@@ -66,14 +67,28 @@ export interface OpenOptions {
 
 let pidfdMissing = false;
 
+/**
+ * File descriptors left free when pinning: each pinned target holds one, and the run still needs
+ * a few at a time for /proc reads, lock files and its output. A target that would eat into them
+ * is not pinned (and so not touched) rather than leave pinned targets that cannot be ended.
+ */
+export const PIN_RESERVE_FDS = 64;
+
 /** Opens a Linux process for ending: pins it with a pidfd where the kernel has one. */
 export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget {
   if (!opts.noPidfd && !pidfdMissing) {
     const c = libc();
+    // The exit watcher's own descriptors first: a run that pins up to the limit can still watch.
+    sharedPidfdWatcher().ready();
     const fd = c.pidfdOpen(pid);
+    // Descriptors are numbered from the lowest free one, so every number below this one is taken.
+    if (fd >= 0 && fd >= fileLimit() - PIN_RESERVE_FDS) {
+      sharedPidfdWatcher().release(fd);
+      throw tooManyFiles(pid, ERRNO.EMFILE);
+    }
     if (fd >= 0) {
       try {
-        const st = checkedStat(pid, opts.expected);
+        const st = checkedStat(pid, opts.expected, () => pidfdInUse(c, fd));
         return pinnedWith(new PidfdTarget(pid, fd, st.startTime, closersOf(opts)), st);
       } catch (e) {
         sharedPidfdWatcher().release(fd);
@@ -89,13 +104,50 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
         `${pid} is not a process ID (a thread, or out of range)`,
       );
     }
+    if (errno === ERRNO.EMFILE || errno === ERRNO.ENFILE) throw tooManyFiles(pid, errno);
     if (errno !== ERRNO.ENOSYS) {
       throw new SafeKillError('internal', `pidfd_open(${pid}) failed with errno ${errno}`);
     }
     pidfdMissing = true;
   }
-  const st = checkedStat(pid, opts.expected);
+  const st = checkedStat(pid, opts.expected, () => signalZero(pid));
   return pinnedWith(new FallbackTarget(pid, st.startTime, closersOf(opts)), st);
+}
+
+let fileLimitCache: number | undefined;
+
+/** This process's limit on open files (the soft one: Node raises it to the hard one at start). */
+function fileLimit(): number {
+  if (fileLimitCache !== undefined) return fileLimitCache;
+  const line = /^Max open files\s+(\d+|unlimited)/m.exec(readProcFile('/proc/self/limits') ?? '');
+  fileLimitCache = line?.[1] && line[1] !== 'unlimited' ? Number(line[1]) : Infinity;
+  return fileLimitCache;
+}
+
+function tooManyFiles(pid: number, errno: number): SafeKillError {
+  const whose =
+    errno === ERRNO.ENFILE
+      ? 'the system has too many files open (ENFILE)'
+      : `SafeKill is at its limit of open files (${fileLimit()}; each target it ends holds one)`;
+  return new SafeKillError(
+    'internal',
+    `${pid} was not pinned, so nothing was sent to it: ${whose}; end fewer processes at once, or raise the limit (ulimit -n)`,
+  );
+}
+
+/** Signal 0 through the pidfd: sends nothing; EPERM too says the process is there. */
+function pidfdInUse(c: Libc, fd: number): boolean {
+  return c.pidfdSendSignal(fd, 0) === 0 || c.errno() === ERRNO.EPERM;
+}
+
+/** Signal 0 through kill(2): sends nothing, tells whether the PID is in use. */
+function signalZero(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** What each target's stat said when it was pinned, until the current turn of the loop ends. */
@@ -129,9 +181,22 @@ function notFound(pid: number): SafeKillError {
   return new SafeKillError('not-found', `no process with PID ${pid}`);
 }
 
-/** Read after pinning, so what it finds is the pinned process and cannot change under us. */
-function checkedStat(pid: number, expected: ExpectedIdentity | undefined): ProcStat {
+/**
+ * Read after pinning, so what it finds is the pinned process and cannot change under us. A stat
+ * that cannot be read while `running()` says the process is there is not "gone": it is a read
+ * SafeKill could not make (out of file descriptors, /proc mounted with hidepid).
+ */
+function checkedStat(
+  pid: number,
+  expected: ExpectedIdentity | undefined,
+  running: () => boolean,
+): ProcStat {
   const st = readStat(pid);
+  if (!st && running())
+    throw new SafeKillError(
+      'internal',
+      `${pid} is running, but /proc/${pid}/stat could not be read (hidden by /proc's hidepid option, or no file descriptor was free), so nothing was sent to it`,
+    );
   if (!st) throw notFound(pid);
   if (expected?.startTime !== undefined && st.startTime !== expected.startTime) {
     throw new SafeKillError(

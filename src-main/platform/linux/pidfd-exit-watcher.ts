@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { SafeKillError } from '../../../src-shared/errors';
 import { runAll, wakeOnExit } from '../exit-hook';
 import {
   EFD_CLOEXEC,
@@ -9,6 +10,7 @@ import {
   EPOLL_CTL_DEL,
   EPOLL_DATA_AT,
   EPOLL_EVENT_SIZE,
+  ERRNO,
   libc,
   type Libc,
 } from './libc';
@@ -60,7 +62,7 @@ export class PidfdExitWatcher {
 
   /** Calls `onExit` once when the process behind `pidfd` exits (a zombie counts as exited). */
   watch(pidfd: number, onExit: () => void): () => void {
-    this.setUp();
+    this.ready();
     this.forget(pidfd);
     const tag = this.nextTag++;
     this.add(pidfd, tag);
@@ -103,14 +105,16 @@ export class PidfdExitWatcher {
     if (this.inFlight && this.wakeFd >= 0) fs.writeSync(this.wakeFd, WAKE);
   }
 
-  private setUp(): void {
+  /** Its epoll set and wake eventfd, made before the first watch (a typed error where it cannot). */
+  ready(): void {
     if (this.epfd >= 0) return;
     const epfd = this.c.epollCreate1(EPOLL_CLOEXEC);
-    if (epfd < 0) throw new Error(`epoll_create1 failed (errno ${this.c.errno()})`);
+    if (epfd < 0) throw cannotWatch('epoll_create1', this.c.errno());
     const wakeFd = this.c.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wakeFd < 0) {
+      const errno = this.c.errno(); // Before the close, which may set another.
       closeQuietly(epfd);
-      throw new Error(`eventfd failed (errno ${this.c.errno()})`);
+      throw cannotWatch('eventfd', errno);
     }
     this.epfd = epfd;
     this.wakeFd = wakeFd;
@@ -201,6 +205,16 @@ const WAKE = (() => {
   b.writeBigUInt64LE(1n);
   return b;
 })();
+
+function cannotWatch(call: string, errno: number): SafeKillError {
+  const why =
+    errno === ERRNO.EMFILE
+      ? 'SafeKill has too many files open (EMFILE)'
+      : errno === ERRNO.ENFILE
+        ? 'the system has too many files open (ENFILE)'
+        : `errno ${errno}`;
+  return new SafeKillError('internal', `exits cannot be watched: ${call} failed: ${why}`);
+}
 
 function closeQuietly(fd: number): void {
   try {

@@ -42,3 +42,44 @@ export function exitWords(exit: { exitCode?: number }): string {
     ? `exited with code ${exit.exitCode}`
     : 'gone (its exit status was collected before SafeKill could read it)';
 }
+
+/** Signals that mean the process crashed (or aborted itself), not that it was asked to end. */
+const CRASH_SIGNALS = ['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP'];
+
+/**
+ * A tree member that ended while SafeKill waited for it to leave with `after` (what had just
+ * ended: "the root 123"), sent nothing. A signal then most likely followed from that end (the
+ * program stopping its workers, the kernel signalling a process whose parent or terminal went),
+ * so its handler decides: caught, it cleaned up (exited); not caught, it did not (terminated);
+ * unknown, not graceful either. A crash signal is a crash (ended-by-other).
+ */
+export function endedWhileSettling(
+  exit: ExitInfo,
+  caught: readonly string[] | undefined,
+  after: string,
+): { outcome: Outcome; reason: string } {
+  const nothing = 'SafeKill sent it nothing';
+  const sig = exit.signal;
+  if (sig === undefined)
+    return {
+      outcome: 'exited',
+      reason: `${exitWords(exit)}: it exited by itself once ${after} had ended; ${nothing}`,
+    };
+  if (CRASH_SIGNALS.includes(sig))
+    return {
+      outcome: 'ended-by-other',
+      reason: `ended by ${sig} once ${after} had ended: it crashed, or another program sent it; ${nothing}`,
+    };
+  const ended = `ended by ${sig} once ${after} had ended, most likely in consequence (its program or the kernel sent it; ${nothing})`;
+  if (caught?.includes(sig))
+    return { outcome: 'exited', reason: `${ended}: it caught ${sig}, cleaned up and ended by it` };
+  return {
+    outcome: 'terminated',
+    reason:
+      sig === 'SIGKILL'
+        ? `${ended}: SIGKILL cannot be caught, so it did not clean up`
+        : caught
+          ? `${ended}: it has no handler for ${sig}, so it did not clean up`
+          : `${ended}: whether it ran a handler first is unknown`,
+  };
+}

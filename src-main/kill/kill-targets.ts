@@ -18,7 +18,7 @@ import {
   reachedBy,
   type GroupReach,
 } from '../engine/group-plan';
-import { exitWords, outcomeOfError } from '../engine/vocabulary';
+import { endedWhileSettling, outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
@@ -332,19 +332,16 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
       settles: (p) => p.kind === 'ready' && !reached.has(p.pid),
-      exitedAlone: (p, exit, why, elapsedMs) => {
+      exitedAlone: (p, exit, after, elapsedMs) => {
         if (p.kind === 'done') return p.result;
         deps.claims?.release(p.pid, p.target.startTime, owner);
         p.target.close();
-        const how = exit.signal ? `ended by ${exit.signal}` : exitWords(exit);
         const result: KillResult = {
           pid: p.pid,
           name: p.plan.name,
           ...exit,
-          // A signal SafeKill never sent is someone else's (or a crash), not a clean exit.
-          outcome: exit.signal ? 'ended-by-other' : 'exited',
+          ...endedWhileSettling(exit, p.plan.dispositions?.caught, after),
           elapsedMs,
-          reason: `${how}: it ${why}; SafeKill sent it nothing`,
         };
         batch.onEvent({ type: 'result', ...result });
         return result;

@@ -34,9 +34,12 @@ export interface StagedTreeDeps<P> {
   pinOf: (p: P) => KillTarget | undefined;
   /** False for a member something was already sent to (its group's signal): its ladder waits on it. */
   settles: (p: P) => boolean;
-  /** Reports (and releases) a member that exited by itself while the tree settled: nothing sent. */
-  /** `elapsedMs`: from the start of the tree's run to the member's exit. */
-  exitedAlone: (p: P, exit: ExitInfo, why: string, elapsedMs: number) => KillResult;
+  /**
+   * Reports (and releases) a member that ended while the tree settled, sent nothing: `after` is
+   * what had ended just before ("the root 123", "generation 1"); `elapsedMs` runs from the start
+   * of the tree's run to the member's exit.
+   */
+  exitedAlone: (p: P, exit: ExitInfo, after: string, elapsedMs: number) => KillResult;
 }
 
 /**
@@ -146,14 +149,7 @@ export async function runStagedTree<P>(
       if (!exited) continue;
       pending.splice(pending.indexOf(m), 1);
       pins.delete(m.pid);
-      out.push(
-        deps.exitedAlone(
-          m.prepared,
-          exited.exit,
-          `exited by itself once ${after} had ended`,
-          exited.atMs,
-        ),
-      );
+      out.push(deps.exitedAlone(m.prepared, exited.exit, after, exited.atMs));
     }
     return out;
   };

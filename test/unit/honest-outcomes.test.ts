@@ -5,6 +5,7 @@ import {
   type MachineInput,
   type MachineState,
 } from '../../src-main/engine/escalation';
+import { endedWhileSettling } from '../../src-main/engine/vocabulary';
 import type { KillPlan, KillResult } from '../../src-shared/kill';
 
 const termPlan = (caughtSignals?: string[]): KillPlan => ({
@@ -95,5 +96,49 @@ describe('honest outcomes', () => {
       'terminated',
     );
     expect(result([start, sent(0), exit({ exitCode: 0 })], plan)?.outcome).toBe('exited');
+  });
+});
+
+describe('a tree member that ended while it was left to leave with its root (sent nothing)', () => {
+  const after = 'the root 7';
+  it('by its own exit: exited, with its code', () => {
+    expect(endedWhileSettling({ exitCode: 0 }, ['SIGTERM'], after)).toEqual({
+      outcome: 'exited',
+      reason:
+        'exited with code 0: it exited by itself once the root 7 had ended; SafeKill sent it nothing',
+    });
+  });
+
+  it('by a signal it has no handler for (its program stopping it): terminated, not graceful', () => {
+    const r = endedWhileSettling({ signal: 'SIGTERM' }, ['SIGCHLD'], after);
+    expect(r.outcome).toBe('terminated');
+    expect(r.reason).toMatch(
+      /^ended by SIGTERM once the root 7 had ended, most likely in consequence/,
+    );
+    expect(r.reason).toMatch(/no handler for SIGTERM, so it did not clean up$/);
+    expect(endedWhileSettling({ signal: 'SIGKILL' }, ['SIGTERM'], after)).toMatchObject({
+      outcome: 'terminated',
+      reason: expect.stringMatching(/SIGKILL cannot be caught/),
+    });
+    // Its handlers unknown: not called graceful either.
+    expect(endedWhileSettling({ signal: 'SIGHUP' }, undefined, after)).toMatchObject({
+      outcome: 'terminated',
+      reason: expect.stringMatching(/whether it ran a handler first is unknown$/),
+    });
+  });
+
+  it('by a signal it catches: exited, its handler ran', () => {
+    expect(endedWhileSettling({ signal: 'SIGTERM' }, ['SIGTERM'], after)).toMatchObject({
+      outcome: 'exited',
+      reason: expect.stringMatching(/it caught SIGTERM, cleaned up and ended by it$/),
+    });
+  });
+
+  it('by a crash signal: ended-by-other, never graceful', () => {
+    for (const signal of ['SIGSEGV', 'SIGABRT', 'SIGBUS'])
+      expect(endedWhileSettling({ signal }, [signal], after)).toMatchObject({
+        outcome: 'ended-by-other',
+        reason: expect.stringMatching(/it crashed, or another program sent it/),
+      });
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pidInUse } from '../platform/pid-in-use';
 
 /**
  * Who is ending which pinned process, so one process never gets two ladders (two presses of End,
@@ -41,11 +42,7 @@ function startTimeOf(pid: number): string {
 }
 
 function holderAlive(holder: { pid: number; start: string }): boolean {
-  try {
-    process.kill(holder.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!pidInUse(holder.pid)) return false;
   return holder.start === '' || startTimeOf(holder.pid) === holder.start;
 }
 

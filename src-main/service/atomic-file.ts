@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pidInUse } from '../platform/pid-in-use';
 
 /**
  * Replaces `file` with `text` so that a crash, a full disk or any error at any moment leaves
@@ -95,7 +96,7 @@ export function cleanupLeftoverTmp(file: string, now = Date.now()): string[] {
     const full = path.join(dir, name);
     if (tmpNamesInUse.has(full)) continue;
     const pid = Number(m[1]);
-    let stale = pid === process.pid || !isAlive(pid);
+    let stale = pid === process.pid || !pidInUse(pid);
     try {
       const st = fs.lstatSync(full);
       if (!st.isFile()) continue;
@@ -112,13 +113,4 @@ export function cleanupLeftoverTmp(file: string, now = Date.now()): string[] {
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

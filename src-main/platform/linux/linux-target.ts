@@ -6,6 +6,7 @@ import type { DeliveryResult } from '../../engine/escalation';
 import type { DialogChange } from '../../engine/window-watch';
 import type { ExpectedIdentity, KillTarget } from '../types';
 import { ERRNO, libc, type Libc } from './libc';
+import { pidInUse } from '../pid-in-use';
 import { readProcFile } from './proc-file';
 import { decodeWaitStatus, readStat, type ProcStat } from './proc-stat';
 import { TurnMap } from './turn-map';
@@ -110,7 +111,7 @@ export function openLinuxTarget(pid: number, opts: OpenOptions = {}): KillTarget
     }
     pidfdMissing = true;
   }
-  const st = checkedStat(pid, opts.expected, () => signalZero(pid));
+  const st = checkedStat(pid, opts.expected, () => pidInUse(pid));
   return pinnedWith(new FallbackTarget(pid, st.startTime, closersOf(opts)), st);
 }
 
@@ -138,16 +139,6 @@ function tooManyFiles(pid: number, errno: number): SafeKillError {
 /** Signal 0 through the pidfd: sends nothing; EPERM too says the process is there. */
 function pidfdInUse(c: Libc, fd: number): boolean {
   return c.pidfdSendSignal(fd, 0) === 0 || c.errno() === ERRNO.EPERM;
-}
-
-/** Signal 0 through kill(2): sends nothing, tells whether the PID is in use. */
-function signalZero(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What each target's stat said when it was pinned, until the current turn of the loop ends. */

@@ -129,7 +129,7 @@ function tooManyFiles(pid: number, errno: number): SafeKillError {
   const whose =
     errno === ERRNO.ENFILE
       ? 'the system has too many files open (ENFILE)'
-      : `SafeKill is at its limit of open files (${fileLimit()}; each target it ends holds one)`;
+      : `SafeKill is near its limit of open files (${fileLimit()}, of which it keeps ${PIN_RESERVE_FDS} free; each target it ends holds one)`;
   return new SafeKillError(
     'internal',
     `${pid} was not pinned, so nothing was sent to it: ${whose}; end fewer processes at once, or raise the limit (ulimit -n)`,

@@ -7,6 +7,12 @@ import { interceptDeliver } from './intercept-deliver';
 export const DISCOVERY_MS = 200;
 
 /**
+ * A read of the family this recent stands for one made now, just before a signal: one pass over
+ * /proc takes about as long, so a fresh one would be no fresher.
+ */
+export const FRESH_MS = 5;
+
+/**
  * How long what remains of a tree may take to exit by itself once a stage has ended (a browser's
  * zygotes and renderers leave as soon as the browser is gone): only what is still running then is
  * signalled. Signalling them at once could crash a helper the program was shutting down itself.
@@ -67,15 +73,21 @@ export async function runStagedTree<P>(
     if (m !== root) pending.push(m);
   }
 
-  // Synchronous, so that it can run between a ladder's decision to signal and the signal.
+  let lastRead = -Infinity;
+  // Synchronous, so that it can run between a ladder's decision to signal and the signal. One
+  // snapshot for every pinned member; a read under FRESH_MS old stands (a generation's first
+  // steps, all sent in one moment, share one: 300 members read /proc once, not 300 times).
   const discover = () => {
-    for (const [pid] of [...pins]) {
-      let under: TreeMember[];
-      try {
-        under = deps.platform.descendants(pid);
-      } catch {
-        continue; // Unreadable now: the next round tries again.
-      }
+    const now = deps.clock.now();
+    if (now - lastRead < FRESH_MS) return;
+    lastRead = now;
+    let each: Map<number, TreeMember[]>;
+    try {
+      each = deps.platform.descendantsOfEach([...pins.keys()]);
+    } catch {
+      return; // Unreadable now: the next round tries again.
+    }
+    for (const [pid, under] of each) {
       for (const d of under) {
         if (deps.seen.has(d.pid)) continue;
         let target: KillTarget;

@@ -56,6 +56,8 @@ export interface KillPlatform {
   describe(target: KillTarget): Promise<TargetFacts>;
   /** All descendants of `pid`, parents before children (breadth first), from one snapshot. */
   descendants(pid: number): TreeMember[];
+  /** The descendants of each of `pids`, as `descendants` gives them, from one snapshot for all. */
+  descendantsOfEach(pids: readonly number[]): Map<number, TreeMember[]>;
   /** SafeKill's own PID and every ancestor of it: never ended as part of a tree. */
   selfLineage(): ReadonlySet<number>;
   /**

@@ -29,6 +29,28 @@ export interface FakePlatform extends KillPlatform {
 }
 
 export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): FakePlatform {
+  /** Each root's descendants, breadth first, from one look at the table (then afterSnapshot). */
+  const snapshot = (roots: readonly number[]): Map<number, TreeMember[]> => {
+    const each = new Map<number, TreeMember[]>();
+    for (const root of roots) {
+      const out: TreeMember[] = [];
+      const queue = [root];
+      while (queue.length) {
+        const parent = queue.shift()!;
+        for (const p of fp.procs.values()) {
+          if (p.ppid === parent && p.pid !== parent) {
+            out.push({ pid: p.pid, ppid: p.ppid, startTime: p.startTime });
+            queue.push(p.pid);
+          }
+        }
+      }
+      each.set(root, out);
+    }
+    const hook = fp.afterSnapshot;
+    fp.afterSnapshot = undefined;
+    hook?.();
+    return each;
+  };
   const fp: FakePlatform = {
     platform: 'linux',
     procs: new Map(procs.map((p) => [p.pid, p])),
@@ -89,23 +111,8 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
         ...(p.protectedReason ? { protectedReason: p.protectedReason } : {}),
       });
     },
-    descendants(root: number): TreeMember[] {
-      const out: TreeMember[] = [];
-      const queue = [root];
-      while (queue.length) {
-        const parent = queue.shift()!;
-        for (const p of fp.procs.values()) {
-          if (p.ppid === parent && p.pid !== parent) {
-            out.push({ pid: p.pid, ppid: p.ppid, startTime: p.startTime });
-            queue.push(p.pid);
-          }
-        }
-      }
-      const hook = fp.afterSnapshot;
-      fp.afterSnapshot = undefined;
-      hook?.();
-      return out;
-    },
+    descendants: (root) => snapshot([root]).get(root)!,
+    descendantsOfEach: (roots) => snapshot(roots),
     selfLineage: () => fp.lineage,
   };
   return fp;

@@ -72,6 +72,30 @@ describe('killTargets with a tree', () => {
     expect(p.sent.map((s) => s.pid)).toEqual([100]);
   });
 
+  it('reads the family once per look, not once per member: a tree of 100 children', async () => {
+    const children = Array.from({ length: 100 }, (_, i) => ({
+      pid: 101 + i,
+      ppid: 100,
+      startTime: 60 + i,
+    }));
+    const p = fakePlatform([{ pid: 100, ppid: 1, startTime: 50 }, ...children]);
+    // Every read of the process table, whichever way it is asked for.
+    let reads = 0;
+    const one = p.descendants.bind(p);
+    const each = p.descendantsOfEach.bind(p);
+    p.descendants = (pid) => (reads++, one(pid));
+    p.descendantsOfEach = (pids) => (reads++, each(pids));
+    const { results } = await run(p, [100], { tree: true });
+    expect(results).toHaveLength(101);
+    expect(p.sent.map((s) => s.pid).sort((a, b) => a - b)).toEqual([
+      100,
+      ...children.map((c) => c.pid),
+    ]);
+    // The tree read before the first step, a look every DISCOVERY_MS while it settles, one
+    // before the children's signals: about ten. Once per member per look was over 10,000.
+    expect(reads).toBeLessThan(30);
+  });
+
   it('answers already-ending for a process another run holds, and sends it nothing', async () => {
     const p = fakePlatform([{ pid: 5, ppid: 1, startTime: 3, on: { 'signal:SIGTERM': 'ignore' } }]);
     const claims = memoryClaims();

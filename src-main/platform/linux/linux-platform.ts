@@ -19,7 +19,7 @@ import {
 } from './linux-target';
 import { PF_KTHREAD, readStat } from './proc-stat';
 import { readDispositions, readStatus } from './proc-status';
-import { descendantsOfPid } from './proc-tree';
+import { descendantsOfEachPid, descendantsOfPid } from './proc-tree';
 import { linuxFamilies, linuxSurvivors } from './proc-family';
 import { selfLineage } from './self-lineage';
 
@@ -168,6 +168,7 @@ export function linuxPlatform(opts: LinuxPlatformOptions = {}): KillPlatform {
       };
     },
     descendants: (pid) => descendantsOfPid(pid),
+    descendantsOfEach: (pids) => descendantsOfEachPid(pids),
     // The burst's cached walk, the one describe uses: read once, not once per caller.
     selfLineage: () => selfLineage(),
     families: linuxFamilies,

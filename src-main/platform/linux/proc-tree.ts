@@ -63,6 +63,12 @@ export function descendantsOfPid(root: number): TreeMember[] {
   return descendantsIn(root, snapshot());
 }
 
+/** The descendants of each of `roots`, as descendantsOfPid gives them, from one pass over /proc. */
+export function descendantsOfEachPid(roots: readonly number[]): Map<number, TreeMember[]> {
+  const snap = snapshot();
+  return new Map(roots.map((root) => [root, descendantsIn(root, snap)]));
+}
+
 /** `pid` and each of its ancestors, up to (and with) PID 1. */
 export function lineageOf(pid: number): Set<number> {
   const out = new Set<number>();

@@ -15,15 +15,15 @@ export function toolhelpProcesses(k: Kernel32): ToolhelpEntry[] {
 }
 
 /**
- * All descendants of `pid`, parents before children (breadth first), from one snapshot.
+ * The descendants of each of `pids`, parents before children (breadth first), from one snapshot.
  * Windows does not re-parent orphans, so a PPID may name a newer process that got the recycled
  * PID: given creation times, a "child" created before its "parent" is left out.
  */
 export function descendantsFrom(
   entries: readonly ToolhelpEntry[],
-  pid: number,
+  pids: readonly number[],
   created: (pid: number) => bigint | undefined = () => undefined,
-): number[] {
+): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const e of entries) {
     if (e.pid === e.ppid) continue;
@@ -33,5 +33,5 @@ export function descendantsFrom(
     list.push(e.pid);
     children.set(e.ppid, list);
   }
-  return descendantsOf(pid, children);
+  return new Map(pids.map((pid) => [pid, descendantsOf(pid, children)]));
 }

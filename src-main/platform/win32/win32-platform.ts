@@ -67,26 +67,31 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     }
     return out;
   };
-  const descendants = (pid: number): TreeMember[] => {
+  /** Each of `pids`' descendants from one Toolhelp snapshot, each process opened once. */
+  const descendantsOfEach = (pids: readonly number[]): Map<number, TreeMember[]> => {
     // conhost.exe is the window of a console its parent created, not a program of its own:
     // it goes when the console's last program exits, and closing it early would end the
     // others with CTRL_CLOSE_EVENT before their own polite request.
     const entries = toolhelpProcesses(deps.k).filter(
       (e) => e.exeFile.toLowerCase() !== 'conhost.exe',
     );
+    const ppids = new Map(entries.map((e) => [e.pid, e.ppid]));
     const created = new Map<number, bigint | undefined>();
     const creationOf = (p: number) => {
       if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
       return created.get(p);
     };
-    return descendantsFrom(entries, pid, creationOf).flatMap((p) => {
-      const ppid = entries.find((e) => e.pid === p)?.ppid;
+    const member = (p: number): TreeMember[] => {
+      const ppid = ppids.get(p);
       const creation = creationOf(p);
       return ppid === undefined || creation === undefined
         ? []
         : [{ pid: p, ppid, startTime: Number(creation) }];
-    });
+    };
+    const each = descendantsFrom(entries, pids, creationOf);
+    return new Map([...each].map(([root, under]) => [root, under.flatMap(member)]));
   };
+  const descendants = (pid: number): TreeMember[] => descendantsOfEach([pid]).get(pid) ?? [];
   return {
     platform: 'win32',
     open: (pid, expected) => openWin32Target(pid, expected, targetDeps),
@@ -134,6 +139,7 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       return facts;
     },
     descendants,
+    descendantsOfEach,
     selfLineage: lineage,
     families(roots, exclude) {
       return win32Families(deps.k, descendants, roots, exclude);

@@ -156,6 +156,23 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     expect(w.openHandles()).toEqual([]);
   });
 
+  it("reads the families of many roots from one snapshot, each process's times once", () => {
+    const { w, platform } = setup();
+    const roots = Array.from({ length: 20 }, (_, i) => w.spawn({ exeFile: `root${i}.exe` }));
+    const kids = roots.map((r, i) => w.spawn({ exeFile: `kid${i}.exe`, ppid: r.pid }));
+    w.calls.length = 0;
+    const families = platform.families!(
+      roots.map((r) => r.pid),
+      new Set(),
+    );
+    expect(roots.map((r) => families.get(r.pid)!.map((m) => m.pid))).toEqual(
+      kids.map((k) => [k.pid]),
+    );
+    // One snapshot for the names, one for the tree: not one per root.
+    expect(w.calls.filter((c) => c === 'CreateToolhelp32Snapshot')).toHaveLength(2);
+    expect(w.openHandles()).toEqual([]);
+  });
+
   it('names the Windows service a PID runs as its supervisor; a program that runs none has none', async () => {
     const { w, platform } = setup();
     const overrides = { strategy: 'auto' as const, graceMs: 1000 };

@@ -10,15 +10,17 @@ import { toolhelpProcesses } from './toolhelp';
  */
 export function win32Families(
   k: Kernel32,
-  descendants: (pid: number) => TreeMember[],
+  descendantsOfEach: (pids: readonly number[]) => Map<number, TreeMember[]>,
   roots: readonly number[],
   exclude: ReadonlySet<number>,
 ): Map<number, FamilyMember[]> {
   const names = new Map(toolhelpProcesses(k).map((e) => [e.pid, e.exeFile]));
+  // Every root's from one snapshot: 300 roots, one pass (each process opened once), not 300.
+  const each = descendantsOfEach(roots);
   return new Map(
     roots.map((root) => [
       root,
-      descendants(root)
+      (each.get(root) ?? [])
         .filter((m) => !exclude.has(m.pid))
         .map((m) => ({
           pid: m.pid,

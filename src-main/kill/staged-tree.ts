@@ -75,17 +75,18 @@ export async function runStagedTree<P>(
 
   let lastRead = -Infinity;
   // Synchronous, so that it can run between a ladder's decision to signal and the signal. One
-  // snapshot for every pinned member; a read under FRESH_MS old stands (a generation's first
-  // steps, all sent in one moment, share one: 300 members read /proc once, not 300 times).
+  // snapshot for every pinned member; a read that ended under FRESH_MS ago stands (a generation's
+  // first steps, all sent in one moment, share one: 300 members read /proc once, not 300 times).
   const discover = () => {
-    const now = deps.clock.now();
-    if (now - lastRead < FRESH_MS) return;
-    lastRead = now;
+    if (deps.clock.now() - lastRead < FRESH_MS) return;
     let each: Map<number, TreeMember[]>;
     try {
       each = deps.platform.descendantsOfEach([...pins.keys()]);
     } catch {
       return; // Unreadable now: the next round tries again.
+    } finally {
+      // From the end of the read: one that takes longer than FRESH_MS still stands for the next.
+      lastRead = deps.clock.now();
     }
     for (const [pid, under] of each) {
       for (const d of under) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { memoryClaims } from '../../src-main/kill/ending-claims';
 import { killTargets } from '../../src-main/kill/kill-targets';
+import { FRESH_MS } from '../../src-main/kill/staged-tree';
 import { fakePlatform } from '../helpers/fake-platform';
 
 const overrides = { strategy: 'auto' as const, graceMs: 1000 };
@@ -84,7 +85,13 @@ describe('killTargets with a tree', () => {
     const one = p.descendants.bind(p);
     const each = p.descendantsOfEach.bind(p);
     p.descendants = (pid) => (reads++, one(pid));
-    p.descendantsOfEach = (pids) => (reads++, each(pids));
+    // Each read as slow as a real pass over a busy /proc (longer than FRESH_MS).
+    p.descendantsOfEach = (pids) => {
+      reads++;
+      const until = performance.now() + FRESH_MS + 1;
+      while (performance.now() < until);
+      return each(pids);
+    };
     const { results } = await run(p, [100], { tree: true });
     expect(results).toHaveLength(101);
     expect(p.sent.map((s) => s.pid).sort((a, b) => a - b)).toEqual([

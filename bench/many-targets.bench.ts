@@ -5,7 +5,7 @@
 // ours) that traps SIGTERM, stamps the moment ($EPOCHREALTIME) and exits, so exit→report is the
 // time from that stamp to the report. Nothing here signals a process it did not start.
 //   npm run bench -- --only many-targets [--runs 5]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { lockFileClaims } from '../src-main/kill/ending-claims';
 import { linuxPlatform } from '../src-main/platform/linux/linux-platform';
 import { POLLIN, libc } from '../src-main/platform/linux/libc';
 import { openExitEvents } from './proc-exit-events';
+import { bashCrowd, makeFifo, type BashCrowd } from '../test/helpers/bash-crowd';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/cli.cjs');
@@ -52,57 +53,15 @@ for p in "$@"; do while kill -0 "$p" 2>/dev/null; do read -t 0.001 -u 3; done; e
 echo "first $first" >> "$out"
 `;
 
-interface Crowd {
-  pids: number[];
-  /** Each target's start time (/proc/PID/stat field 22), read while it ran: who it is. */
-  starts: Map<number, string>;
+interface Crowd extends BashCrowd {
   stamps: string;
-  holder: ChildProcess;
 }
 
-/** Field 22 of /proc/PID/stat (start time), or undefined when the PID names no process. */
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** N bash targets under one holder bash of ours, each ready once it catches SIGTERM. */
+/** N bash targets under one holder bash of ours that reaps them, each stamping its exit. */
 async function startCrowd(n: number, dir: string, fifo: string, nice = 0): Promise<Crowd> {
   const stamps = fs.mkdtempSync(path.join(dir, 'stamps-'));
   const target = `trap 'printf %s "$EPOCHREALTIME" > ${stamps}/$$; exit 0' TERM; exec 3<>${fifo}; read -u 3`;
-  const script = `for i in $(seq ${n}); do bash -c "$0" & echo $!; done; echo done; wait`;
-  const holder = spawn(
-    nice ? 'nice' : 'bash',
-    [...(nice ? ['-n', String(nice), 'bash'] : []), '-c', script, target],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const pids: number[] = [];
-  await new Promise<void>((resolve) => {
-    let buf = '';
-    holder.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop()!;
-      for (const l of lines) {
-        if (l === 'done') resolve();
-        else pids.push(Number(l));
-      }
-    });
-  });
-  // Ready: SIGTERM (15) is caught.
-  for (const pid of pids) {
-    for (;;) {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const cgt = /SigCgt:\s+([0-9a-f]+)/.exec(status)?.[1];
-      if (cgt && (BigInt(`0x${cgt}`) & (1n << 14n)) !== 0n) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-  return { pids, starts: new Map(pids.map((p) => [p, startTimeOf(p) ?? ''])), stamps, holder };
+  return { ...(await bashCrowd(n, target, { reaps: true, nice })), stamps };
 }
 
 function stampOf(c: Crowd, pid: number): number {
@@ -115,16 +74,7 @@ function stampOf(c: Crowd, pid: number): number {
 
 /** Ends whatever of ours is left (a method that failed), and the holder. */
 function stopCrowd(c: Crowd): void {
-  // Only a target still running as itself: an exited one's PID may be someone else's by now.
-  for (const pid of c.pids) {
-    if (startTimeOf(pid) !== c.starts.get(pid)) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone, as it should be.
-    }
-  }
-  c.holder.kill('SIGKILL');
+  c.stop();
   fs.rmSync(c.stamps, { recursive: true, force: true });
 }
 
@@ -580,8 +530,7 @@ export async function run(args: string[]): Promise<void> {
   const noPsutil = hasPsutil();
   if (noPsutil) console.log(`psutil comparisons skipped: ${noPsutil}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-many-'));
-  const fifo = path.join(dir, 'fifo');
-  spawnSync('mkfifo', [fifo]);
+  const fifo = makeFifo(path.join(dir, 'fifo'));
   const psutilScript = path.join(dir, 'kill.py');
   const shellScript = path.join(dir, 'kill.sh');
   fs.writeFileSync(psutilScript, PSUTIL_KILL);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,11 +6,11 @@ import {
   canSwitchUser,
   collect,
   isRunning,
-  killQuietly,
   runCli,
   tmpFile,
   useTargets,
 } from '../helpers/processes';
+import { bashCrowd, makeFifo } from '../helpers/bash-crowd';
 
 const { target } = useTargets();
 
@@ -191,30 +191,12 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
   });
 
   it('near its limit of open files ends what it pinned and touches nothing it could not pin', async () => {
-    // 160 bash targets that exit on SIGTERM, under a holder of ours that never reaps them (a
-    // zombie keeps its PID, so the clean-up below signals nothing but them).
-    const fifo = tmpFile('fifo');
-    spawnSync('mkfifo', [fifo]);
+    // 160 bash targets that exit on SIGTERM, under a holder of ours that never reaps them.
+    const fifo = makeFifo(tmpFile('fifo'));
     const n = 160;
-    const script = `for i in $(seq ${n}); do bash -c "$0" & echo $!; done; echo done; exec sleep 600`;
-    const holder = spawn('bash', ['-c', script, `trap 'exit 0' TERM; exec 3<>${fifo}; read -u 3`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const pids: number[] = [];
+    const crowd = await bashCrowd(n, `trap 'exit 0' TERM; exec 3<>${fifo}; read -u 3`);
+    const { pids } = crowd;
     try {
-      await new Promise<void>((resolve) => {
-        holder.stdout.on('data', (d: Buffer) => {
-          for (const l of d.toString().split('\n').filter(Boolean))
-            if (l === 'done') resolve();
-            else pids.push(Number(l));
-        });
-      });
-      // Each one's trap set before it is asked (SIGTERM, 15, caught).
-      const catchesTerm = (pid: number) => {
-        const mask = /SigCgt:\s+([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-        return mask !== null && (BigInt(`0x${mask[1]}`) & (1n << 14n)) !== 0n;
-      };
-      for (const pid of pids) while (!catchesTerm(pid)) await new Promise((r) => setTimeout(r, 5));
       // 150 files: about 60 left to pin once Node's own and the reserve are counted.
       const run = await collect(
         spawn(
@@ -242,9 +224,7 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
         expect(isRunning(r.pid)).toBe(true);
       }
     } finally {
-      // Alive or zombies while their holder lives: these PIDs are still theirs.
-      for (const pid of pids) killQuietly(pid);
-      holder.kill('SIGKILL');
+      crowd.stop();
     }
   });
 

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
 import type { Survivor } from '../../src-shared/kill';
-import { cardId, describeHow, treeMembers, type Runs, type TargetRun } from '../state/kills';
+import { cardId, describeHow, membersByRoot, type Runs, type TargetRun } from '../state/kills';
 import { strategyWords } from '../state/words';
-import { Countdown, useFrameClock } from './Countdown';
+import { Countdown } from './Countdown';
 
 export interface RunningKillsProps {
   runs: Runs;
@@ -19,6 +19,8 @@ export interface RunningKillsProps {
 
 type CardActions = Omit<RunningKillsProps, 'runs'>;
 
+const NO_MEMBERS: TargetRun[][] = [];
+
 /** Every target being ended, each with its countdown, current step and what happened so far. */
 export function RunningKills({
   runs,
@@ -28,44 +30,52 @@ export function RunningKills({
   onElevate,
   onEndSurvivors,
 }: RunningKillsProps) {
+  const actions = useMemo(
+    () => ({ onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors }),
+    [onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors],
+  );
   const list = [...runs.values()];
+  if (list.length === 0) return null;
   // A tree's members are shown inside their root's card.
   const top = list.filter((r) => r.root === undefined || !runs.has(`${r.killId}:${r.root}`));
-  const now = useFrameClock(list.some((r) => !r.result));
-  if (list.length === 0) return null;
+  const members = membersByRoot(runs);
   return (
     <section className="panel running" aria-labelledby="running-title">
       <h2 id="running-title">Ending</h2>
       <ul className="cards">
         {top.map((r) => (
-          <RunCard
-            key={r.id}
-            run={r}
-            runs={runs}
-            now={now}
-            actions={{ onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors }}
-          />
+          <RunCard key={r.id} run={r} members={members.get(r.id) ?? NO_MEMBERS} actions={actions} />
         ))}
       </ul>
     </section>
   );
 }
 
-function RunCard({
-  run,
-  runs,
-  now,
-  actions,
-}: {
+interface RunCardProps {
   run: TargetRun;
-  runs: Runs;
-  now: number;
+  /** Its tree's members by generation (none for a member: they are shown under their root). */
+  members: TargetRun[][];
   actions: CardActions;
-}) {
+}
+
+/** The same members, generation by generation (a new list of the same runs changes nothing). */
+const sameMembers = (a: TargetRun[][], b: TargetRun[][]) =>
+  a.length === b.length &&
+  a.every((gen, i) => gen.length === b[i]!.length && gen.every((r, j) => r === b[i]![j]));
+
+/**
+ * One target's card, rendered again only when its run (or its tree's) changed: with 200 targets
+ * being ended, an event for one re-renders one card, and the countdowns draw themselves.
+ */
+const RunCard = memo(
+  RunCardView,
+  (a, b) => a.run === b.run && a.actions === b.actions && sameMembers(a.members, b.members),
+);
+
+function RunCardView({ run, members, actions }: RunCardProps) {
   const { onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors } = actions;
   const [keptWaiting, setKeptWaiting] = useState<string | undefined>();
   const [open, setOpen] = useState(true);
-  const members = run.root === undefined ? treeMembers(runs, run) : [];
   const count = members.flat().length;
   const who = `${run.name || 'process'} (${run.pid})`;
   const step = run.steps[run.stepIndex];
@@ -123,7 +133,6 @@ function RunCard({
               label={`Grace period for ${who}`}
               startedAt={run.stepStartedAt}
               graceMs={run.graceMs}
-              now={now}
               next={next ? strategyWords(next.strategy) : 'give up'}
             />
           )}
@@ -196,7 +205,7 @@ function RunCard({
             {members.map((gen, i) => (
               <ul className="cards nested" key={i} aria-label={`Generation ${i + 1} under ${who}`}>
                 {gen.map((m) => (
-                  <RunCard key={m.id} run={m} runs={runs} now={now} actions={actions} />
+                  <RunCard key={m.id} run={m} members={NO_MEMBERS} actions={actions} />
                 ))}
               </ul>
             ))}

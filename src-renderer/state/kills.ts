@@ -130,13 +130,21 @@ function placeTree(runs: Runs, killId: string, at: number, root: number, stages:
   return out;
 }
 
-/** A root's members, by generation (index 0: its children), in the order they were found. */
-export function treeMembers(runs: Runs, root: TargetRun): TargetRun[][] {
-  const out: TargetRun[][] = [];
-  for (const r of runs.values())
-    if (r.killId === root.killId && r.root === root.pid && r.generation)
-      (out[r.generation - 1] ??= []).push(r);
-  return out.filter(Boolean);
+/**
+ * Every tree root's members, by generation (index 0: its children), in the order they were
+ * found, keyed by the root's run id: one pass over the runs for all roots.
+ */
+export function membersByRoot(runs: Runs): Map<string, TargetRun[][]> {
+  const out = new Map<string, TargetRun[][]>();
+  for (const r of runs.values()) {
+    if (r.root === undefined || !r.generation) continue;
+    const key = runId(r.killId, r.root);
+    const gens = out.get(key) ?? [];
+    (gens[r.generation - 1] ??= []).push(r);
+    out.set(key, gens);
+  }
+  for (const [key, gens] of out) out.set(key, gens.filter(Boolean));
+  return out;
 }
 
 /** The DOM id of a target's card, so a second End on it can focus the running one. */

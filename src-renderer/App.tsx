@@ -13,7 +13,7 @@ import {
   type HistoryEntry,
   type HistoryStatus,
 } from '../src-shared/api';
-import type { PlanOverrides, Strategy } from '../src-shared/kill';
+import { OUTCOME_WORDS, type PlanOverrides, type Strategy } from '../src-shared/kill';
 import type { SettingsPatch } from '../src-shared/settings';
 import type { ProcessRow } from '../src-shared/process';
 import type { ApiClient } from './api/client';
@@ -30,6 +30,7 @@ import { SelectionPanel } from './components/SelectionPanel';
 import { RowMenu, type RowAction } from './components/RowMenu';
 import { useNeedsElevation } from './api/use-needs-elevation';
 import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
+import { gatherNotices } from './state/gathered-notices';
 import { strategyWords } from './state/words';
 import {
   EMPTY_SELECTION,
@@ -127,6 +128,7 @@ export function App({ api }: { api: ApiClient }) {
       names.get(`${killId}:${pid}`) ??
       [...store.rows.values()].find((r) => r.pid === pid)?.name ??
       '';
+    const notice = gatherNotices(notify);
     const off = api.onPush((m) => {
       if (m.channel === 'processes:diff') store.apply(m.payload);
       else if (m.channel === 'kill:event') {
@@ -140,12 +142,19 @@ export function App({ api }: { api: ApiClient }) {
         }
         if (e.type === 'escalated') {
           const who = `${nameOf(m.payload.killId, e.pid) || 'process'} (${e.pid})`;
-          notify(`${who}: ${strategyWords(e.to)}`, e.reason);
+          const to = strategyWords(e.to);
+          notice({ title: `${who}: ${to}`, body: e.reason, happened: 'escalated', word: to });
         }
         if (e.type === 'result') {
           const line = describeResult(e, e.name || nameOf(m.payload.killId, e.pid));
           setStatus(line);
-          if (e.outcome !== 'refused') notify(line, e.reason);
+          if (e.outcome !== 'refused')
+            notice({
+              title: line,
+              body: e.reason,
+              happened: 'ended',
+              word: OUTCOME_WORDS[e.outcome],
+            });
           const ask = askOnRefusal.current.get(m.payload.killId);
           if (ask && e.outcome === 'refused' && e.code === 'protected') {
             askOnRefusal.current.delete(m.payload.killId);

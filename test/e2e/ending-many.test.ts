@@ -21,6 +21,50 @@ describe.runIf(process.platform === 'linux')(
   'many targets ending at once',
   { timeout: 90_000 },
   () => {
+    it('tells 20 results in two desktop notifications, not 20', async () => {
+      const n = 20;
+      const tag = uniqueTag('notes');
+      const fifo = makeFifo(tmpFile('fifo'));
+      crowds.push(
+        await bashCrowd(n, `trap 'exit 0' TERM; exec 3<>${fifo}; read -u 3`, { name: tag }),
+      );
+      const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+      // Notifications allowed, and each one recorded.
+      await page.addInitScript(() => {
+        const notes: [string, string | undefined][] = [];
+        Object.assign(window, { notes });
+        class Recorded {
+          static permission = 'granted';
+          static requestPermission = () => Promise.resolve('granted');
+          constructor(title: string, opts?: NotificationOptions) {
+            notes.push([title, opts?.body]);
+          }
+        }
+        Object.assign(window, { Notification: Recorded });
+      });
+      await page.goto(server.url);
+      const grid = processGrid(page);
+      await visible(grid.getByRole('row').nth(1));
+      await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+      await count(grid.getByRole('rowgroup').nth(1).getByRole('row')).toBe(n);
+      await grid.focus();
+      await page.keyboard.press('Control+a');
+      await page.getByRole('button', { name: `End ${n}`, exact: true }).click();
+      await page
+        .getByRole('alertdialog')
+        .getByRole('button', { name: `End ${n}`, exact: true })
+        .click();
+      await count(page.locator('.card.outcome-exited')).toBe(n);
+      const notes = () => page.evaluate(() => (window as unknown as { notes: string[][] }).notes);
+      await expect.poll(async () => (await notes()).length, { timeout: 5000 }).toBe(2);
+      const [first, summary] = await notes();
+      expect(first![0]).toMatch(/^bash \(\d+\): Closed/);
+      expect(summary).toEqual([`${n - 1} more processes ended`, `${n - 1} Closed`]);
+      await page.waitForTimeout(1500); // And nothing after.
+      expect(await notes()).toHaveLength(2);
+      await page.close();
+    });
+
     it('redraws the rings in view every frame, and counts every spoken value down', async () => {
       const n = 30;
       const tag = uniqueTag('many');

@@ -36,7 +36,8 @@ export function Countdown({ label, startedAt, graceMs, next }: CountdownProps) {
     let shown = '';
     // Only a ring in view is redrawn (200 cards being ended, a few on screen); the spoken
     // value is kept up to date for all of them.
-    let inView = true;
+    // Drawn by React as it mounts; redrawn from the frame after the observer has said it shows.
+    let inView = false;
     const seen = new IntersectionObserver((entries) => {
       for (const e of entries) inView = e.isIntersecting;
     });

@@ -5,7 +5,8 @@
  * holder: an exited target's PID may be someone else's by then.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { maskSignals, readStatus } from '../../src-main/platform/linux/proc-status';
+import { statFields } from './processes';
 
 export interface BashCrowd {
   pids: number[];
@@ -22,20 +23,14 @@ export interface CrowdOptions {
   nice?: number;
 }
 
-/** Field 22 of /proc/PID/stat (its start time), or undefined when the PID names no process. */
-export function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
+/** Its start time (field 22 of /proc/PID/stat), or undefined when the PID names no process. */
+const startTimeOf = (pid: number) => statFields(pid)?.[19];
 
-/** SIGTERM (15) is in its caught mask. */
+/** SIGTERM is in its caught mask (read as SafeKill reads it); a target gone before that fails. */
 export function catchesTerm(pid: number): boolean {
-  const mask = /SigCgt:\s+([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return mask !== null && (BigInt(`0x${mask[1]}`) & (1n << 14n)) !== 0n;
+  const st = readStatus(pid);
+  if (!st) throw new Error(`target ${pid} is gone before its trap was set`);
+  return maskSignals(st.sigCgt).includes('SIGTERM');
 }
 
 export async function bashCrowd(

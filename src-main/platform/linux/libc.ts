@@ -58,6 +58,12 @@ export const ERRNO = {
   EMFILE: 24,
   ENOSYS: 38,
 } as const;
+/** A failed call's errno in words, where SafeKill has some: running out of descriptors. */
+export function errnoWords(errno: number): string {
+  if (errno === ERRNO.EMFILE) return 'SafeKill has too many files open (EMFILE)';
+  if (errno === ERRNO.ENFILE) return 'the system has too many files open (ENFILE)';
+  return `errno ${errno}`;
+}
 export const EFD_NONBLOCK = 0o4000;
 export const EFD_CLOEXEC = 0o2000000;
 export const POLLIN = 0x1;

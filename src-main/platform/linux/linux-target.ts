@@ -5,7 +5,7 @@ import { SIGNAL_NUMBERS, signalName, type SignalName } from '../../../src-shared
 import type { DeliveryResult } from '../../engine/escalation';
 import type { DialogChange } from '../../engine/window-watch';
 import type { ExpectedIdentity, KillTarget } from '../types';
-import { ERRNO, libc, type Libc } from './libc';
+import { ERRNO, errnoWords, libc, type Libc } from './libc';
 import { pidInUse } from '../pid-in-use';
 import { readProcFile } from './proc-file';
 import { decodeWaitStatus, readStat, type ProcStat } from './proc-stat';
@@ -128,7 +128,7 @@ function fileLimit(): number {
 function tooManyFiles(pid: number, errno: number): SafeKillError {
   const whose =
     errno === ERRNO.ENFILE
-      ? 'the system has too many files open (ENFILE)'
+      ? errnoWords(errno)
       : `SafeKill is near its limit of open files (${fileLimit()}, of which it keeps ${PIN_RESERVE_FDS} free; each target it ends holds one)`;
   return new SafeKillError(
     'internal',

@@ -10,7 +10,7 @@ import {
   EPOLL_CTL_DEL,
   EPOLL_DATA_AT,
   EPOLL_EVENT_SIZE,
-  ERRNO,
+  errnoWords,
   libc,
   type Libc,
 } from './libc';
@@ -207,13 +207,10 @@ const WAKE = (() => {
 })();
 
 function cannotWatch(call: string, errno: number): SafeKillError {
-  const why =
-    errno === ERRNO.EMFILE
-      ? 'SafeKill has too many files open (EMFILE)'
-      : errno === ERRNO.ENFILE
-        ? 'the system has too many files open (ENFILE)'
-        : `errno ${errno}`;
-  return new SafeKillError('internal', `exits cannot be watched: ${call} failed: ${why}`);
+  return new SafeKillError(
+    'internal',
+    `exits cannot be watched: ${call} failed: ${errnoWords(errno)}`,
+  );
 }
 
 function closeQuietly(fd: number): void {

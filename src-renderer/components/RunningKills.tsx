@@ -1,7 +1,14 @@
 import { memo, useMemo, useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
 import type { Survivor } from '../../src-shared/kill';
-import { cardId, describeHow, membersByRoot, type Runs, type TargetRun } from '../state/kills';
+import {
+  cardId,
+  describeHow,
+  membersByRoot,
+  runId,
+  type Runs,
+  type TargetRun,
+} from '../state/kills';
 import { strategyWords } from '../state/words';
 import { Countdown } from './Countdown';
 
@@ -37,7 +44,7 @@ export function RunningKills({
   const list = [...runs.values()];
   if (list.length === 0) return null;
   // A tree's members are shown inside their root's card.
-  const top = list.filter((r) => r.root === undefined || !runs.has(`${r.killId}:${r.root}`));
+  const top = list.filter((r) => r.root === undefined || !runs.has(runId(r.killId, r.root)));
   const members = membersByRoot(runs);
   return (
     <section className="panel running" aria-labelledby="running-title">

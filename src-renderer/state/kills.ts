@@ -35,7 +35,8 @@ export interface TargetRun {
 
 export type Runs = ReadonlyMap<string, TargetRun>;
 
-const runId = (killId: string, pid: number) => `${killId}:${pid}`;
+/** A target's run id (and its card's key): one kill, one PID. */
+export const runId = (killId: string, pid: number) => `${killId}:${pid}`;
 
 /** A target's card before its plan has come: no steps yet, its countdown not started. */
 function emptyRun(killId: string, pid: number, at: number): TargetRun {

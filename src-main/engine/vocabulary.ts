@@ -58,19 +58,43 @@ export function endedWhileSettling(
   caught: readonly string[] | undefined,
   after: string,
 ): { outcome: Outcome; reason: string } {
+  return endedUnsent(exit, caught, {
+    when: `once ${after} had ended`,
+    cause: ', most likely in consequence (its program or the kernel sent it',
+  });
+}
+
+/**
+ * A tree member (or a child found during the run) that was pinned and had ended by the time
+ * SafeKill read what it is: it left by itself, sent nothing. Its handlers were never read, so a
+ * signal it died of counts as not graceful.
+ */
+export function endedBeforeLooked(exit: ExitInfo): { outcome: Outcome; reason: string } {
+  return endedUnsent(exit, undefined, {
+    when: 'before SafeKill had finished looking at it',
+    cause: ' (its program or another sent it',
+  });
+}
+
+function endedUnsent(
+  exit: ExitInfo,
+  caught: readonly string[] | undefined,
+  words: { when: string; cause: string },
+): { outcome: Outcome; reason: string } {
   const nothing = 'SafeKill sent it nothing';
+  const { when } = words;
   const sig = exit.signal;
   if (sig === undefined)
     return {
       outcome: 'exited',
-      reason: `${exitWords(exit)}: it exited by itself once ${after} had ended; ${nothing}`,
+      reason: `${exitWords(exit)}: it exited by itself ${when}; ${nothing}`,
     };
   if (CRASH_SIGNALS.includes(sig))
     return {
       outcome: 'ended-by-other',
-      reason: `ended by ${sig} once ${after} had ended: it crashed, or another program sent it; ${nothing}`,
+      reason: `ended by ${sig} ${when}: it crashed, or another program sent it; ${nothing}`,
     };
-  const ended = `ended by ${sig} once ${after} had ended, most likely in consequence (its program or the kernel sent it; ${nothing})`;
+  const ended = `ended by ${sig} ${when}${words.cause}; ${nothing})`;
   if (caught?.includes(sig))
     return { outcome: 'exited', reason: `${ended}: it caught ${sig}, cleaned up and ended by it` };
   return {

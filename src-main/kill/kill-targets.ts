@@ -18,7 +18,7 @@ import {
   reachedBy,
   type GroupReach,
 } from '../engine/group-plan';
-import { endedWhileSettling, outcomeOfError } from '../engine/vocabulary';
+import { endedBeforeLooked, endedWhileSettling, outcomeOfError } from '../engine/vocabulary';
 import type { ExpectedIdentity, KillPlatform, KillTarget } from '../platform/types';
 import type { EndingClaims } from './ending-claims';
 import { realClock, type Clock } from './clock';
@@ -28,6 +28,7 @@ import { readFamilies, reportSurvivors } from './survivors';
 import { runStagedTree, type StagedMember } from './staged-tree';
 import { watchForRestart } from './restart-watch';
 import { interceptDeliver } from './intercept-deliver';
+import { exitOfPin } from './pin-exit';
 import { runCommand, stopThroughSupervisor, type CommandRunner } from './supervisor-first';
 
 export interface KillRequest {
@@ -153,8 +154,22 @@ async function prepare(
     };
     return { kind: 'ready', pid, target, facts, plan };
   } catch (e) {
+    // A member of a tree found gone (since the tree was read, or since its pin) left by itself
+    // before anything was sent: told with how it ended, from its pin where it had one, not as
+    // "not found", which fails the run. Pinned and not told ended: still running, so not found.
+    const exit =
+      tree && isSafeKillError(e) && e.code === 'not-found'
+        ? target
+          ? await exitOfPin(target, deps.clock ?? realClock)
+          : {}
+        : undefined;
     target?.close();
     if (!isSafeKillError(e)) throw e;
+    if (exit)
+      return {
+        kind: 'done',
+        result: { pid, name, ...exit, ...endedBeforeLooked(exit), elapsedMs: 0 },
+      };
     return done(pid, name, outcomeOfError(e.code), e.code, e.message);
   }
 }

@@ -26,6 +26,10 @@ export interface FakePlatform extends KillPlatform {
   lineage: Set<number>;
   /** Runs between descendants() and the first open(): a chance to reuse a PID. */
   afterSnapshot?: () => void;
+  /** Runs after each open(), with the PID just pinned: a chance for it to exit by itself. */
+  afterOpen?: (pid: number) => void;
+  /** The process exits by itself (its pins are told, as a pidfd would tell them). */
+  exitAlone(pid: number, exit: ExitInfo): void;
 }
 
 export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): FakePlatform {
@@ -51,6 +55,8 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
     hook?.();
     return each;
   };
+  /** Each live process's pins, told when it exits. */
+  const pinsOf = new Map<FakeProcess, Set<(e: ExitInfo) => void>>();
   const fp: FakePlatform = {
     platform: 'linux',
     procs: new Map(procs.map((p) => [p.pid, p])),
@@ -71,7 +77,13 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
       const exitCbs = new Set<(e: ExitInfo) => void>();
       const pinned = p;
       let exited: ExitInfo | undefined;
-      return {
+      const tell = (info: ExitInfo) => {
+        exited = info;
+        queueMicrotask(() => exitCbs.forEach((cb) => cb(info)));
+      };
+      if (!pinsOf.has(p)) pinsOf.set(p, new Set());
+      pinsOf.get(p)!.add(tell);
+      const target: KillTarget = {
         pid,
         startTime: p.startTime,
         mechanism: 'fake',
@@ -80,11 +92,8 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
           fp.sent.push({ pid, startTime: pinned.startTime, strategy });
           const what = pinned.on?.[strategy] ?? 'exit';
           if (what === 'exit') {
-            fp.procs.delete(pid);
             const signal = strategy.startsWith('signal:') ? strategy.slice(7) : undefined;
-            exited = signal ? { signal } : { exitCode: 0 };
-            const info = exited;
-            queueMicrotask(() => exitCbs.forEach((cb) => cb(info)));
+            fp.exitAlone(pid, signal ? { signal } : { exitCode: 0 });
           }
           return Promise.resolve({ kind: 'sent' });
         },
@@ -101,9 +110,25 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
         },
         close() {},
       };
+      fp.afterOpen?.(pid);
+      return target;
+    },
+    exitAlone(pid, exit) {
+      const p = fp.procs.get(pid);
+      if (!p) return;
+      fp.procs.delete(pid);
+      for (const tell of pinsOf.get(p) ?? []) tell(exit);
+      pinsOf.delete(p);
     },
     describe(target) {
-      const p = fp.procs.get(target.pid)!;
+      const p = fp.procs.get(target.pid);
+      if (!p || p.startTime !== target.startTime)
+        return Promise.reject(
+          new SafeKillError(
+            'not-found',
+            `PID ${target.pid} exited while SafeKill was looking at it`,
+          ),
+        );
       return Promise.resolve({
         pid: p.pid,
         platform: 'linux',

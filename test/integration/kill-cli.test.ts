@@ -7,6 +7,7 @@ import {
   collect,
   isRunning,
   runCli,
+  statFields,
   tmpFile,
   useTargets,
 } from '../helpers/processes';
@@ -153,6 +154,31 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     const firstChildStep = run.events.findIndex((e) => e.type === 'step' && e.pid !== root);
     expect(rootDone).toBeLessThan(firstChildStep);
     for (const pid of t.pids) expect(isRunning(pid)).toBe(false);
+  });
+
+  it('--tree tells a member that had already exited (a zombie) by its exit code, not as a failure', async () => {
+    // A root that never collects its child: the child is a zombie with code 7 in its tree.
+    const script = [
+      'import os, signal, time',
+      'pid = os.fork()',
+      'if pid == 0: os._exit(7)',
+      'signal.signal(signal.SIGTERM, lambda *a: os._exit(0))',
+      'print(pid, flush=True)',
+      'time.sleep(60)',
+    ].join('\n');
+    const root = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const child = Number(await new Promise<string>((r) => root.stdout.once('data', r)));
+      while (statFields(child)?.[0] !== 'Z') await new Promise((r) => setTimeout(r, 10));
+      const run = await runCli(['kill', '--json', '--tree', String(root.pid)]);
+      const rs = results(run);
+      expect(rs.find((r) => r.pid === child)).toMatchObject({ outcome: 'exited', exitCode: 7 });
+      expect(rs.find((r) => r.pid === child)!.reason).toContain('SafeKill sent it nothing');
+      expect(rs.find((r) => r.pid === root.pid)).toMatchObject({ outcome: 'exited', exitCode: 0 });
+      expect(run.code).toBe(0);
+    } finally {
+      if (root.exitCode === null && root.signalCode === null) root.kill('SIGKILL');
+    }
   });
 
   it('without --tree leaves the children alone', async () => {

@@ -4,6 +4,7 @@ import { memoryClaims } from '../../src-main/kill/ending-claims';
 import { killTargets } from '../../src-main/kill/kill-targets';
 import { FRESH_MS } from '../../src-main/kill/staged-tree';
 import { fakePlatform } from '../helpers/fake-platform';
+import { exitStatus } from '../../src-main/cli/exit-status';
 
 const overrides = { strategy: 'auto' as const, graceMs: 1000 };
 
@@ -101,6 +102,46 @@ describe('killTargets with a tree', () => {
     // The tree read before the first step, a look every DISCOVERY_MS while it settles, one
     // before the children's signals: about ten. Once per member per look was over 10,000.
     expect(reads).toBeLessThan(30);
+  });
+
+  it('tells a member that exited by itself after its pin, before it was read, as exited: not a failure', async () => {
+    const p = fakePlatform([
+      { pid: 100, ppid: 1, startTime: 50 },
+      { pid: 101, ppid: 100, startTime: 51 },
+    ]);
+    p.afterOpen = (pid) => pid === 101 && p.exitAlone(101, { exitCode: 3 });
+    const { byPid, results } = await run(p, [100], { tree: true });
+    expect(byPid.get(101)).toMatchObject({ outcome: 'exited', exitCode: 3 });
+    expect(byPid.get(101)?.reason).toContain('exited with code 3: it exited by itself before');
+    expect(byPid.get(101)?.code).toBeUndefined();
+    expect(exitStatus(results)).toBe(0);
+    expect(p.sent.map((s) => s.pid)).toEqual([100]);
+  });
+
+  it('tells a member gone between the read of its tree and its pin as exited, how unknown', async () => {
+    const p = fakePlatform([
+      { pid: 100, ppid: 1, startTime: 50 },
+      { pid: 101, ppid: 100, startTime: 51 },
+    ]);
+    p.afterSnapshot = () => p.procs.delete(101);
+    const { byPid, results } = await run(p, [100], { tree: true });
+    expect(byPid.get(101)).toMatchObject({ outcome: 'exited' });
+    expect(byPid.get(101)?.reason).toMatch(/^gone \(its exit status was collected before/);
+    expect(exitStatus(results)).toBe(0);
+    expect(p.sent.map((s) => s.pid)).toEqual([100]);
+  });
+
+  it('tells a child forked during the run that exits before it is read as exited, with its signal', async () => {
+    const p = fakePlatform([{ pid: 100, ppid: 1, startTime: 50 }]);
+    // Forked after the tree was read, found by the look just before the root's signal.
+    p.afterSnapshot = () => p.procs.set(102, { pid: 102, ppid: 100, startTime: 60 });
+    p.afterOpen = (pid) => pid === 102 && p.exitAlone(102, { signal: 'SIGHUP' });
+    const { byPid, events, results } = await run(p, [100], { tree: true });
+    expect(events.some((e) => e.type === 'notice' && e.message.startsWith('found 102'))).toBe(true);
+    expect(byPid.get(102)).toMatchObject({ outcome: 'terminated', signal: 'SIGHUP' });
+    expect(byPid.get(102)?.reason).toContain('SafeKill sent it nothing');
+    expect(exitStatus(results)).toBe(0);
+    expect(p.sent.map((s) => s.pid)).toEqual([100]);
   });
 
   it('answers already-ending for a process another run holds, and sends it nothing', async () => {

@@ -24,6 +24,7 @@ import {
   startWindowWatch,
 } from '../../src-main/platform/win32/window-watch';
 import { postCloseToWindows, windowsOf } from '../../src-main/platform/win32/windows';
+import { SHARED_READ_MS, filetimeOf } from '../../src-main/platform/win32/shared-read';
 import { FakeWin32 } from './win32-fake';
 
 const HELPER_PID = 4000;
@@ -170,6 +171,77 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     );
     // One snapshot for the names, one for the tree: not one per root.
     expect(w.calls.filter((c) => c === 'CreateToolhelp32Snapshot')).toHaveLength(2);
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('describes many targets from one read of the processes, the windows and the services', async () => {
+    const { w, platform } = setup();
+    const apps = Array.from({ length: 20 }, (_, i) => w.spawn({ exeFile: `app${i}.exe` }));
+    // Ids of their own: the recorded table's windows use the fake's default ids.
+    for (const [i, a] of apps.entries())
+      w.addWindow({
+        id: 0x70000 + 2 * i,
+        pid: a.pid,
+        title: `App ${a.pid}`,
+        visible: true,
+        owned: false,
+      });
+    w.calls.length = 0;
+    for (const a of apps) {
+      const t = platform.open(a.pid, { startTime: Number(a.creation) });
+      try {
+        const facts = await platform.describe(t);
+        expect(facts.name).toBe(a.exeFile);
+        expect(facts.closableWindows).toEqual([expect.objectContaining({ title: `App ${a.pid}` })]);
+      } finally {
+        t.close();
+      }
+    }
+    const count = (name: string) => w.calls.filter((c) => c.startsWith(name)).length;
+    expect(count('CreateToolhelp32Snapshot')).toBe(1);
+    expect(count('EnumWindows')).toBe(1);
+    expect(count('OpenSCManagerW')).toBe(1);
+    expect(w.openHandles()).toEqual([]);
+  });
+
+  it('reads the tables again for a process created since the last read, or after it aged', async () => {
+    let mono = 0;
+    const w = new FakeWin32();
+    const platform = createWin32Platform({
+      k: w.kernel32,
+      u: w.user32,
+      a: w.advapi32,
+      consoleHelper: fakeHelper(w),
+      subsystem: () => 2,
+      selfPid: 264,
+      parentPid: 32,
+      sharedReadClock: { now: () => mono, wall: () => Date.now() },
+    });
+    const describe = async (pid: number, creation: bigint) => {
+      const t = platform.open(pid, { startTime: Number(creation) });
+      try {
+        return await platform.describe(t);
+      } finally {
+        t.close();
+      }
+    };
+    const old = w.spawn({ exeFile: 'old.exe' });
+    await describe(old.pid, old.creation);
+    // Its PID passes to a program started just now: the last read saw the old one there.
+    w.exit(old.pid, 0);
+    w.processes.delete(old.pid);
+    const now = BigInt(filetimeOf(Date.now()));
+    const fresh = w.spawn({ pid: old.pid, exeFile: 'fresh.exe', creation: now });
+    w.calls.length = 0;
+    expect((await describe(fresh.pid, fresh.creation)).name).toBe('fresh.exe');
+    expect(w.calls.filter((c) => c === 'CreateToolhelp32Snapshot')).toHaveLength(1);
+    // A read older than SHARED_READ_MS stands for nobody.
+    const other = w.spawn({ exeFile: 'other.exe' });
+    await describe(other.pid, other.creation);
+    w.calls.length = 0;
+    mono += SHARED_READ_MS;
+    await describe(other.pid, other.creation);
+    expect(w.calls.filter((c) => c === 'CreateToolhelp32Snapshot')).toHaveLength(1);
     expect(w.openHandles()).toEqual([]);
   });
 

@@ -1,16 +1,20 @@
 import type { SupervisorInfo } from '../../../src-shared/kill';
 import { supervisorStop } from '../../engine/supervisor';
-import type { Advapi32 } from './api';
+import type { WindowsService } from './api';
 
 /**
  * The Windows service `pid` runs, named as its supervisor: the Service Control Manager starts a
  * service again by its recovery options. Undefined for a process that runs no service, or when
  * the SCM cannot be read. Several services can share one process (svchost): all are named.
+ * `activeServices` is the SCM's list (Advapi32.activeServices, or a read shared by a run).
  */
-export function serviceSupervisor(a: Advapi32, pid: number): SupervisorInfo | undefined {
+export function serviceSupervisor(
+  activeServices: () => WindowsService[] | null,
+  pid: number,
+): SupervisorInfo | undefined {
   let services;
   try {
-    services = a.activeServices()?.filter((s) => s.pid === pid && pid !== 0);
+    services = activeServices()?.filter((s) => s.pid === pid && pid !== 0);
   } catch {
     return undefined; // Unreadable: the plan names no supervisor rather than fail.
   }

@@ -12,12 +12,13 @@ import { kernel32 } from './kernel32';
 import { ntdll, type Ntdll } from './ntdll';
 import { readProcessInfo } from './process-info';
 import { serviceSupervisor } from './service-supervisor';
+import { sharedRead, type SharedReadClock } from './shared-read';
 import { win32Families, win32Survivors } from './win32-family';
 import { descendantsFrom, toolhelpProcesses } from './toolhelp';
 import { user32 } from './user32';
 import { createWin32RowReader, type Win32RowReader } from './win32-rows';
 import { openWin32Target } from './win32-target';
-import { windowsOf } from './windows';
+import { topLevelWindows } from './windows';
 
 export interface Win32PlatformDeps {
   k: Kernel32;
@@ -30,6 +31,8 @@ export interface Win32PlatformDeps {
   subsystem?: (imagePath: string) => number | undefined;
   selfPid?: number;
   parentPid?: number;
+  /** The clock that ages the tables shared between describes (tests pass their own). */
+  sharedReadClock?: SharedReadClock;
 }
 
 export interface Win32Platform extends KillPlatform {
@@ -51,9 +54,15 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     selfPid,
     parentPid,
   };
+  // The tables each describe needs, read once for the targets of a run (see shared-read.ts).
+  const processes = sharedRead(() => toolhelpProcesses(deps.k), deps.sharedReadClock);
+  const windows = sharedRead(() => topLevelWindows(deps.u), deps.sharedReadClock);
+  const advapi = deps.a;
+  const services = advapi && sharedRead(() => advapi.activeServices(), deps.sharedReadClock);
   /** SafeKill and its ancestors; a parent created after its child is a recycled PID: stop there. */
   const lineage = (): Set<number> => {
-    const entries = toolhelpProcesses(deps.k);
+    // SafeKill's ancestors were all created before it: any shared read stands for them.
+    const entries = processes(0);
     const out = new Set<number>();
     let pid = selfPid;
     let created = readProcessInfo(deps.k, pid)?.creation;
@@ -96,7 +105,11 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     platform: 'win32',
     open: (pid, expected) => openWin32Target(pid, expected, targetDeps),
     async describe(target): Promise<TargetFacts> {
-      const entry = toolhelpProcesses(deps.k).find((e) => e.pid === target.pid);
+      // Missing from a shared read (it should not be: the target was created before it), one
+      // of its own decides.
+      const entryIn = (fresh: boolean) =>
+        processes(target.startTime, fresh).find((e) => e.pid === target.pid);
+      const entry = entryIn(false) ?? entryIn(true);
       const info = readProcessInfo(deps.k, target.pid);
       if (!entry || !info || Number(info.creation) !== target.startTime) {
         throw new SafeKillError(
@@ -113,18 +126,21 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
         parentPid,
         lineage: lineage(),
       });
-      const windows = windowsOf(deps.u, target.pid).map((w) => ({ id: w.id, title: w.title }));
+      const closable = windows(target.startTime)
+        .filter((w) => w.pid === target.pid)
+        .map((w) => ({ id: w.id, title: w.title }));
       const facts: TargetFacts = {
         pid: target.pid,
         platform: 'win32',
         name,
         ...(protectedReason ? { protectedReason } : {}),
-        closableWindows: windows,
+        closableWindows: closable,
       };
       // An elevated target: TerminateProcess and WM_CLOSE (UIPI) would be denied; say so now.
       const needsElevation = deps.a && elevationFacts(deps.k, deps.a, target.pid);
       if (needsElevation) facts.needsElevation = needsElevation;
-      const supervisor = deps.a && serviceSupervisor(deps.a, target.pid);
+      const supervisor =
+        services && serviceSupervisor(() => services(target.startTime), target.pid);
       if (supervisor) facts.supervisor = supervisor;
       if (info.imagePath && subsystem(info.imagePath) === IMAGE_SUBSYSTEM_WINDOWS_CUI) {
         // Who else is on its console: a Ctrl+C reaches all of them, so the plan names them.

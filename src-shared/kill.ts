@@ -211,6 +211,16 @@ export const OUTCOME_WORDS: Record<Outcome, string> = {
   cancelled: 'Cancelled',
 };
 
+/** How many of each, most first (ties in the order first seen): "150 Forced, 50 Closed". */
+export function countedWords(words: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([w, k]) => `${k} ${w}`)
+    .join(', ');
+}
+
 /** How the process ended, as far as the OS tells us. */
 export interface ExitInfo {
   exitCode?: number;

@@ -1,6 +1,12 @@
-import type { KillEvent, KillResult, Survivor } from '../../src-shared/kill';
+import {
+  OUTCOME_WORDS,
+  countedWords,
+  type KillEvent,
+  type KillResult,
+  type Survivor,
+} from '../../src-shared/kill';
 
-interface Row {
+export interface Row {
   pid: number;
   name: string;
   strategy?: string;
@@ -38,15 +44,26 @@ export function formatRow(row: Row): string {
   return `${head} ${row.strategy.padEnd(15)} ${bar} ${(row.remainingMs / 1000).toFixed(1)} s left${note}`;
 }
 
-/** Live countdown lines on a terminal, redrawn in place. */
+/** What the renderer needs of a terminal: its size, read at each draw (it can be resized). */
+export type TerminalOut = Pick<NodeJS.WriteStream, 'write' | 'rows' | 'columns'>;
+
+/**
+ * Live countdown lines on a terminal, redrawn in place. Redrawing moves the cursor up over the
+ * drawn lines, so they must all be on the screen and none may wrap: each is cut to the width,
+ * and when there are more targets than the screen has lines, the finished ones are printed
+ * once each as they end, under one status line that is redrawn instead.
+ */
 export class TerminalRenderer {
   private readonly rows = new Map<number, Row>();
   private drawn = 0;
   private pending: NodeJS.Timeout | undefined;
   /** Closing lines, printed under the countdown rows once they are final. */
   private readonly closing: string[] = [];
+  /** More targets than lines: results printed as they come, under a status line. */
+  private compact = false;
+  private readonly printed = new Set<number>();
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(private readonly out: TerminalOut) {}
 
   onEvent(e: KillEvent): void {
     if (e.type === 'tree') {
@@ -96,23 +113,69 @@ export class TerminalRenderer {
     // Redraw at most once per frame's worth of events.
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
-      this.draw();
+      this.draw(false);
     }, 16);
   }
 
   finish(): void {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
-    this.draw();
+    this.draw(true);
     for (const line of this.closing.splice(0)) this.out.write(line + '\n');
   }
 
-  private draw(): void {
-    const lines = [...this.rows.values()].map(formatRow);
-    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
-    this.out.write(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
-    this.drawn = lines.length;
+  private draw(final: boolean): void {
+    // One line is left for the cursor under the drawn ones.
+    const room = (this.out.rows || Infinity) - 1;
+    if (this.rows.size > room) this.compact = true;
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[J` : '';
+    const all = [...this.rows.values()];
+    if (!this.compact) {
+      const lines = all.map((r) => this.fit(formatRow(r)));
+      this.out.write(up + lines.map((l) => `${l}\n`).join(''));
+      this.drawn = lines.length;
+      return;
+    }
+    // Printed once, and never redrawn: these may wrap.
+    const ended = all.filter((r) => r.result && !this.printed.has(r.pid));
+    for (const r of ended) this.printed.add(r.pid);
+    const status = final ? [] : [this.fit(statusLine(all))];
+    this.out.write(up + [...ended.map(formatRow), ...status].map((l) => `${l}\n`).join(''));
+    this.drawn = status.length;
   }
+
+  /** Cut to the terminal's width, so that a redrawn line never wraps onto a second one. */
+  private fit(line: string): string {
+    const width = this.out.columns;
+    if (!width) return line;
+    const chars = [...line];
+    return chars.length < width ? line : chars.slice(0, Math.max(1, width - 2)).join('') + '…';
+  }
+}
+
+/** `  120 of 300 done (100 Closed, 20 Forced); 180 waiting, the next step in 3.2 s`. */
+export function statusLine(rows: readonly Row[]): string {
+  const done = rows.filter((r) => r.result);
+  const waiting = rows.filter((r) => !r.result);
+  const parts = [
+    `${done.length} of ${rows.length} done${done.length ? ` (${countedWords(done.map((r) => OUTCOME_WORDS[r.result!.outcome]))})` : ''}`,
+  ];
+  const counting = waiting.filter((r) => r.strategy && !r.asking);
+  if (waiting.length) {
+    const next = counting.length ? Math.min(...counting.map((r) => r.remainingMs)) : undefined;
+    parts.push(
+      `${waiting.length} waiting${next !== undefined ? `, the next step in ${(next / 1000).toFixed(1)} s` : ''}`,
+    );
+  }
+  const asking = waiting.filter((r) => r.asking).length;
+  if (asking > 0) parts.push(`${asking} asking the user: answer them (Ctrl+C leaves them running)`);
+  return `  ${parts.join('; ')}`;
+}
+
+/** The last line of a run of several targets: `300 processes: 280 Closed, 20 Forced`. */
+export function runSummary(results: readonly KillResult[]): string | undefined {
+  if (results.length < 2) return undefined;
+  return `${results.length} processes: ${countedWords(results.map((r) => OUTCOME_WORDS[r.outcome]))}`;
 }
 
 /** Plain lines, one per event that matters, when stdout is not a terminal and not --json. */

@@ -1,3 +1,4 @@
+import { countedWords } from '../../src-shared/kill';
 /**
  * Desktop notifications for many targets at once: the first is shown at once, and what follows
  * within `windowMs` is told in one summary at the window's end ("199 more processes ended:
@@ -29,11 +30,9 @@ export function gatherNotices(
     }
     for (const happened of new Set(told.map((n) => n.happened))) {
       const these = told.filter((n) => n.happened === happened);
-      const counts = new Map<string, number>();
-      for (const n of these) counts.set(n.word, (counts.get(n.word) ?? 0) + 1);
       show(
         `${these.length} more ${these.length === 1 ? 'process' : 'processes'} ${happened}`,
-        [...counts].map(([word, k]) => `${k} ${word}`).join(', '),
+        countedWords(these.map((n) => n.word)),
       );
     }
     setTimer(close, windowMs);

@@ -12,6 +12,7 @@ import {
   useTargets,
 } from '../helpers/processes';
 import { bashCrowd, makeFifo } from '../helpers/bash-crowd';
+import { Terminal } from '@xterm/headless';
 
 const { target } = useTargets();
 
@@ -249,6 +250,41 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
         );
         expect(isRunning(r.pid)).toBe(true);
       }
+    } finally {
+      crowd.stop();
+    }
+  });
+
+  it('on a terminal shorter than the run, prints each result once and a summary, no frame left behind', async () => {
+    // 40 targets that take up to half a second to leave, in a 24-line terminal (a real pty).
+    const crowd = await bashCrowd(
+      40,
+      `trap 'sleep 0.$((RANDOM % 5)); exit 0' TERM; exec 3<>${makeFifo(tmpFile('fifo'))}; read -u 3`,
+      { reaps: true },
+    );
+    try {
+      const command = `stty rows 24 cols 100; exec ${process.execPath} ${CLI} kill --grace 20000 ${crowd.pids.join(' ')}`;
+      const run = await collect(
+        spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+      );
+      expect(run.code).toBe(0);
+      const term = new Terminal({
+        rows: 24,
+        cols: 100,
+        scrollback: 10_000,
+        allowProposedApi: true,
+      });
+      await new Promise<void>((r) => term.write(run.stdout, r));
+      const b = term.buffer.active;
+      const lines = Array.from({ length: b.length }, (_, i) =>
+        b.getLine(i)!.translateToString(true),
+      );
+      for (const pid of crowd.pids)
+        expect(lines.filter((l) => new RegExp(`^\\s*${pid} \\S+\\s+exited`).test(l))).toHaveLength(
+          1,
+        );
+      expect(lines.filter((l) => /s left|waiting/.test(l))).toEqual([]);
+      expect(lines.filter((l) => l.trim()).at(-1)).toBe('40 processes: 40 Closed');
     } finally {
       crowd.stop();
     }

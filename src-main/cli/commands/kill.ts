@@ -1,4 +1,4 @@
-import type { KillEvent } from '../../../src-shared/kill';
+import type { KillEvent, KillResult } from '../../../src-shared/kill';
 import { killTargets } from '../../kill/kill-targets';
 import { currentPlatform } from '../../platform/current';
 import { commandProfiles } from '../profiles';
@@ -14,7 +14,7 @@ import {
 import { resolveTargets } from '../resolve-targets';
 import { cancelOnSignals } from '../cancel-on-signals';
 import { exitStatus } from '../exit-status';
-import { TerminalRenderer, plainLine } from '../render-terminal';
+import { TerminalRenderer, plainLine, runSummary } from '../render-terminal';
 import type { CliIo } from '../io';
 import { lineBatch } from '../line-batch';
 import { traceMark } from '../trace-marks';
@@ -68,6 +68,13 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
     }
   };
 
+  /** The countdown's last frame, then (for several targets, not --json) a line of counts. */
+  const summarize = (results: readonly KillResult[]) => {
+    renderer?.finish();
+    const summary = json ? undefined : runSummary(results);
+    if (summary) lines.push(summary);
+  };
+
   // Ctrl+C (or SIGTERM, or SIGHUP) cancels every ladder: targets not yet forced live on.
   const abort = new AbortController();
   const stopCancelling = cancelOnSignals(abort, io.stderr);
@@ -89,7 +96,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         },
         { onEvent, signal: abort.signal },
       );
-      renderer?.finish();
+      summarize(results);
       return exitStatus(results);
     }
     const results = await killTargets(
@@ -117,7 +124,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
         owner: `cli-${process.pid}`,
       },
     );
-    renderer?.finish();
+    summarize(results);
     return exitStatus(results, survivors);
   } finally {
     lines.flush();

@@ -17,7 +17,10 @@ import { HandleExitWatcher } from '../../src-main/platform/win32/exit-watcher';
 import { win32Types } from '../../src-main/platform/win32/koffi-types';
 import koffi from 'koffi';
 import { peSubsystem } from '../../src-main/platform/win32/pe-subsystem';
-import { createWin32Platform } from '../../src-main/platform/win32/win32-platform';
+import {
+  createWin32Platform,
+  type Win32PlatformDeps,
+} from '../../src-main/platform/win32/win32-platform';
 import {
   GONE_REPORT_MS,
   observeWindows,
@@ -46,7 +49,7 @@ function fakeHelper(w: FakeWin32): ConsoleHelperRunner {
   };
 }
 
-function setup() {
+function setup(more: Partial<Win32PlatformDeps> = {}) {
   const w = new FakeWin32();
   const platform = createWin32Platform({
     k: w.kernel32,
@@ -56,6 +59,7 @@ function setup() {
     subsystem: (image) => [...w.processes.values()].find((p) => p.imagePath === image)?.subsystem,
     selfPid: 264,
     parentPid: 32,
+    ...more,
   });
   return { w, platform };
 }
@@ -206,17 +210,7 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
 
   it('reads the tables again for a process created since the last read, or after it aged', async () => {
     let mono = 0;
-    const w = new FakeWin32();
-    const platform = createWin32Platform({
-      k: w.kernel32,
-      u: w.user32,
-      a: w.advapi32,
-      consoleHelper: fakeHelper(w),
-      subsystem: () => 2,
-      selfPid: 264,
-      parentPid: 32,
-      sharedReadClock: { now: () => mono, wall: () => Date.now() },
-    });
+    const { w, platform } = setup({ sharedReadClock: { now: () => mono, wall: () => Date.now() } });
     const describe = async (pid: number, creation: bigint) => {
       const t = platform.open(pid, { startTime: Number(creation) });
       try {

@@ -111,7 +111,8 @@ async function prepare(
   expected: ExpectedIdentity | undefined,
   req: KillRequest,
   deps: KillDeps,
-  tree?: { root: number; lineage: ReadonlySet<number> },
+  /** For a member of a tree: its root, SafeKill's lineage, and its name as the tree was read. */
+  tree?: { root: number; lineage: ReadonlySet<number>; name?: string },
   /** Already pinned (a child found during the run). */
   opened?: KillTarget,
 ): Promise<Prepared> {
@@ -165,6 +166,7 @@ async function prepare(
         : undefined;
     target?.close();
     if (!isSafeKillError(e)) throw e;
+    name ||= tree?.name ?? '';
     if (exit)
       return {
         kind: 'done',
@@ -217,7 +219,8 @@ async function prepareGroup(
   const family = { root: pid, lineage: lineage() };
   for (const m of members) {
     seen.add(m.pid);
-    out.push(await prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family));
+    const member = { ...family, name: m.name };
+    out.push(await prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, member));
   }
   return out;
 }
@@ -343,7 +346,14 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
       onEvent: batch.onEvent,
       seen,
       prepareFound: (target, m) =>
-        prepare(m.pid, { startTime: m.startTime, ppid: m.ppid }, req, deps, family, target),
+        prepare(
+          m.pid,
+          { startTime: m.startTime, ppid: m.ppid },
+          req,
+          deps,
+          { ...family, name: m.name },
+          target,
+        ),
       run: runOne,
       pinOf: (p) => (p.kind === 'ready' ? p.target : undefined),
       settles: (p) => p.kind === 'ready' && !reached.has(p.pid),

@@ -36,6 +36,8 @@ export interface TreeMember {
   pid: number;
   ppid: number;
   startTime: number;
+  /** Its name then (the kernel's comm, the image file), for a member gone before it is read. */
+  name?: string;
 }
 
 /** What must still be true of a PID once it is pinned; a mismatch is `pid-reused`. */

@@ -43,7 +43,12 @@ export function fakePlatform(procs: FakeProcess[], lineage: number[] = []): Fake
         const parent = queue.shift()!;
         for (const p of fp.procs.values()) {
           if (p.ppid === parent && p.pid !== parent) {
-            out.push({ pid: p.pid, ppid: p.ppid, startTime: p.startTime });
+            out.push({
+              pid: p.pid,
+              ppid: p.ppid,
+              startTime: p.startTime,
+              name: p.name ?? `p${p.pid}`,
+            });
             queue.push(p.pid);
           }
         }

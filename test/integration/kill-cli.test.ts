@@ -26,6 +26,7 @@ function results(run: { events: { type: string }[] }) {
     reason: string;
     code?: string;
     strategy?: string;
+    name?: string;
   }>;
 }
 
@@ -173,7 +174,11 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
       while (statFields(child)?.[0] !== 'Z') await new Promise((r) => setTimeout(r, 10));
       const run = await runCli(['kill', '--json', '--tree', String(root.pid)]);
       const rs = results(run);
-      expect(rs.find((r) => r.pid === child)).toMatchObject({ outcome: 'exited', exitCode: 7 });
+      expect(rs.find((r) => r.pid === child)).toMatchObject({
+        outcome: 'exited',
+        exitCode: 7,
+        name: 'python3',
+      });
       expect(rs.find((r) => r.pid === child)!.reason).toContain('SafeKill sent it nothing');
       expect(rs.find((r) => r.pid === root.pid)).toMatchObject({ outcome: 'exited', exitCode: 0 });
       expect(run.code).toBe(0);

@@ -111,7 +111,7 @@ describe('killTargets with a tree', () => {
     ]);
     p.afterOpen = (pid) => pid === 101 && p.exitAlone(101, { exitCode: 3 });
     const { byPid, results } = await run(p, [100], { tree: true });
-    expect(byPid.get(101)).toMatchObject({ outcome: 'exited', exitCode: 3 });
+    expect(byPid.get(101)).toMatchObject({ outcome: 'exited', exitCode: 3, name: 'p101' });
     expect(byPid.get(101)?.reason).toContain('exited with code 3: it exited by itself before');
     expect(byPid.get(101)?.code).toBeUndefined();
     expect(exitStatus(results)).toBe(0);
@@ -138,7 +138,7 @@ describe('killTargets with a tree', () => {
     p.afterOpen = (pid) => pid === 102 && p.exitAlone(102, { signal: 'SIGHUP' });
     const { byPid, events, results } = await run(p, [100], { tree: true });
     expect(events.some((e) => e.type === 'notice' && e.message.startsWith('found 102'))).toBe(true);
-    expect(byPid.get(102)).toMatchObject({ outcome: 'terminated', signal: 'SIGHUP' });
+    expect(byPid.get(102)).toMatchObject({ outcome: 'terminated', signal: 'SIGHUP', name: 'p102' });
     expect(byPid.get(102)?.reason).toContain('SafeKill sent it nothing');
     expect(exitStatus(results)).toBe(0);
     expect(p.sent.map((s) => s.pid)).toEqual([100]);

@@ -335,7 +335,12 @@ describe('opening a Win32 target', () => {
     const parent = w.spawn({ exeFile: 'parent.exe' });
     const child = w.spawn({ exeFile: 'child.exe', ppid: parent.pid });
     const [member] = platform.descendants(parent.pid);
-    expect(member).toEqual({ pid: child.pid, ppid: parent.pid, startTime: Number(child.creation) });
+    expect(member).toEqual({
+      pid: child.pid,
+      ppid: parent.pid,
+      startTime: Number(child.creation),
+      name: 'child.exe',
+    });
     expect(() =>
       platform.open(child.pid, { startTime: member!.startTime, ppid: parent.pid + 4 }),
     ).toThrow(expect.objectContaining({ code: 'pid-reused' }));

@@ -51,7 +51,7 @@ export function burstSnapshot(): Snapshot {
 export function descendantsIn(root: number, snap: Omit<Snapshot, 'groups'>): TreeMember[] {
   return descendantsOf(root, snap.children).flatMap((pid) => {
     const st = snap.stats.get(pid);
-    return st ? [{ pid, ppid: st.ppid, startTime: st.startTime }] : [];
+    return st ? [{ pid, ppid: st.ppid, startTime: st.startTime, name: st.comm }] : [];
   });
 }
 

@@ -84,18 +84,18 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     const entries = toolhelpProcesses(deps.k).filter(
       (e) => e.exeFile.toLowerCase() !== 'conhost.exe',
     );
-    const ppids = new Map(entries.map((e) => [e.pid, e.ppid]));
+    const byPid = new Map(entries.map((e) => [e.pid, e]));
     const created = new Map<number, bigint | undefined>();
     const creationOf = (p: number) => {
       if (!created.has(p)) created.set(p, readProcessInfo(deps.k, p)?.creation);
       return created.get(p);
     };
     const member = (p: number): TreeMember[] => {
-      const ppid = ppids.get(p);
+      const entry = byPid.get(p);
       const creation = creationOf(p);
-      return ppid === undefined || creation === undefined
+      return entry === undefined || creation === undefined
         ? []
-        : [{ pid: p, ppid, startTime: Number(creation) }];
+        : [{ pid: p, ppid: entry.ppid, startTime: Number(creation), name: entry.exeFile }];
     };
     const each = descendantsFrom(entries, pids, creationOf);
     return new Map([...each].map(([root, under]) => [root, under.flatMap(member)]));

@@ -105,6 +105,13 @@ export function App({ api }: { api: ApiClient }) {
     else root.dataset.theme = settings.theme;
   }, [settings.theme]);
   const [runs, setRuns] = useState<Runs>(new Map());
+  const dismiss = useCallback((ids: readonly string[]) => {
+    setRuns((r) => {
+      const next = new Map(r);
+      for (const id of ids) next.delete(id);
+      return next;
+    });
+  }, []);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [historyStatus, setHistoryStatus] = useState<HistoryStatus>();
   const [status, setStatus] = useState('');
@@ -502,13 +509,8 @@ export function App({ api }: { api: ApiClient }) {
             onCancel={(killId) => {
               api.call('kill:cancel', { killId }).catch((e: unknown) => setStatus(plainError(e)));
             }}
-            onDismiss={(id) =>
-              setRuns((r) => {
-                const next = new Map(r);
-                next.delete(id);
-                return next;
-              })
-            }
+            onDismiss={(id) => dismiss([id])}
+            onDismissMany={dismiss}
           />
           {chosen.length > 1 && (
             <SelectionPanel

@@ -1,9 +1,11 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { OUTCOME_WORDS, isForceStrategy } from '../../src-shared/kill';
 import type { Survivor } from '../../src-shared/kill';
 import {
   cardId,
   describeHow,
+  endingSummary,
+  finishedRuns,
   membersByRoot,
   runId,
   type Runs,
@@ -16,6 +18,8 @@ export interface RunningKillsProps {
   runs: Runs;
   onCancel(killId: string): void;
   onDismiss(id: string): void;
+  /** Dismiss finished: every card whose targets have all ended. */
+  onDismissMany?(ids: string[]): void;
   /** The user's answer while a program asks: raise its dialog, or end it anyway. */
   onAnswer(run: TargetRun, answer: 'show' | 'end'): void;
   /** End as administrator, offered on a permission-denied result (polkit / UAC). */
@@ -24,7 +28,7 @@ export interface RunningKillsProps {
   onEndSurvivors?(survivors: Survivor[]): void;
 }
 
-type CardActions = Omit<RunningKillsProps, 'runs'>;
+type CardActions = Omit<RunningKillsProps, 'runs' | 'onDismissMany'>;
 
 const NO_MEMBERS: TargetRun[][] = [];
 
@@ -36,19 +40,47 @@ export function RunningKills({
   onAnswer,
   onElevate,
   onEndSurvivors,
+  onDismissMany,
 }: RunningKillsProps) {
-  const actions = useMemo(
-    () => ({ onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors }),
-    [onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors],
+  // The cards get one set of handlers for good, each calling the latest one given: the App
+  // passes new functions at every render, and a new set rendered every card again at every
+  // event (200 cards for each result). Which optional ones there are still decides.
+  const latest = useRef<CardActions>({ onCancel, onDismiss, onAnswer });
+  useLayoutEffect(() => {
+    latest.current = { onCancel, onDismiss, onAnswer, onElevate, onEndSurvivors };
+  });
+  const canElevate = onElevate !== undefined;
+  const canEndSurvivors = onEndSurvivors !== undefined;
+  const actions = useMemo<CardActions>(
+    () => ({
+      onCancel: (killId) => latest.current.onCancel(killId),
+      onDismiss: (id) => latest.current.onDismiss(id),
+      onAnswer: (run, answer) => latest.current.onAnswer(run, answer),
+      ...(canElevate ? { onElevate: (run) => latest.current.onElevate?.(run) } : {}),
+      ...(canEndSurvivors
+        ? { onEndSurvivors: (survivors) => latest.current.onEndSurvivors?.(survivors) }
+        : {}),
+    }),
+    [canElevate, canEndSurvivors],
   );
   const list = [...runs.values()];
   if (list.length === 0) return null;
   // A tree's members are shown inside their root's card.
   const top = list.filter((r) => r.root === undefined || !runs.has(runId(r.killId, r.root)));
   const members = membersByRoot(runs);
+  const summary = endingSummary(runs);
+  const finished = onDismissMany ? finishedRuns(runs) : [];
   return (
     <section className="panel running" aria-labelledby="running-title">
-      <h2 id="running-title">Ending</h2>
+      <div className="running-head">
+        <h2 id="running-title">Ending</h2>
+        {summary && <p className="running-summary">{summary}</p>}
+        {finished.length > 1 && (
+          <button type="button" onClick={() => onDismissMany?.(finished)}>
+            Dismiss finished
+          </button>
+        )}
+      </div>
       <ul className="cards">
         {top.map((r) => (
           <RunCard key={r.id} run={r} members={members.get(r.id) ?? NO_MEMBERS} actions={actions} />

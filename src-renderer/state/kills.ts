@@ -1,6 +1,7 @@
 import type { HistoryEntry, PushEvents } from '../../src-shared/api';
 import {
   OUTCOME_WORDS,
+  countedWords,
   type KillResult,
   type PlanStep,
   type Survivor,
@@ -146,6 +147,29 @@ export function membersByRoot(runs: Runs): Map<string, TargetRun[][]> {
   }
   for (const [key, gens] of out) out.set(key, gens.filter(Boolean));
   return out;
+}
+
+/** The card a run is shown in: its tree root's when that is shown, else its own. */
+const cardOf = (runs: Runs, r: TargetRun): string =>
+  r.root !== undefined && runs.has(runId(r.killId, r.root)) ? runId(r.killId, r.root) : r.id;
+
+/**
+ * The runs of every card whose targets have all ended (a tree's root and all its members), for
+ * Dismiss finished: a card with anything still being ended stays whole.
+ */
+export function finishedRuns(runs: Runs): string[] {
+  const open = new Set<string>();
+  for (const r of runs.values()) if (!r.result) open.add(cardOf(runs, r));
+  return [...runs.values()].filter((r) => !open.has(cardOf(runs, r))).map((r) => r.id);
+}
+
+/** `200 processes: 120 Closed, 30 Forced, 50 being ended`; undefined for fewer than two. */
+export function endingSummary(runs: Runs): string | undefined {
+  if (runs.size < 2) return undefined;
+  const words = [...runs.values()].map((r) =>
+    r.result ? OUTCOME_WORDS[r.result.outcome] : 'being ended',
+  );
+  return `${runs.size} processes: ${countedWords(words)}`;
 }
 
 /** The DOM id of a target's card, so a second End on it can focus the running one. */

@@ -65,6 +65,94 @@ describe.runIf(process.platform === 'linux')(
       await page.close();
     });
 
+    it('renders only the cards whose runs changed, counts them up, and dismisses the finished', async () => {
+      const n = 20;
+      const tag = uniqueTag('cards');
+      const fifo = makeFifo(tmpFile('fifo'));
+      // Each leaves within 0.9 s of its SIGTERM: results one or two at a time.
+      crowds.push(
+        await bashCrowd(
+          n,
+          `trap 'sleep 0.$((RANDOM % 9)); exit 0' TERM; exec 3<>${fifo}; read -u 3`,
+          { name: tag },
+        ),
+      );
+      const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+      // React's DevTools hook, standing in for DevTools: at every commit, the cards that
+      // rendered (a card's <li> gets a new props object only when its card renders).
+      await page.addInitScript(() => {
+        const seen = new WeakSet<object>();
+        const counts = { renders: 0, commits: 0 };
+        Object.assign(window, { cardRenders: counts });
+        type Fiber = {
+          tag: number;
+          type: unknown;
+          memoizedProps: Record<string, unknown> | null;
+          child: Fiber | null;
+          sibling: Fiber | null;
+        };
+        Object.assign(window, {
+          __REACT_DEVTOOLS_GLOBAL_HOOK__: {
+            supportsFiber: true,
+            renderers: new Map(),
+            inject: () => 1,
+            checkDCE() {},
+            onCommitFiberUnmount() {},
+            onPostCommitFiberRoot() {},
+            onCommitFiberRoot(_id: number, root: { current: Fiber }) {
+              counts.commits++;
+              const stack: Fiber[] = [root.current];
+              while (stack.length) {
+                const f = stack.pop()!;
+                const props = f.memoizedProps;
+                if (
+                  f.type === 'li' &&
+                  props &&
+                  typeof props.className === 'string' &&
+                  props.className.split(' ').includes('card') &&
+                  !seen.has(props)
+                ) {
+                  seen.add(props);
+                  counts.renders++;
+                }
+                if (f.sibling) stack.push(f.sibling);
+                if (f.child) stack.push(f.child);
+              }
+            },
+          },
+        });
+      });
+      await page.goto(server.url);
+      const grid = processGrid(page);
+      await visible(grid.getByRole('row').nth(1));
+      await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+      await count(grid.getByRole('rowgroup').nth(1).getByRole('row')).toBe(n);
+      await grid.focus();
+      await page.keyboard.press('Control+a');
+      await page.getByRole('button', { name: `End ${n}`, exact: true }).click();
+      await page
+        .getByRole('alertdialog')
+        .getByRole('button', { name: `End ${n}`, exact: true })
+        .click();
+      const panel = page.getByRole('region', { name: 'Ending' });
+      await count(panel.locator('.card.outcome-exited')).toBe(n);
+      await expect
+        .poll(() => panel.locator('.running-summary').textContent())
+        .toBe(`${n} processes: ${n} Closed`);
+      const { renders, commits } = await page.evaluate(
+        () =>
+          (window as unknown as { cardRenders: { renders: number; commits: number } }).cardRenders,
+      );
+      // A card renders when it mounts and at each change of its run (plan, step, result...):
+      // about twice each (20 cards: 42). Every card at every commit was 283.
+      expect(commits).toBeGreaterThan(10);
+      expect(renders).toBeGreaterThanOrEqual(n);
+      expect(renders).toBeLessThan(n * 4);
+      await page.getByRole('button', { name: 'Dismiss finished' }).click();
+      await count(panel).toBe(0);
+      await page.close();
+    });
+
     it('redraws the rings in view every frame, and counts every spoken value down', async () => {
       const n = 30;
       const tag = uniqueTag('many');

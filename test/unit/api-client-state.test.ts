@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type Transport } from '../../src-renderer/api/client';
 import { SafeKillError } from '../../src-shared/errors';
-import { applyKillEvent, describeResult, type Runs } from '../../src-renderer/state/kills';
+import {
+  applyKillEvent,
+  describeResult,
+  endingSummary,
+  finishedRuns,
+  type Runs,
+  type TargetRun,
+} from '../../src-renderer/state/kills';
 import { RowStore } from '../../src-renderer/state/row-store';
 import { formatBytes, startedText, viewRows } from '../../src-renderer/state/table-model';
 import type { Envelope } from '../../src-shared/api';
@@ -277,5 +284,42 @@ describe('running kills', () => {
     expect(describeResult(run.result!, run.name)).toBe(
       'app (7): Forced, signal SIGKILL, after 2.0 s',
     );
+  });
+
+  it('dismisses only cards whose every target has ended, and counts the runs by outcome', () => {
+    const run = (pid: number, more: Partial<TargetRun> = {}): [string, TargetRun] => {
+      const r: TargetRun = {
+        id: `k:${pid}`,
+        killId: 'k',
+        pid,
+        name: 'x',
+        steps: [],
+        stepIndex: 0,
+        stepStartedAt: 0,
+        graceMs: 0,
+        log: [],
+        ...more,
+      };
+      return [r.id, r];
+    };
+    const ended = (outcome: 'exited' | 'force-killed') => ({
+      result: { pid: 0, outcome, elapsedMs: 1, reason: '' },
+    });
+    const runs: Runs = new Map([
+      run(1, ended('exited')),
+      run(2), // still being ended
+      // A tree whose root has ended and one member is still going: the card stays whole.
+      run(10, ended('exited')),
+      run(11, { root: 10, generation: 1, ...ended('exited') }),
+      run(12, { root: 10, generation: 1 }),
+      // A tree all ended.
+      run(20, ended('force-killed')),
+      run(21, { root: 20, generation: 1, ...ended('exited') }),
+      // A member whose root's card was dismissed already: a card of its own.
+      run(31, { root: 30, generation: 1, ...ended('exited') }),
+    ]);
+    expect(finishedRuns(runs).sort()).toEqual(['k:1', 'k:20', 'k:21', 'k:31']);
+    expect(endingSummary(runs)).toBe('8 processes: 5 Closed, 2 being ended, 1 Forced');
+    expect(endingSummary(new Map([run(1)]))).toBeUndefined();
   });
 });

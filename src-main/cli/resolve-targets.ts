@@ -5,6 +5,8 @@ import { UsageError, parseTarget } from './args';
 export interface CliTarget {
   pid: number;
   startTime?: number;
+  /** Found by a name or a port, not named by its PID. */
+  found?: true;
 }
 
 /** What a kill argument names: a PID (`1234`, `1234@START`), a port (`:8080`) or a name. */
@@ -68,7 +70,7 @@ export function resolveTargets(
         `${found.length} processes ${what}; give their PIDs, or --all to end them all:\n${list.join('\n')}`,
       );
     }
-    for (const f of found) out.push({ pid: f.pid, startTime: f.startTime });
+    for (const f of found) out.push({ pid: f.pid, startTime: f.startTime, found: true });
   }
   return out;
 }

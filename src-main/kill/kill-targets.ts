@@ -42,6 +42,11 @@ export interface KillRequest {
   protectedHint?: string;
   /** Start times from the listed rows: a PID that now has another start time is not touched. */
   expectedStartTimes?: ReadonlyMap<number, number>;
+  /**
+   * PIDs found by a name or a port rather than named: one gone by the time it is pinned left by
+   * itself, as a tree's member does, and does not fail the run.
+   */
+  found?: ReadonlySet<number>;
   /** While a program asks the user: how long to wait, and whether to force through. */
   dialog?: DialogPolicy;
   /** How long a polite step's grace may grow while the program is seen working (--max-grace). */
@@ -155,11 +160,13 @@ async function prepare(
     };
     return { kind: 'ready', pid, target, facts, plan };
   } catch (e) {
-    // A member of a tree found gone (since the tree was read, or since its pin) left by itself
-    // before anything was sent: told with how it ended, from its pin where it had one, not as
-    // "not found", which fails the run. Pinned and not told ended: still running, so not found.
+    // A process SafeKill found (a tree's member, a name's or a port's match) and then found gone
+    // (since it was found, or since its pin) left by itself before anything was sent: told with
+    // how it ended, from its pin where it had one, not as "not found", which fails the run.
+    // Pinned and not told ended: still running, so not found.
+    const foundHere = tree !== undefined || (req.found?.has(pid) ?? false);
     const exit =
-      tree && isSafeKillError(e) && e.code === 'not-found'
+      foundHere && isSafeKillError(e) && e.code === 'not-found'
         ? target
           ? await exitOfPin(target, deps.clock ?? realClock)
           : {}

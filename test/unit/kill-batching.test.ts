@@ -61,8 +61,8 @@ describe('kill arguments', () => {
   it('resolves with start times, and needs --all for several matches', () => {
     expect(resolveTargets(['1', 'one', ':80'], false, finders)).toEqual([
       { pid: 1 },
-      { pid: 7, startTime: 70 },
-      { pid: 9, startTime: 90 },
+      { pid: 7, startTime: 70, found: true },
+      { pid: 9, startTime: 90, found: true },
     ]);
     expect(() => resolveTargets(['two'], false, finders)).toThrow(/2 processes named "two"/);
     expect(resolveTargets(['two'], true, finders).map((t) => t.pid)).toEqual([5, 6]);

@@ -176,6 +176,31 @@ describe('killTargets with many targets', () => {
   });
 });
 
+describe('killTargets with processes found by a name or a port', () => {
+  it('tells a match gone before its pin as exited, not a failure; a named PID gone is not-found', async () => {
+    const p = fakePlatform([{ pid: 8, ppid: 1, startTime: 80 }]);
+    const results = await killTargets(
+      {
+        pids: [5, 6, 8],
+        overrides,
+        found: new Set([5, 8]),
+        expectedStartTimes: new Map([
+          [5, 50],
+          [8, 80],
+        ]),
+      },
+      { platform: p, onEvent: () => {}, tickMs: 0 },
+    );
+    const byPid = new Map(results.map((r) => [r.pid, r]));
+    expect(byPid.get(5)).toMatchObject({ outcome: 'exited' });
+    expect(byPid.get(5)?.reason).toContain('SafeKill sent it nothing');
+    expect(byPid.get(6)).toMatchObject({ outcome: 'not-found', code: 'not-found' });
+    expect(byPid.get(8)).toMatchObject({ outcome: 'terminated' });
+    expect(exitStatus(results.filter((r) => r.pid !== 6))).toBe(0);
+    expect(p.sent.map((s) => s.pid)).toEqual([8]);
+  });
+});
+
 describe('killTargets with many plain targets', () => {
   it('starts every ladder (exit watched) before the first signal, sends all in a row, events after', async () => {
     const p = fakePlatform([10, 11, 12, 13].map((pid) => ({ pid, ppid: 1, startTime: pid })));

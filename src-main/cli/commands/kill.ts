@@ -111,6 +111,7 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
           timeoutMs: parseDuration(values['dialog-timeout'], '--dialog-timeout'),
           forceThrough: values['force-through-dialogs'] === true,
         },
+        found: new Set(targets.flatMap((t) => (t.found ? [t.pid] : []))),
         expectedStartTimes: new Map(
           targets.flatMap((t) => (t.startTime === undefined ? [] : [[t.pid, t.startTime]])),
         ),

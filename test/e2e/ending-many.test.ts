@@ -1,6 +1,6 @@
 // End to end: many real targets counting down at once in the Ending panel. A countdown's ring is
 // redrawn every frame only while it is in view; every countdown's spoken value counts down.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { bashCrowd, makeFifo, type BashCrowd } from '../helpers/bash-crowd';
 import { tmpFile } from '../helpers/processes';
@@ -16,6 +16,22 @@ useWebApp(
     for (const c of crowds) c.stop();
   },
 );
+
+/** Opens the app, filters to `tag`'s `n` processes, selects them all and ends them. */
+async function endAll(page: Page, tag: string, n: number): Promise<void> {
+  await page.goto(server.url);
+  const grid = processGrid(page);
+  await visible(grid.getByRole('row').nth(1));
+  await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+  await count(grid.getByRole('rowgroup').nth(1).getByRole('row')).toBe(n);
+  await grid.focus();
+  await page.keyboard.press('Control+a');
+  await page.getByRole('button', { name: `End ${n}`, exact: true }).click();
+  await page
+    .getByRole('alertdialog')
+    .getByRole('button', { name: `End ${n}`, exact: true })
+    .click();
+}
 
 describe.runIf(process.platform === 'linux')(
   'many targets ending at once',
@@ -42,18 +58,7 @@ describe.runIf(process.platform === 'linux')(
         }
         Object.assign(window, { Notification: Recorded });
       });
-      await page.goto(server.url);
-      const grid = processGrid(page);
-      await visible(grid.getByRole('row').nth(1));
-      await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
-      await count(grid.getByRole('rowgroup').nth(1).getByRole('row')).toBe(n);
-      await grid.focus();
-      await page.keyboard.press('Control+a');
-      await page.getByRole('button', { name: `End ${n}`, exact: true }).click();
-      await page
-        .getByRole('alertdialog')
-        .getByRole('button', { name: `End ${n}`, exact: true })
-        .click();
+      await endAll(page, tag, n);
       await count(page.locator('.card.outcome-exited')).toBe(n);
       const notes = () => page.evaluate(() => (window as unknown as { notes: string[][] }).notes);
       await expect.poll(async () => (await notes()).length, { timeout: 5000 }).toBe(2);
@@ -122,18 +127,7 @@ describe.runIf(process.platform === 'linux')(
           },
         });
       });
-      await page.goto(server.url);
-      const grid = processGrid(page);
-      await visible(grid.getByRole('row').nth(1));
-      await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
-      await count(grid.getByRole('rowgroup').nth(1).getByRole('row')).toBe(n);
-      await grid.focus();
-      await page.keyboard.press('Control+a');
-      await page.getByRole('button', { name: `End ${n}`, exact: true }).click();
-      await page
-        .getByRole('alertdialog')
-        .getByRole('button', { name: `End ${n}`, exact: true })
-        .click();
+      await endAll(page, tag, n);
       const panel = page.getByRole('region', { name: 'Ending' });
       await count(panel.locator('.card.outcome-exited')).toBe(n);
       await expect

@@ -6,7 +6,10 @@ export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * ladder (targets not yet forced live on) and says so on stderr, if it can still be written: a
  * closed terminal (SIGHUP) must not leave targets half-handled and SafeKill gone silently.
  */
-export function cancelOnSignals(abort: AbortController, stderr: NodeJS.WritableStream): () => void {
+export function cancelOnSignals(
+  abort: AbortController,
+  stderr: { write(text: string): unknown },
+): () => void {
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) return;
     try {

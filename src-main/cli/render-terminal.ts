@@ -117,6 +117,18 @@ export class TerminalRenderer {
     }, 16);
   }
 
+  /**
+   * A line of its own above the countdown (Ctrl+C's notice, written to the same terminal): the
+   * line the terminal echoed ^C on is cleared, and the live lines are drawn again under it.
+   * Written straight to the terminal, the next redraw moved up over it instead of the live lines.
+   */
+  note(text: string): void {
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
+    this.out.write(`\r\x1b[2K${up}\x1b[J${text.endsWith('\n') ? text : `${text}\n`}`);
+    this.drawn = 0;
+    this.draw(false);
+  }
+
   finish(): void {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;

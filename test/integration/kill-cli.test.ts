@@ -295,6 +295,50 @@ describe.runIf(process.platform === 'linux')('safekill kill (real processes, rea
     }
   });
 
+  it('on a terminal, Ctrl+C tells its notice once above the countdown, and leaves no stale line', async () => {
+    // 40 targets that catch SIGTERM and stay; Ctrl+C typed into a 24-line pty cancels them all.
+    const crowd = await bashCrowd(
+      40,
+      `trap ':' TERM; exec 3<>${makeFifo(tmpFile('fifo'))}; while :; do read -u 3; done`,
+      { reaps: true },
+    );
+    try {
+      const command = `stty rows 24 cols 100; exec ${process.execPath} ${CLI} kill --grace 20000 ${crowd.pids.join(' ')}`;
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        const first = !out.includes('waiting');
+        out += d.toString();
+        if (first && out.includes('waiting')) child.stdin.write('\x03');
+      });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(130);
+      const term = new Terminal({
+        rows: 24,
+        cols: 100,
+        scrollback: 10_000,
+        allowProposedApi: true,
+      });
+      await new Promise<void>((r) => term.write(out, r));
+      const b = term.buffer.active;
+      const lines = Array.from({ length: b.length }, (_, i) =>
+        b.getLine(i)!.translateToString(true),
+      );
+      expect(lines.filter((l) => l.includes('safekill: SIGINT: cancelling'))).toHaveLength(1);
+      expect(lines.filter((l) => /waiting|s left/.test(l))).toEqual([]);
+      for (const pid of crowd.pids)
+        expect(
+          lines.filter((l) => new RegExp(`^\\s*${pid} \\S+\\s+cancelled`).test(l)),
+        ).toHaveLength(1);
+      expect(lines.filter((l) => l.trim()).at(-1)).toBe('40 processes: 40 Cancelled');
+      for (const pid of crowd.pids) expect(isRunning(pid)).toBe(true); // Cancelled: left running.
+    } finally {
+      crowd.stop();
+    }
+  });
+
   it('does not call a process it cannot read gone: /proc mounted with hidepid, as another user', async (ctx) => {
     if (!canSwitchUser()) return ctx.skip();
     const t = await target([]);

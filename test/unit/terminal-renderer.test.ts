@@ -113,6 +113,31 @@ describe('the live countdown on a terminal', () => {
     expect(resultLines(lines, 21)).toHaveLength(1);
   });
 
+  it('puts a note (Ctrl+C) above the countdown it interrupts, over the echoed ^C', async () => {
+    const t = terminal(24, 160);
+    const r = new TerminalRenderer(t.out);
+    for (const pid of [31, 32]) {
+      r.onEvent({
+        type: 'plan',
+        pid,
+        plan: { pid, name: `app${pid}`, platform: 'linux', mechanism: 'm', steps: [], summary: '' },
+      });
+      r.onEvent({ type: 'step', pid, index: 0, strategy, graceMs: 5000, reason: 'r', atMs: 0 });
+    }
+    await frame();
+    t.out.write('^C'); // The terminal's echo of the keypress, where the cursor was.
+    r.note('safekill: SIGINT: cancelling; targets not yet forced are left running\n');
+    await frame();
+    for (const pid of [31, 32])
+      r.onEvent({ type: 'result', pid, outcome: 'cancelled', elapsedMs: 9, reason: 'cancelled' });
+    r.finish();
+    expect(await t.lines()).toEqual([
+      'safekill: SIGINT: cancelling; targets not yet forced are left running',
+      expect.stringMatching(/^\s+31 app31\s+cancelled/),
+      expect.stringMatching(/^\s+32 app32\s+cancelled/),
+    ]);
+  });
+
   it('says in the status line how many are done, how, and when the next step comes', () => {
     const row = (pid: number, extra: object) => ({
       pid,

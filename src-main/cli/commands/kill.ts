@@ -77,7 +77,11 @@ export async function killCommand(argv: string[], io: CliIo): Promise<number> {
 
   // Ctrl+C (or SIGTERM, or SIGHUP) cancels every ladder: targets not yet forced live on.
   const abort = new AbortController();
-  const stopCancelling = cancelOnSignals(abort, io.stderr);
+  // On the countdown's terminal, its notice goes above the live lines, not under them.
+  const stopCancelling = cancelOnSignals(
+    abort,
+    renderer && io.stderr.isTTY ? { write: (text) => renderer.note(text) } : io.stderr,
+  );
   try {
     // --elevate: the same events, from the administrator helper (pkexec / UAC runas). Loaded
     // only here: a kill without it does not load the launchers before its first signal.

@@ -2,20 +2,18 @@ import type { Survivor } from '../../../src-shared/kill';
 import { survivorsOf, type FamilyMember } from '../../engine/family';
 import type { TreeMember } from '../types';
 import { PROCESS_QUERY_LIMITED_INFORMATION, STILL_ACTIVE, type Kernel32 } from './api';
-import { toolhelpProcesses } from './toolhelp';
 
 /**
  * Each root's family as Windows has it: its descendants (no process groups or sessions of that
  * kind), `exclude` left out, read before the first step.
  */
 export function win32Families(
-  k: Kernel32,
   descendantsOfEach: (pids: readonly number[]) => Map<number, TreeMember[]>,
   roots: readonly number[],
   exclude: ReadonlySet<number>,
 ): Map<number, FamilyMember[]> {
-  const names = new Map(toolhelpProcesses(k).map((e) => [e.pid, e.exeFile]));
-  // Every root's from one snapshot: 300 roots, one pass (each process opened once), not 300.
+  // Every root's from one snapshot, names with them: 300 roots, one pass (each process opened
+  // once), not 300.
   const each = descendantsOfEach(roots);
   return new Map(
     roots.map((root) => [
@@ -25,7 +23,7 @@ export function win32Families(
         .map((m) => ({
           pid: m.pid,
           startTime: m.startTime,
-          name: names.get(m.pid) ?? '',
+          name: m.name ?? '',
           relation: 'descendant' as const,
         })),
     ]),

@@ -158,7 +158,7 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
     descendantsOfEach,
     selfLineage: lineage,
     families(roots, exclude) {
-      return win32Families(deps.k, descendantsOfEach, roots, exclude);
+      return win32Families(descendantsOfEach, roots, exclude);
     },
     survivors: (members) => win32Survivors(deps.k, members),
     rowReader: (now = () => performance.now()) =>

@@ -205,6 +205,8 @@ describe('Win32 enumeration (Toolhelp + limited handles)', () => {
     expect(count('CreateToolhelp32Snapshot')).toBe(1);
     expect(count('EnumWindows')).toBe(1);
     expect(count('OpenSCManagerW')).toBe(1);
+    // SafeKill's own lineage walked once (it opens SafeKill, 264, first), not once per target.
+    expect(count('OpenProcess(0x1000, 264)')).toBe(1);
     expect(w.openHandles()).toEqual([]);
   });
 

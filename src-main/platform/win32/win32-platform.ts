@@ -59,9 +59,12 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
   const windows = sharedRead(() => topLevelWindows(deps.u), deps.sharedReadClock);
   const advapi = deps.a;
   const services = advapi && sharedRead(() => advapi.activeServices(), deps.sharedReadClock);
-  /** SafeKill and its ancestors; a parent created after its child is a recycled PID: stop there. */
-  const lineage = (): Set<number> => {
-    // SafeKill's ancestors were all created before it: any shared read stands for them.
+  /**
+   * SafeKill and its ancestors; a parent created after its child is a recycled PID: stop there.
+   * Shared like the tables it is walked in (every describe asks): each ancestor was created
+   * before SafeKill, so a walk under SHARED_READ_MS old stands for one made now.
+   */
+  const walkedLineage = sharedRead(() => {
     const entries = processes(0);
     const out = new Set<number>();
     let pid = selfPid;
@@ -75,7 +78,8 @@ export function createWin32Platform(deps: Win32PlatformDeps): Win32Platform {
       [pid, created] = [ppid, parentCreated];
     }
     return out;
-  };
+  }, deps.sharedReadClock);
+  const lineage = (): ReadonlySet<number> => walkedLineage(0);
   /** Each of `pids`' descendants from one Toolhelp snapshot, each process opened once. */
   const descendantsOfEach = (pids: readonly number[]): Map<number, TreeMember[]> => {
     // conhost.exe is the window of a console its parent created, not a program of its own:

@@ -7,7 +7,7 @@ import {
   endingSummary,
   finishedRuns,
   membersByRoot,
-  runId,
+  shownIn,
   type Runs,
   type TargetRun,
 } from '../state/kills';
@@ -66,7 +66,7 @@ export function RunningKills({
   const list = [...runs.values()];
   if (list.length === 0) return null;
   // A tree's members are shown inside their root's card.
-  const top = list.filter((r) => r.root === undefined || !runs.has(runId(r.killId, r.root)));
+  const top = list.filter((r) => shownIn(runs, r) === r.id);
   const members = membersByRoot(runs);
   const summary = endingSummary(runs);
   const finished = onDismissMany ? finishedRuns(runs) : [];

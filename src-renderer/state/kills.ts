@@ -149,8 +149,8 @@ export function membersByRoot(runs: Runs): Map<string, TargetRun[][]> {
   return out;
 }
 
-/** The card a run is shown in: its tree root's when that is shown, else its own. */
-const cardOf = (runs: Runs, r: TargetRun): string =>
+/** The run whose card `r` is shown in: its tree root's while the root has one, else its own. */
+export const shownIn = (runs: Runs, r: TargetRun): string =>
   r.root !== undefined && runs.has(runId(r.killId, r.root)) ? runId(r.killId, r.root) : r.id;
 
 /**
@@ -159,8 +159,8 @@ const cardOf = (runs: Runs, r: TargetRun): string =>
  */
 export function finishedRuns(runs: Runs): string[] {
   const open = new Set<string>();
-  for (const r of runs.values()) if (!r.result) open.add(cardOf(runs, r));
-  return [...runs.values()].filter((r) => !open.has(cardOf(runs, r))).map((r) => r.id);
+  for (const r of runs.values()) if (!r.result) open.add(shownIn(runs, r));
+  return [...runs.values()].filter((r) => !open.has(shownIn(runs, r))).map((r) => r.id);
 }
 
 /** `200 processes: 120 Closed, 30 Forced, 50 being ended`; undefined for fewer than two. */

@@ -44,6 +44,7 @@ import { RowStore } from './state/row-store';
 import { SortedRows } from './state/sorted-rows';
 import type { QuickFilters, SortKey, SortSpec } from '../src-shared/rows';
 import { FilteredRows } from './state/filtered-rows';
+import { alreadyEndingWords, startInBatches } from './state/kill-batches';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
@@ -273,27 +274,26 @@ export function App({ api }: { api: ApiClient }) {
       forceProtected: boolean,
       how: PlanOverrides = overrides,
     ) => {
-      try {
-        askNotificationPermission();
-        const { killId, alreadyEnding } = await api.call('kill:start', {
-          targets: targets.map((t) => ({ pid: t.pid, startTime: t.startTime })),
-          overrides: how,
-          tree: withTree,
-          forceProtected,
-        });
-        if (alreadyEnding?.length) {
-          // One ladder per process: point at the running one instead of starting another.
-          const first = alreadyEnding[0]!;
-          setStatus(
-            `${alreadyEnding.map((a) => a.pid).join(', ')} already being ended: nothing more was sent`,
-          );
-          document.getElementById(cardId(first.killId, first.pid))?.focus();
-          if (alreadyEnding.length === targets.length) return;
-        }
-        if (!forceProtected)
-          askOnRefusal.current.set(killId, { targets, tree: withTree, reason: '' });
-      } catch (e) {
-        setStatus(`Could not start: ${plainError(e)}`);
+      askNotificationPermission();
+      const r = await startInBatches(targets, (part) =>
+        api.call('kill:start', { targets: part, overrides: how, tree: withTree, forceProtected }),
+      );
+      if (!forceProtected)
+        for (const run of r.runs)
+          askOnRefusal.current.set(run.killId, {
+            targets: run.targets,
+            tree: withTree,
+            reason: '',
+          });
+      if (r.error !== undefined) {
+        setStatus(startFailedWords(r.sent, targets.length, r.error));
+        return;
+      }
+      if (r.alreadyEnding.length) {
+        // One ladder per process: point at the running one instead of starting another.
+        const first = r.alreadyEnding[0]!;
+        setStatus(alreadyEndingWords(r.alreadyEnding.map((a) => a.pid)));
+        document.getElementById(cardId(first.killId, first.pid))?.focus();
       }
     },
     [api, overrides],
@@ -306,9 +306,11 @@ export function App({ api }: { api: ApiClient }) {
       targets: { pid: number; startTime?: number }[],
       how: { elevate?: boolean; supervisorStop?: boolean } = {},
     ) => {
-      api
-        .call('kill:start', { targets, overrides, ...how })
-        .catch((e: unknown) => setStatus(plainError(e)));
+      void startInBatches(targets, (part) =>
+        api.call('kill:start', { targets: part, overrides, ...how }),
+      ).then((r) => {
+        if (r.error !== undefined) setStatus(startFailedWords(r.sent, targets.length, r.error));
+      });
     },
     [api, overrides],
   );
@@ -601,6 +603,13 @@ export function App({ api }: { api: ApiClient }) {
 }
 
 const NO_STRATEGIES: Strategy[] = [];
+
+/** Why a start failed; with several requests, how many of the targets were started first. */
+function startFailedWords(sent: number, of: number, e: unknown): string {
+  return sent === 0
+    ? `Could not start: ${plainError(e)}`
+    : `Started ending ${sent} of ${of}; the rest could not start: ${plainError(e)}`;
+}
 const updateSettings = (p: SettingsPatch) => uiSettings.update(p);
 
 /** A desktop notification, where the user allowed them (Electron and browsers alike). */

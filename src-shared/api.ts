@@ -72,8 +72,15 @@ export const planRequestSchema = z.strictObject({
   startTime: z.number().nonnegative().optional(),
 });
 
+/**
+ * The most targets one kill:start takes (a bound on what one message makes the main process pin
+ * and read). A selection can hold more (Select all on a busy machine): the renderer sends those
+ * as several requests (killBatches).
+ */
+export const MAX_KILL_TARGETS = 1000;
+
 export const killRequestSchema = z.strictObject({
-  targets: z.array(killTargetSchema).min(1).max(1000),
+  targets: z.array(killTargetSchema).min(1).max(MAX_KILL_TARGETS),
   overrides: overridesSchema,
   tree: z.boolean().optional(),
   forceProtected: z.boolean().optional(),

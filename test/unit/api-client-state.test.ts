@@ -13,7 +13,8 @@ import {
 } from '../../src-renderer/state/kills';
 import { RowStore } from '../../src-renderer/state/row-store';
 import { formatBytes, startedText, viewRows } from '../../src-renderer/state/table-model';
-import type { Envelope } from '../../src-shared/api';
+import { killRequestSchema, MAX_KILL_TARGETS, type Envelope } from '../../src-shared/api';
+import { alreadyEndingWords, startInBatches } from '../../src-renderer/state/kill-batches';
 import type { ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { rowPatch } from '../../src-shared/row-patch';
 
@@ -321,5 +322,77 @@ describe('running kills', () => {
     expect(finishedRuns(runs).sort()).toEqual(['k:1', 'k:20', 'k:21', 'k:31']);
     expect(endingSummary(runs)).toBe('8 processes: 5 Closed, 2 being ended, 1 Forced');
     expect(endingSummary(new Map([run(1)]))).toBeUndefined();
+  });
+});
+
+describe('startInBatches', () => {
+  const targets = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ pid: 1000 + i, startTime: 5 + i }));
+  /** Checks each request against the contract, and answers as the service would. */
+  const service = (opts: { ending?: Set<number>; failAt?: number } = {}) => {
+    const calls: number[][] = [];
+    const start = (part: { pid: number; startTime?: number }[]) => {
+      killRequestSchema.parse({ targets: part, overrides: { strategy: 'auto' } });
+      calls.push(part.map((t) => t.pid));
+      if (calls.length === opts.failAt)
+        return Promise.reject(new SafeKillError('unsupported', 'SafeKill is shutting down'));
+      const already = part.filter((t) => opts.ending?.has(t.pid));
+      const killId = already.length === part.length ? 'k-old' : `k${calls.length}`;
+      return Promise.resolve(
+        already.length
+          ? { killId, alreadyEnding: already.map((t) => ({ pid: t.pid, killId: 'k-old' })) }
+          : { killId },
+      );
+    };
+    return { calls, start };
+  };
+
+  it('sends a selection of 2,500 as three requests the contract takes, in order', async () => {
+    const all = targets(2500);
+    const s = service();
+    const r = await startInBatches(all, s.start);
+    expect(s.calls.map((c) => c.length)).toEqual([MAX_KILL_TARGETS, MAX_KILL_TARGETS, 500]);
+    expect(s.calls.flat()).toEqual(all.map((t) => t.pid));
+    expect(r.runs.map((x) => [x.killId, x.targets.length])).toEqual([
+      ['k1', 1000],
+      ['k2', 1000],
+      ['k3', 500],
+    ]);
+    expect(r).toMatchObject({ sent: 2500, alreadyEnding: [] });
+    expect(r.error).toBeUndefined();
+    // One request as before for what fits in one.
+    const one = service();
+    await startInBatches(targets(3), one.start);
+    expect(one.calls).toEqual([[1000, 1001, 1002]]);
+  });
+
+  it('gathers the targets already ending, and names no run for a request that started none', async () => {
+    const s = service({ ending: new Set([1000, 1001, 1002, 1003]) });
+    const r = await startInBatches(targets(6), s.start, 2);
+    expect(r.alreadyEnding.map((a) => a.pid)).toEqual([1000, 1001, 1002, 1003]);
+    // The first two requests started nothing new: their id is the running kill's, not a run.
+    expect(r.runs.map((x) => x.killId)).toEqual(['k3']);
+    expect(alreadyEndingWords([1, 2])).toBe('1, 2 already being ended: nothing more was sent');
+    expect(alreadyEndingWords(targets(1000).map((t) => t.pid))).toBe(
+      '1000 processes already being ended: nothing more was sent',
+    );
+  });
+
+  it('stops at the first request that fails and tells how many went out before it', async () => {
+    const s = service({ failAt: 2 });
+    const r = await startInBatches(targets(2500), s.start);
+    expect(s.calls).toHaveLength(2); // None after the failure.
+    expect(r.sent).toBe(1000);
+    expect(r.runs.map((x) => x.killId)).toEqual(['k1']);
+    expect(r.error).toBeInstanceOf(SafeKillError);
+  });
+
+  it('is what the contract bounds: one target more than a request takes is refused', () => {
+    expect(() =>
+      killRequestSchema.parse({
+        targets: targets(MAX_KILL_TARGETS + 1),
+        overrides: { strategy: 'auto' },
+      }),
+    ).toThrow();
   });
 });

@@ -28,7 +28,18 @@ export const HELPER_STEPS_NOTE =
 
 const MAX_TARGETS = 256;
 
+/** The helper's bound on one request, checked on both sides: here before any password prompt. */
+function checkCount(n: number): void {
+  if (n === 0) throw new HelperRequestError('no target');
+  if (n > MAX_TARGETS)
+    throw new HelperRequestError(
+      `at most ${MAX_TARGETS} targets at once through the administrator helper (${n} given); nothing was sent and no password was asked for: end them in parts`,
+    );
+}
+
+/** The helper's argv for `req`; refused, before anything is launched, if the helper would. */
 export function helperArgv(req: HelperRequest): string[] {
+  checkCount(req.targets.length);
   const argv = ['kill'];
   for (const t of req.targets) argv.push(`${t.pid}@${t.startTime}`);
   argv.push('--strategy', req.strategy);
@@ -80,8 +91,6 @@ export function parseHelperArgv(argv: readonly string[]): HelperRequest {
       req.targets.push({ pid, startTime });
     }
   }
-  if (req.targets.length === 0) throw new HelperRequestError('no target');
-  if (req.targets.length > MAX_TARGETS)
-    throw new HelperRequestError(`at most ${MAX_TARGETS} targets`);
+  checkCount(req.targets.length);
   return req;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KillEvent } from '../../src-shared/kill';
 import { helperArgv, parseHelperArgv } from '../../src-main/elevate/helper-request';
 import { runElevated } from '../../src-main/elevate/pkexec-launch';
+import { elevatedKill } from '../../src-main/elevate/elevated-kill';
 import {
   ERROR_CANCELLED,
   quoteWindowsArg,
@@ -85,6 +86,31 @@ describe('the pkexec launcher', () => {
     ]);
     expect(events.map((e) => e.type)).toEqual(['step', 'result']);
     expect(results).toMatchObject([{ pid: 42, outcome: 'exited' }]);
+  });
+
+  it('more targets than the helper takes are refused before pkexec asks for a password', async () => {
+    let spawned = 0;
+    const many = Array.from({ length: 257 }, (_, i) => ({ pid: 1000 + i, startTime: 7 }));
+    const input = { targets: many, strategy: 'auto' as const, tree: false };
+    // A helper that would refuse (exit 2) at once: the old launcher asked for the password first.
+    const refusing = () => {
+      spawned++;
+      const c = fakeChild();
+      setTimeout(() => c.emit('close', 2, null), 10);
+      return c;
+    };
+    const run = elevatedKill(input, { onEvent: () => {}, spawn: refusing });
+    await expect(run).rejects.toThrow(/at most 256 targets at once .*257 given.*no password/);
+    expect(spawned).toBe(0);
+    // As many as it takes go through.
+    const c = fakeChild();
+    const ok = elevatedKill(
+      { ...input, targets: many.slice(0, 256) },
+      { onEvent: () => {}, spawn: () => (spawned++, c) },
+    );
+    setTimeout(() => c.emit('close', 0, null), 10);
+    await ok;
+    expect(spawned).toBe(1);
   });
 
   it.each([126, 127])('a refused prompt (pkexec %i) is cancelled with its reason', async (code) => {

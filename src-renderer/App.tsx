@@ -45,6 +45,7 @@ import { SortedRows } from './state/sorted-rows';
 import type { QuickFilters, SortKey, SortSpec } from '../src-shared/rows';
 import { FilteredRows } from './state/filtered-rows';
 import { alreadyEndingWords, startInBatches } from './state/kill-batches';
+import { askAfterRefusal } from './state/protected-ask';
 import { treeRows } from './state/tree-rows';
 import { isWidths, type Widths } from './state/column-widths';
 import { usePaintTimer } from './state/perf';
@@ -67,6 +68,8 @@ interface PendingConfirm {
   reason: string;
   /** A confirmation of the selection (not a protected-process question). */
   many?: boolean;
+  /** The run whose targets were refused as protected (a question after the fact). */
+  killId?: string;
 }
 
 export function App({ api }: { api: ApiClient }) {
@@ -163,10 +166,17 @@ export function App({ api }: { api: ApiClient }) {
               happened: 'ended',
               word: OUTCOME_WORDS[e.outcome],
             });
-          const ask = askOnRefusal.current.get(m.payload.killId);
-          if (ask && e.outcome === 'refused' && e.code === 'protected') {
-            askOnRefusal.current.delete(m.payload.killId);
-            setConfirm({ ...ask, reason: e.reason });
+          const run = askOnRefusal.current.get(m.payload.killId);
+          if (run && e.outcome === 'refused' && e.code === 'protected') {
+            const { killId } = m.payload;
+            setConfirm((c) =>
+              askAfterRefusal(
+                c?.killId ? { ...c, killId: c.killId } : undefined,
+                { killId, ...run },
+                e.pid,
+                e.reason,
+              ),
+            );
           }
         }
       } else if (m.channel === 'history:added')
@@ -591,8 +601,12 @@ export function App({ api }: { api: ApiClient }) {
           title={`End protected process ${confirm.targets.map((t) => `${t.name} (${t.pid})`).join(', ')}?`}
           message={`It is protected: ${confirm.reason}. Ending it may break your session or the system.`}
           confirmLabel="End anyway"
-          onCancel={() => setConfirm(undefined)}
+          onCancel={() => {
+            if (confirm.killId) askOnRefusal.current.delete(confirm.killId);
+            setConfirm(undefined);
+          }}
           onConfirm={() => {
+            if (confirm.killId) askOnRefusal.current.delete(confirm.killId);
             setConfirm(undefined);
             void start(confirm.targets, confirm.tree, true);
           }}

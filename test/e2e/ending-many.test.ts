@@ -6,7 +6,18 @@ import { bashCrowd, makeFifo, type BashCrowd } from '../helpers/bash-crowd';
 import { tmpFile } from '../helpers/processes';
 import { MAX_KILL_TARGETS } from '../../src-shared/api';
 import { readStat } from '../../src-main/platform/linux/proc-stat';
-import { count, processGrid, text, uniqueTag, useWebApp, visible, type WebServer } from './helpers';
+import {
+  count,
+  hidden,
+  processGrid,
+  startWeb,
+  text,
+  uniqueTag,
+  useWebApp,
+  visible,
+  WAIT,
+  type WebServer,
+} from './helpers';
 
 let server: WebServer;
 let browser: Browser;
@@ -183,6 +194,59 @@ describe.runIf(process.platform === 'linux')(
       await page.getByRole('button', { name: 'Dismiss finished' }).click();
       await count(panel).toBe(0);
       await page.close();
+    });
+
+    it('asks about only the protected one of a selection, while the others are ended', async () => {
+      const n = 3;
+      const tag = uniqueTag('asked');
+      // SafeKill's parent, a shell of this test's whose command line carries the tag: protected.
+      const parent = await startWeb([], {
+        under: [
+          'bash',
+          '-c',
+          `trap 'kill -TERM $c; wait $c; exit' TERM; "$@" & c=$!; wait $c`,
+          tag,
+        ],
+      });
+      const shell = parent.child.pid!;
+      const fifo = makeFifo(tmpFile('fifo'));
+      const crowd = await bashCrowd(n, `trap 'exit 0' TERM; exec 3<>${fifo}; read -u 3`, {
+        name: tag,
+      });
+      crowds.push(crowd);
+      const page = await browser.newPage({ viewport: { width: 1300, height: 820 } });
+      try {
+        await page.goto(parent.url);
+        const grid = processGrid(page);
+        await visible(grid.getByRole('row').nth(1));
+        await page.getByRole('searchbox', { name: 'Filter processes' }).fill(tag);
+        const pids = grid.getByRole('rowgroup').nth(1).locator('.col-pid');
+        await count(pids).toBe(n + 1);
+        // Only this test's processes are in the selection, or nothing is pressed.
+        const shown = (await pids.allTextContents()).map(Number).sort((a, b) => a - b);
+        expect(shown).toEqual([shell, ...crowd.pids].sort((a, b) => a - b));
+        await grid.focus();
+        await page.keyboard.press('Control+a');
+        await page.getByRole('button', { name: `End ${n + 1}`, exact: true }).click();
+        await page
+          .getByRole('alertdialog')
+          .getByRole('button', { name: `End ${n + 1}`, exact: true })
+          .click();
+        const ask = page.getByRole('alertdialog');
+        await visible(ask);
+        // The old question named every target of the run, and End anyway sent them all again.
+        await text(ask.locator('h2')).toBe(`End protected process bash (${shell})?`);
+        await text(ask).toMatch(/SafeKill's parent/);
+        await expect
+          .poll(() => crowd.pids.filter((pid) => readStat(pid)?.state !== 'zombie').length, WAIT)
+          .toBe(0);
+        await ask.getByRole('button', { name: 'Keep it running' }).click();
+        await hidden(ask);
+        expect(readStat(shell)?.state).not.toBe('zombie');
+      } finally {
+        await page.close();
+        expect(await parent.stop()).toBe(0);
+      }
     });
 
     it('redraws the rings in view every frame, and counts every spoken value down', async () => {

@@ -46,7 +46,13 @@ export interface WebServer {
 /** Starts browser mode (`dist/web.cjs --no-open`) and waits for the URL line. */
 export function startWeb(
   extra: string[] = [],
-  opts: { dataDir?: string; asUser?: string; env?: Record<string, string> } = {},
+  opts: {
+    dataDir?: string;
+    asUser?: string;
+    env?: Record<string, string>;
+    /** Runs it under a parent of the test's: `[program, ...args]`, the command appended. */
+    under?: string[];
+  } = {},
 ): Promise<WebServer> {
   const dir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'safekill-e2e-'));
   const node = [process.execPath, WEB, '--port', '0', '--no-open', ...extra];
@@ -59,7 +65,7 @@ export function startWeb(
         '--clear-groups',
         ...node,
       ]
-    : node;
+    : [...(opts.under ?? []), ...node];
   const child = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, SAFEKILL_DATA_DIR: dir, DISPLAY: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,7 @@ import { RowStore } from '../../src-renderer/state/row-store';
 import { formatBytes, startedText, viewRows } from '../../src-renderer/state/table-model';
 import { killRequestSchema, MAX_KILL_TARGETS, type Envelope } from '../../src-shared/api';
 import { alreadyEndingWords, startInBatches } from '../../src-renderer/state/kill-batches';
+import { askAfterRefusal } from '../../src-renderer/state/protected-ask';
 import type { ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { rowPatch } from '../../src-shared/row-patch';
 
@@ -394,5 +395,34 @@ describe('startInBatches', () => {
         overrides: { strategy: 'auto' },
       }),
     ).toThrow();
+  });
+});
+
+describe('askAfterRefusal', () => {
+  const t = (pid: number) => ({ pid, name: `p${pid}` });
+  const run = { killId: 'k1', targets: [t(1), t(2), t(3)], tree: false };
+
+  it('names only the refused targets of a run, and joins refusals while its question is open', () => {
+    const first = askAfterRefusal(undefined, run, 2, 'an ancestor of SafeKill');
+    expect(first).toEqual({
+      killId: 'k1',
+      targets: [t(2)],
+      tree: false,
+      reason: 'an ancestor of SafeKill',
+    });
+    const both = askAfterRefusal(first, run, 3, 'another reason');
+    expect(both.targets).toEqual([t(2), t(3)]);
+    expect(both.reason).toBe('an ancestor of SafeKill');
+    expect(askAfterRefusal(both, run, 3, 'again').targets).toEqual([t(2), t(3)]);
+    // Another run's refusal asks its own question.
+    expect(askAfterRefusal(both, { ...run, killId: 'k2' }, 1, 'r').targets).toEqual([t(1)]);
+  });
+
+  it("asks for a tree's refused member through the tree that was chosen", () => {
+    const tree = { ...run, tree: true };
+    expect(askAfterRefusal(undefined, tree, 99, 'r')).toMatchObject({
+      targets: run.targets,
+      tree: true,
+    });
   });
 });

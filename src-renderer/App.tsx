@@ -7,9 +7,11 @@ import {
   useSyncExternalStore,
   type KeyboardEvent as ReactKeyboardEvent,
 } from 'react';
+import { flushSync } from 'react-dom';
 import {
   HISTORY_LIST_LIMIT,
   type AppInfo,
+  type PushEvents,
   type HistoryEntry,
   type HistoryStatus,
 } from '../src-shared/api';
@@ -29,9 +31,10 @@ import { RunningKills } from './components/RunningKills';
 import { SelectionPanel } from './components/SelectionPanel';
 import { RowMenu, type RowAction } from './components/RowMenu';
 import { useNeedsElevation } from './api/use-needs-elevation';
-import { applyKillEvent, cardId, describeResult, liveCards, type Runs } from './state/kills';
+import { applyKillEvents, cardId, describeResult, liveCards, type Runs } from './state/kills';
 import { gatherNotices } from './state/gathered-notices';
 import { strategyWords } from './state/words';
+import { batchPerFrame } from './state/frame-clock';
 import {
   EMPTY_SELECTION,
   pick,
@@ -140,10 +143,16 @@ export function App({ api }: { api: ApiClient }) {
       [...store.rows.values()].find((r) => r.pid === pid)?.name ??
       '';
     const notice = gatherNotices(notify);
+    // Folded into the runs once a frame, rendered in that frame (flushSync) before it paints.
+    const kills = batchPerFrame<PushEvents['kill:event']>((batch, inFrame) => {
+      const fold = () => setRuns((r) => applyKillEvents(r, batch));
+      if (inFrame) flushSync(fold);
+      else fold();
+    });
     const off = api.onPush((m) => {
       if (m.channel === 'processes:diff') store.apply(m.payload);
       else if (m.channel === 'kill:event') {
-        setRuns((r) => applyKillEvent(r, m.payload));
+        kills.push(m.payload);
         const e = m.payload.event;
         if (e.type === 'plan') names.set(`${m.payload.killId}:${e.pid}`, e.plan.name);
         if (e.type === 'waiting') {
@@ -210,7 +219,10 @@ export function App({ api }: { api: ApiClient }) {
         load();
       }
     });
-    return off;
+    return () => {
+      off();
+      kills.dispose();
+    };
   }, [api, store]);
 
   // Sorting follows the data; typing in the filter only filters the sorted list.

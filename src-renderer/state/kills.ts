@@ -56,71 +56,89 @@ function emptyRun(killId: string, pid: number, at: number): TargetRun {
 
 /** Folds one pushed kill event into the runs (a new map: React compares by reference). */
 export function applyKillEvent(runs: Runs, msg: PushEvents['kill:event']): Runs {
-  const { killId, at, event: e } = msg;
-  const id = runId(killId, e.pid);
-  const prev: TargetRun = runs.get(id) ?? emptyRun(killId, e.pid, at);
-  let next: TargetRun = prev;
+  return applyKillEvents(runs, [msg]);
+}
+
+/**
+ * Folds pushed kill events into the runs, in order, copying the map once for all of them (or
+ * not at all when none changes a run): copied once per event, 2,500 targets ending made each of
+ * their events copy 2,500 runs, 1.5 s of the renderer's script in 14 s.
+ */
+export function applyKillEvents(runs: Runs, msgs: readonly PushEvents['kill:event'][]): Runs {
+  let out: Map<string, TargetRun> | undefined;
+  for (const msg of msgs) {
+    const { killId, at, event: e } = msg;
+    if (e.type === 'tree') {
+      placeTree((out ??= new Map(runs)), killId, at, e.pid, e.stages ?? [e.order]);
+      continue;
+    }
+    const id = runId(killId, e.pid);
+    const prev = (out ?? runs).get(id) ?? emptyRun(killId, e.pid, at);
+    const next = folded(prev, msg);
+    if (next !== undefined) (out ??= new Map(runs)).set(id, next);
+  }
+  return out ?? runs;
+}
+
+/** `prev` after one event for its target; undefined for one that changes nothing shown. */
+function folded(prev: TargetRun, msg: PushEvents['kill:event']): TargetRun | undefined {
+  const { at, event: e } = msg;
+  let next: TargetRun;
   switch (e.type) {
     case 'plan':
       next = { ...prev, name: e.plan.name, steps: e.plan.steps };
       if (e.plan.startTime !== undefined) next.startTime = e.plan.startTime;
-      break;
+      return next;
     case 'step':
       next = { ...prev, stepIndex: e.index, stepStartedAt: at, graceMs: e.graceMs };
       delete next.asking;
-      break;
+      return next;
     case 'waiting':
-      next = { ...prev, asking: e.question };
-      break;
+      return { ...prev, asking: e.question };
     case 'extended':
-      next = {
+      return {
         ...prev,
         stepStartedAt: at,
         graceMs: e.graceMs,
         log: [...prev.log, `Grace extended: ${e.reason}`],
       };
-      break;
     case 'resumed':
       next = { ...prev, stepStartedAt: at, graceMs: e.graceMs };
       delete next.asking;
-      break;
+      return next;
     case 'escalated':
-      next = {
+      return {
         ...prev,
         log: [
           ...prev.log,
           `Escalated from ${strategyWords(e.from)} to ${strategyWords(e.to)}: ${e.reason}`,
         ],
       };
-      break;
     case 'notice':
-      next = { ...prev, log: [...prev.log, e.message] };
-      break;
+      return { ...prev, log: [...prev.log, e.message] };
     case 'result': {
       const { type: _t, ...result } = e;
-      next = { ...prev, name: prev.name || (result.name ?? ''), result };
-      break;
+      return { ...prev, name: prev.name || (result.name ?? ''), result };
     }
     case 'supervisor-stop':
-      next = { ...prev, log: [...prev.log, `Stopping it through its supervisor: ${e.reason}`] };
-      break;
+      return { ...prev, log: [...prev.log, `Stopping it through its supervisor: ${e.reason}`] };
     case 'survivors':
-      next = { ...prev, survivors: e.survivors };
-      break;
-    case 'tree':
-      return placeTree(runs, killId, at, e.pid, e.stages ?? [e.order]);
+      return { ...prev, survivors: e.survivors };
     case 'tick':
     case 'restarted':
-      return runs;
+    case 'tree':
+      return undefined;
   }
-  const out = new Map(runs);
-  out.set(id, next);
-  return out;
 }
 
 /** A staged tree: each member's card goes under the root's, by the generation it is in. */
-function placeTree(runs: Runs, killId: string, at: number, root: number, stages: number[][]): Runs {
-  const out = new Map(runs);
+function placeTree(
+  out: Map<string, TargetRun>,
+  killId: string,
+  at: number,
+  root: number,
+  stages: number[][],
+): void {
   stages.forEach((stage, generation) => {
     if (generation === 0) return;
     for (const pid of stage) {
@@ -129,7 +147,6 @@ function placeTree(runs: Runs, killId: string, at: number, root: number, stages:
       out.set(id, { ...(prev ?? emptyRun(killId, pid, at)), root, generation });
     }
   });
-  return out;
 }
 
 /**

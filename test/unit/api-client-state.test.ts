@@ -1,10 +1,11 @@
 // The renderer's side of the contract: the client over a transport, and the pure state it keeps
 // (rows from snapshot + diffs, the view's filter/sort/tree, running kills from pushed events).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, type Transport } from '../../src-renderer/api/client';
 import { SafeKillError } from '../../src-shared/errors';
 import {
   applyKillEvent,
+  applyKillEvents,
   describeResult,
   endingSummary,
   finishedRuns,
@@ -16,6 +17,7 @@ import { formatBytes, startedText, viewRows } from '../../src-renderer/state/tab
 import { killRequestSchema, MAX_KILL_TARGETS, type Envelope } from '../../src-shared/api';
 import { alreadyEndingWords, startInBatches } from '../../src-renderer/state/kill-batches';
 import { askAfterRefusal } from '../../src-renderer/state/protected-ask';
+import { batchPerFrame } from '../../src-renderer/state/frame-clock';
 import type { ProcessRow, ProcessSnapshot } from '../../src-shared/process';
 import { rowPatch } from '../../src-shared/row-patch';
 
@@ -288,6 +290,58 @@ describe('running kills', () => {
     );
   });
 
+  it('folds a burst of events at once as it folds them one by one, leaving the old runs alone', () => {
+    type Msg = Parameters<typeof applyKillEvents>[1][number];
+    const plan = (pid: number): Msg['event'] => ({
+      type: 'plan',
+      pid,
+      plan: { pid, name: `p${pid}`, platform: 'linux', summary: 's', mechanism: 'm', steps: [] },
+    });
+    const msgs: Msg[] = [
+      {
+        killId: 'k1',
+        at: 1,
+        event: { type: 'tree', pid: 1, order: [1, 2], stages: [[1], [2]], reason: 'r' },
+      },
+      { killId: 'k1', at: 2, event: plan(1) },
+      { killId: 'k1', at: 2, event: plan(2) },
+      { killId: 'k2', at: 3, event: plan(3) },
+      {
+        killId: 'k2',
+        at: 4,
+        event: { type: 'tick', pid: 3, index: 0, remainingMs: 1, graceMs: 2 },
+      },
+      {
+        killId: 'k1',
+        at: 5,
+        event: {
+          type: 'result',
+          pid: 2,
+          outcome: 'exited',
+          exitCode: 0,
+          elapsedMs: 4,
+          reason: 'r',
+        },
+      },
+    ];
+    const start: Runs = new Map();
+    const oneByOne = msgs.reduce<Runs>((r, m) => applyKillEvent(r, m), start);
+    const atOnce = applyKillEvents(start, msgs);
+    expect([...atOnce]).toEqual([...oneByOne]);
+    expect(atOnce.get('k1:2')).toMatchObject({ root: 1, generation: 1, name: 'p2' });
+    expect(start.size).toBe(0);
+    // A new map only when a run changed: React re-renders by reference.
+    const ticks = msgs.filter((m) => m.event.type === 'tick');
+    expect(applyKillEvents(atOnce, ticks)).toBe(atOnce);
+    const done: Msg = {
+      ...msgs[5]!,
+      event: { ...(msgs[5]!.event as object), pid: 1 } as Msg['event'],
+    };
+    const again = applyKillEvents(atOnce, [done]);
+    expect(again.get('k1:1')?.result).toBeDefined();
+    expect(atOnce.get('k1:1')?.result).toBeUndefined();
+  });
+
   it('dismisses only cards whose every target has ended, and counts the runs by outcome', () => {
     const run = (pid: number, more: Partial<TargetRun> = {}): [string, TargetRun] => {
       const r: TargetRun = {
@@ -424,5 +478,39 @@ describe('askAfterRefusal', () => {
       targets: run.targets,
       tree: true,
     });
+  });
+});
+
+describe('batchPerFrame', () => {
+  it('hands a burst over once, at the next frame, or after the fallback where no frame comes', () => {
+    vi.useFakeTimers();
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => {
+      delete frames[id - 1];
+    });
+    try {
+      const got: [number[], boolean][] = [];
+      const b = batchPerFrame<number>((batch, inFrame) => got.push([batch, inFrame]));
+      b.push(1);
+      b.push(2);
+      b.push(3);
+      expect(got).toEqual([]);
+      frames.shift()!(0);
+      expect(got).toEqual([[[1, 2, 3], true]]);
+      vi.advanceTimersByTime(500); // The fallback was cancelled with it.
+      expect(got).toHaveLength(1);
+      // A hidden window: no frame comes, the fallback hands it over.
+      b.push(4);
+      vi.advanceTimersByTime(100);
+      expect(got.at(-1)).toEqual([[4], false]);
+      b.push(5);
+      b.dispose();
+      vi.advanceTimersByTime(500);
+      expect(got).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,6 +2,8 @@
 // intervals, with 200 cards against 3 cards on the same page in the same run. The targets are
 // bash processes of ours that catch SIGTERM and go on (so every card stays in its grace period);
 // SafeKill forces them when the grace runs out, and what is left is SIGKILLed by start time.
+// Then, without a browser, what folding a burst of 2,500 targets' events into the runs costs
+// the renderer's script: batched (applyKillEvents, once a frame) against one event at a time.
 //   npm run bench -- --only ending-cards
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +11,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, processGrid, startWeb, type WebServer } from '../test/e2e/helpers';
 import { bashCrowd, makeFifo } from '../test/helpers/bash-crowd';
+import type { PushEvents } from '../src-shared/api';
+import { applyKillEvent, applyKillEvents, type Runs } from '../src-renderer/state/kills';
 
 const MEASURE_MS = 3000;
 
@@ -96,5 +100,55 @@ export async function run(): Promise<void> {
   const frames = (n: number) => Math.min(...results.get(n)!.map((r) => r.frames));
   console.log(
     `  ${'200 cards / 3 cards, frames drawn (fewest of each, for the record)'.padEnd(52)} ${(frames(200) / frames(3)).toFixed(2)}`,
+  );
+  foldCost();
+}
+
+/**
+ * 2,500 targets' plan, step and result events, folded one at a time (each a copy of every run)
+ * and in bursts of one frame's worth (a copy per burst); median of 5, ms.
+ */
+function foldCost(n = 2500, perFrame = 250): void {
+  const msgs: PushEvents['kill:event'][] = [];
+  for (const type of ['plan', 'step', 'result'] as const)
+    for (let pid = 1; pid <= n; pid++) {
+      const event: PushEvents['kill:event']['event'] =
+        type === 'plan'
+          ? {
+              type,
+              pid,
+              plan: { pid, name: 'bash', platform: 'linux', summary: '', mechanism: '', steps: [] },
+            }
+          : type === 'step'
+            ? {
+                type,
+                pid,
+                index: 0,
+                strategy: 'signal:SIGTERM',
+                graceMs: 5000,
+                reason: '',
+                atMs: 0,
+              }
+            : { type, pid, outcome: 'exited', exitCode: 0, elapsedMs: 1, reason: '' };
+      msgs.push({ killId: 'k1', at: 0, event });
+    }
+  const time = (fold: () => Runs) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      fold();
+      xs.push(performance.now() - t0);
+    }
+    return xs.sort((a, b) => a - b)[2]!;
+  };
+  const oneByOne = time(() => msgs.reduce<Runs>((r, m) => applyKillEvent(r, m), new Map()));
+  const batched = time(() => {
+    let r: Runs = new Map();
+    for (let i = 0; i < msgs.length; i += perFrame)
+      r = applyKillEvents(r, msgs.slice(i, i + perFrame));
+    return r;
+  });
+  console.log(
+    `  ${`folding ${msgs.length} events of ${n} targets: one at a time / ${perFrame} a frame, ms`.padEnd(52)} ${oneByOne.toFixed(1)} / ${batched.toFixed(1)} (${(oneByOne / batched).toFixed(0)}x)`,
   );
 }

@@ -247,7 +247,11 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   const prepared: Prepared[] = [];
   const groups: Prepared[][] = [];
   const generations = new Map<number, number>();
-  for (const pid of req.pids) {
+  const chosen =
+    req.tree && req.pids.length > 1
+      ? ancestorsFirst(req.pids, deps.platform.descendantsOfEach(req.pids))
+      : req.pids;
+  for (const pid of chosen) {
     if (seen.has(pid)) continue;
     seen.add(pid);
     const group = await prepareGroup(pid, req, deps, seen, selfLineage, generations);
@@ -390,6 +394,28 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   const results = (await running).flat();
   await reportSurvivors(deps.platform, families, results, deps.onEvent);
   return results;
+}
+
+/**
+ * With --tree, the chosen roots with each one after every chosen root it descends from (else in
+ * the order given): a root's tree takes in a chosen descendant as a member, ended in its stage
+ * after its parents, instead of that descendant being a tree of its own signalled at once, beside
+ * the ancestor that may mean to stop it itself. A descendant whose ancestor is refused is still
+ * ended, as its own tree.
+ */
+export function ancestorsFirst(
+  pids: readonly number[],
+  descendants: ReadonlyMap<number, readonly { pid: number }[]>,
+): number[] {
+  const chosen = new Set(pids);
+  const above = new Map<number, number>();
+  for (const root of pids)
+    for (const m of descendants.get(root) ?? [])
+      if (chosen.has(m.pid) && m.pid !== root) above.set(m.pid, (above.get(m.pid) ?? 0) + 1);
+  return pids
+    .map((pid, i) => ({ pid, i, depth: above.get(pid) ?? 0 }))
+    .sort((a, b) => a.depth - b.depth || a.i - b.i)
+    .map((x) => x.pid);
 }
 
 /**

@@ -82,6 +82,27 @@ describe.runIf(process.platform === 'linux')('survivors are never silent', () =>
     expect(isRunning(f.child)).toBe(false);
   });
 
+  it("with --tree, a chosen child named before its chosen parent is ended in the parent's tree", async () => {
+    const f = await family(tmpFile('family4.lock'));
+    started.push(f.parent, f.child);
+    const run = await runCli([
+      'kill',
+      '--json',
+      '--tree',
+      '--grace',
+      '20000',
+      String(f.child),
+      String(f.parent),
+    ]);
+    // One tree, the parent alone first: before, the child was a tree of its own, signalled at
+    // once beside the parent that stops it itself.
+    const trees = run.events.filter((e) => e.type === 'tree');
+    expect(trees).toMatchObject([{ pid: f.parent, stages: [[f.parent], [f.child]] }]);
+    expect(run.events.filter((e) => e.type === 'result')).toHaveLength(2);
+    expect(run.code).toBe(0);
+    expect(isRunning(f.child)).toBe(false);
+  });
+
   it('with --tree, a child forked during the countdown is found, pinned and ended', async () => {
     const pidFile = tmpFile('forked.pid');
     const p = spawn(process.execPath, [FORKER, pidFile], { stdio: ['ignore', 'pipe', 'inherit'] });

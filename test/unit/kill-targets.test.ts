@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { memoryClaims } from '../../src-main/kill/ending-claims';
-import { killTargets } from '../../src-main/kill/kill-targets';
+import { ancestorsFirst, killTargets } from '../../src-main/kill/kill-targets';
 import { FRESH_MS } from '../../src-main/kill/staged-tree';
 import { fakePlatform } from '../helpers/fake-platform';
 import { exitStatus } from '../../src-main/cli/exit-status';
@@ -54,6 +54,44 @@ describe('killTargets with a tree', () => {
     expect(byPid.get(21)?.reason).toContain('never ended with a tree');
     expect(byPid.get(30)).toMatchObject({ outcome: 'terminated' });
     expect(p.sent.map((s) => s.pid).sort()).toEqual([1, 30]);
+  });
+
+  it("takes a chosen descendant into its chosen ancestor's tree, whichever comes first", async () => {
+    const p = fakePlatform([
+      { pid: 100, ppid: 1, startTime: 50 },
+      { pid: 101, ppid: 100, startTime: 51 },
+      { pid: 102, ppid: 101, startTime: 52 },
+    ]);
+    // Grid order by name put the grandchild and the child before their parent.
+    const { events, results } = await run(p, [102, 101, 100], { tree: true });
+    const trees = events.filter((e) => e.type === 'tree');
+    // One tree, staged: the root alone first, then its child, then the grandchild. Before,
+    // 102 and then 101 were trees of their own, signalled at once beside their parent.
+    expect(trees).toMatchObject([{ pid: 100, stages: [[100], [101], [102]] }]);
+    expect(p.sent.map((s) => s.pid)).toEqual([100, 101, 102]);
+    expect(results.map((r) => r.outcome)).toEqual(['terminated', 'terminated', 'terminated']);
+  });
+
+  it('still ends a chosen descendant as its own tree when its chosen ancestor is refused', async () => {
+    const p = fakePlatform([
+      { pid: 100, ppid: 1, startTime: 50, protectedReason: "SafeKill's parent" },
+      { pid: 101, ppid: 100, startTime: 51 },
+    ]);
+    const { byPid } = await run(p, [101, 100], { tree: true });
+    expect(byPid.get(100)).toMatchObject({ outcome: 'refused', code: 'protected' });
+    expect(byPid.get(101)).toMatchObject({ outcome: 'terminated' });
+    expect(p.sent.map((s) => s.pid)).toEqual([101]);
+  });
+
+  it('orders chosen roots ancestors first, the rest as given', () => {
+    const desc = new Map([
+      [1, [{ pid: 2 }, { pid: 3 }]],
+      [2, [{ pid: 3 }]],
+      [3, []],
+      [9, []],
+    ]);
+    expect(ancestorsFirst([3, 9, 2, 1], desc)).toEqual([9, 1, 2, 3]);
+    expect(ancestorsFirst([9, 5], desc)).toEqual([9, 5]);
   });
 
   it('never signals a descendant whose PID was reused between the snapshot and the pin', async () => {

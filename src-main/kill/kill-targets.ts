@@ -260,7 +260,8 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   }
 
   // Before the first step: what the run leaves behind is reported, never silent.
-  const roots = req.pids.filter((pid) => prepared.some((p) => p.kind === 'ready' && p.pid === pid));
+  const ready = new Set(prepared.flatMap((p) => (p.kind === 'ready' ? [p.pid] : [])));
+  const roots = req.pids.filter((pid) => ready.has(pid));
   const families = readFamilies(deps.platform, roots, selfLineage());
 
   const owner = deps.owner ?? 'safekill';

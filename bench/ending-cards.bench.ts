@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, processGrid, startWeb, type WebServer } from '../test/e2e/helpers';
 import { bashCrowd, makeFifo } from '../test/helpers/bash-crowd';
 import type { PushEvents } from '../src-shared/api';
-import { applyKillEvent, applyKillEvents, type Runs } from '../src-renderer/state/kills';
+import { applyKillEvents, type Runs } from '../src-renderer/state/kills';
 
 const MEASURE_MS = 3000;
 
@@ -141,7 +141,7 @@ function foldCost(n = 2500, perFrame = 250): void {
     }
     return xs.sort((a, b) => a - b)[2]!;
   };
-  const oneByOne = time(() => msgs.reduce<Runs>((r, m) => applyKillEvent(r, m), new Map()));
+  const oneByOne = time(() => msgs.reduce<Runs>((r, m) => applyKillEvents(r, [m]), new Map()));
   const batched = time(() => {
     let r: Runs = new Map();
     for (let i = 0; i < msgs.length; i += perFrame)

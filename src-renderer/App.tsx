@@ -178,14 +178,7 @@ export function App({ api }: { api: ApiClient }) {
           const run = askOnRefusal.current.get(m.payload.killId);
           if (run && e.outcome === 'refused' && e.code === 'protected') {
             const { killId } = m.payload;
-            setConfirm((c) =>
-              askAfterRefusal(
-                c?.killId ? { ...c, killId: c.killId } : undefined,
-                { killId, ...run },
-                e.pid,
-                e.reason,
-              ),
-            );
+            setConfirm((c) => askAfterRefusal(c, { killId, ...run }, e.pid, e.reason));
           }
         }
       } else if (m.channel === 'history:added')

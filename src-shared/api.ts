@@ -75,7 +75,7 @@ export const planRequestSchema = z.strictObject({
 /**
  * The most targets one kill:start takes (a bound on what one message makes the main process pin
  * and read). A selection can hold more (Select all on a busy machine): the renderer sends those
- * as several requests (killBatches).
+ * as several requests (startInBatches, src-renderer/state/kill-batches.ts).
  */
 export const MAX_KILL_TARGETS = 1000;
 

@@ -15,7 +15,8 @@ export interface ProtectedAsk<T extends { pid: number }> {
  * its tree: the run's chosen targets, as before.
  */
 export function askAfterRefusal<T extends { pid: number }>(
-  open: ProtectedAsk<T> | undefined,
+  /** The question open now, if any (another kind has no `killId`: this one replaces it). */
+  open: (Omit<ProtectedAsk<T>, 'killId'> & { killId?: string }) | undefined,
   run: { killId: string; targets: readonly T[]; tree: boolean },
   pid: number,
   reason: string,
@@ -24,5 +25,6 @@ export function askAfterRefusal<T extends { pid: number }>(
   const targets = chosen.length > 0 ? chosen : [...run.targets];
   if (open?.killId !== run.killId) return { targets, tree: run.tree, reason, killId: run.killId };
   const have = new Set(open.targets.map((t) => t.pid));
-  return { ...open, targets: [...open.targets, ...targets.filter((t) => !have.has(t.pid))] };
+  const more = targets.filter((t) => !have.has(t.pid));
+  return { ...open, killId: run.killId, targets: [...open.targets, ...more] };
 }

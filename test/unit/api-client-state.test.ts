@@ -4,7 +4,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { createClient, type Transport } from '../../src-renderer/api/client';
 import { SafeKillError } from '../../src-shared/errors';
 import {
-  applyKillEvent,
   applyKillEvents,
   describeResult,
   endingSummary,
@@ -226,8 +225,8 @@ describe('table view', () => {
 describe('running kills', () => {
   it('follows plan, steps, escalation and result for each target', () => {
     let runs: Runs = new Map();
-    const push = (at: number, event: Parameters<typeof applyKillEvent>[1]['event']) =>
-      (runs = applyKillEvent(runs, { killId: 'k1', at, event }));
+    const push = (at: number, event: Parameters<typeof applyKillEvents>[1][number]['event']) =>
+      (runs = applyKillEvents(runs, [{ killId: 'k1', at, event }]));
     push(100, {
       type: 'plan',
       pid: 7,
@@ -325,7 +324,7 @@ describe('running kills', () => {
       },
     ];
     const start: Runs = new Map();
-    const oneByOne = msgs.reduce<Runs>((r, m) => applyKillEvent(r, m), start);
+    const oneByOne = msgs.reduce<Runs>((r, m) => applyKillEvents(r, [m]), start);
     const atOnce = applyKillEvents(start, msgs);
     expect([...atOnce]).toEqual([...oneByOne]);
     expect(atOnce.get('k1:2')).toMatchObject({ root: 1, generation: 1, name: 'p2' });

@@ -68,13 +68,15 @@ export class PidfdExitWatcher {
     this.add(pidfd, tag);
     this.watched.set(pidfd, { tag, onExit });
     this.byTag.set(tag, pidfd);
-    // Started once the current burst of watches is in (300 ladders starting in one turn): the
-    // first wait then takes every exit that came meanwhile at once, not one and a round trip.
+    // Started once the current burst of watches is in (300 ladders starting in one turn), with
+    // a look first: the exits that came meanwhile are taken at once, not after a round trip
+    // through the pool thread (2 to 12 ms with 300 targets exiting on 2 cores). In a task of its
+    // own, as a wait's callback is: an exit is never told inside the turn that watched it.
     if (!this.startQueued) {
       this.startQueued = true;
-      queueMicrotask(() => {
+      setImmediate(() => {
         this.startQueued = false;
-        this.startWait();
+        this.startWait(true);
       });
     }
     return () => {
@@ -145,32 +147,41 @@ export class PidfdExitWatcher {
     }
   }
 
-  private startWait(): void {
+  /** `look`: take what is ready already before waiting (after a burst of watches). */
+  private startWait(look = false): void {
     if (this.inFlight || this.firing || this.exiting || this.watched.size === 0) return;
+    if (look) {
+      const ready = this.taken(this.c.epollPoll(this.epfd, this.events, MAX_EVENTS));
+      if (ready.length > 0) return this.fire(ready);
+    }
     this.inFlight = true;
     const unhook = wakeOnExit(() => this.wakeForExit());
     this.c.epollWaitAsync(this.epfd, this.events, MAX_EVENTS, POLL_BACKSTOP_MS, (err, n) => {
       this.inFlight = false;
       this.woken = false;
       unhook();
-      // Callbacks first, then one wait for whatever is still watched, even if a callback throws.
-      this.firing = true;
-      try {
-        let fired = err ? [] : this.taken(n);
-        // Exits that came while the callbacks ran (300 targets exit over a few milliseconds)
-        // are taken at once, without a round trip through the pool thread for each.
-        for (let round = 1; fired.length > 0; round++) {
-          runAll(fired);
-          fired =
-            round < MAX_QUICK_ROUNDS && this.watched.size > 0
-              ? this.taken(this.c.epollPoll(this.epfd, this.events, MAX_EVENTS))
-              : [];
-        }
-      } finally {
-        this.firing = false;
-        this.startWait();
-      }
+      this.fire(err ? [] : this.taken(n));
     });
+  }
+
+  /** Callbacks first, then one wait for whatever is still watched, even if a callback throws. */
+  private fire(first: (() => void)[]): void {
+    this.firing = true;
+    try {
+      let fired = first;
+      // Exits that came while the callbacks ran (300 targets exit over a few milliseconds)
+      // are taken at once, without a round trip through the pool thread for each.
+      for (let round = 1; fired.length > 0; round++) {
+        runAll(fired);
+        fired =
+          round < MAX_QUICK_ROUNDS && this.watched.size > 0
+            ? this.taken(this.c.epollPoll(this.epfd, this.events, MAX_EVENTS))
+            : [];
+      }
+    } finally {
+      this.firing = false;
+      this.startWait();
+    }
   }
 
   /** The exit callbacks of the first `n` events in the buffer (none for n ≤ 0), each forgotten. */

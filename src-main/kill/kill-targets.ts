@@ -387,7 +387,8 @@ export async function killTargets(req: KillRequest, deps: KillDeps): Promise<Kil
   };
   const running = Promise.all(groups.map(staged));
   // Each ladder starts in a microtask queued above (its exit watched, its first step held): send
-  // every held first step in one queued after them, then release the held events (plans, steps).
+  // the held first steps (the first chunk of them) in one queued after them, then release the
+  // held events (plans, steps).
   queueMicrotask(() => {
     burst.send();
     batch.release();
@@ -421,13 +422,24 @@ export function ancestorsFirst(
 
 /**
  * The first step of every plain ladder (a `signal:` to one pinned process), held while the
- * ladders start and then sent in one tight loop: all the per-ladder work (its exit watch,
- * listeners, timers, events) is done before the first signal, so none of it sits between one
- * target's signal and the next, nor between a target's exit and its report. Not for a tree (its
- * stages signal in order, reading the family just before), a supervisor's stop or restart watch,
- * a run already cancelled, or a batch where a step can reach other targets (a group's or a
- * console's). A ladder that asks after the burst is sent at once.
+ * ladders start and then sent in tight loops of BURST_CHUNK: all the per-ladder work (its exit
+ * watch, listeners, timers, events) is done before the first signal, so none of it sits between
+ * one target's signal and the next, nor between a target's exit and its report. Not for a tree
+ * (its stages signal in order, reading the family just before), a supervisor's stop or restart
+ * watch, a run already cancelled, or a batch where a step can reach other targets (a group's or
+ * a console's). A ladder that asks after the burst is sent at once. A cancel between two chunks
+ * sends the rest nothing (their ladders are cancelled already).
  */
+/**
+ * First steps sent in one loop of a burst; then a turn of the event loop, in which the exits
+ * that came meanwhile are reported, before the next loop. One loop over 300 signals took 26 to
+ * 50 ms on 2 cores (each target signalled preempts the sender to run its handler and exit) and
+ * no exit could be reported while it ran: the median exit waited about half of it (39 to 80 ms
+ * from exit to report, measured; in chunks of 32, 8 to 12 ms), while the last signal comes
+ * later only by the reports sent between the chunks (first signal to last report unchanged).
+ */
+export const BURST_CHUNK = 32;
+
 function firstStepBurst(
   prepared: readonly Prepared[],
   req: KillRequest,
@@ -448,7 +460,8 @@ function firstStepBurst(
     const first = p.plan.steps[0]?.strategy;
     if (first?.startsWith('signal:') && !p.plan.supervisor) firsts.set(p.pid, first);
   }
-  let held: (() => void)[] | undefined = [];
+  /** Each held step: sent (`go`), or, the run cancelled, never sent (`drop`). */
+  let held: { go: () => void; drop: () => void }[] | undefined = [];
   return {
     hold(pid, target) {
       const strategy = firsts.get(pid);
@@ -458,20 +471,28 @@ function firstStepBurst(
         if (!first || s !== strategy || !held) return send(s);
         first = false;
         return new Promise<DeliveryResult>((resolve, reject) =>
-          held!.push(() => {
-            try {
-              resolve(send(s));
-            } catch (e) {
-              reject(e as Error); // This target's ladder reports it; the burst goes on.
-            }
+          held!.push({
+            go: () => {
+              try {
+                resolve(send(s));
+              } catch (e) {
+                reject(e as Error); // This target's ladder reports it; the burst goes on.
+              }
+            },
+            drop: () => resolve({ kind: 'skipped', reason: 'the run was cancelled before it' }),
           }),
         );
       });
     },
     send() {
-      const now = held ?? [];
+      const queue = held ?? [];
       held = undefined;
-      for (const f of now) f();
+      const from = (i: number) => {
+        if (deps.signal?.aborted) return queue.slice(i).forEach((step) => step.drop());
+        for (const step of queue.slice(i, i + BURST_CHUNK)) step.go();
+        if (i + BURST_CHUNK < queue.length) setImmediate(() => from(i + BURST_CHUNK));
+      };
+      from(0);
     },
   };
 }

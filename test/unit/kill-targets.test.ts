@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KillEvent, KillResult } from '../../src-shared/kill';
 import { memoryClaims } from '../../src-main/kill/ending-claims';
-import { ancestorsFirst, killTargets } from '../../src-main/kill/kill-targets';
+import { ancestorsFirst, BURST_CHUNK, killTargets } from '../../src-main/kill/kill-targets';
 import { FRESH_MS } from '../../src-main/kill/staged-tree';
 import { fakePlatform } from '../helpers/fake-platform';
 import { exitStatus } from '../../src-main/cli/exit-status';
@@ -267,5 +267,67 @@ describe('killTargets with many plain targets', () => {
     expect(log.slice(sends[0], sends[0]! + 4)).toEqual([10, 11, 12, 13].map((x) => `send ${x}`));
     expect(Math.min(...events)).toBeGreaterThan(Math.max(...sends));
     expect(log.filter((l) => l === 'event step')).toHaveLength(4);
+  });
+
+  /** 2.5 chunks of targets that exit on SIGTERM, logging each send and each result. */
+  function chunkedRun(onResult?: (pid: number, signal: AbortController) => void) {
+    const pids = Array.from({ length: BURST_CHUNK * 2.5 }, (_, i) => 1000 + i);
+    const p = fakePlatform(pids.map((pid) => ({ pid, ppid: 1, startTime: pid })));
+    const log: string[] = [];
+    const open = p.open.bind(p);
+    p.open = (pid, expected) => {
+      const t = open(pid, expected);
+      const deliver = t.deliver.bind(t);
+      t.deliver = (s) => (log.push(`send ${pid}`), deliver(s));
+      return t;
+    };
+    const abort = new AbortController();
+    const done = killTargets(
+      { pids, overrides: { strategy: 'signal:SIGTERM', graceMs: 1000 } },
+      {
+        platform: p,
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.type !== 'result') return;
+          log.push(`result ${e.pid}`);
+          onResult?.(e.pid, abort);
+        },
+        tickMs: 0,
+      },
+    );
+    return { pids, p, log, done };
+  }
+
+  it('sends the first steps in chunks, reporting the exits that came before the next chunk', async () => {
+    const { pids, log, done } = chunkedRun();
+    const results = await done;
+    expect(results.map((r) => r.outcome)).toEqual(Array(pids.length).fill('terminated'));
+    const firstOfChunk2 = log.indexOf(`send ${pids[BURST_CHUNK]}`);
+    // Each chunk in one row, in the order asked.
+    expect(log.slice(0, BURST_CHUNK)).toEqual(pids.slice(0, BURST_CHUNK).map((x) => `send ${x}`));
+    expect(log.slice(firstOfChunk2, firstOfChunk2 + BURST_CHUNK)).toEqual(
+      pids.slice(BURST_CHUNK, 2 * BURST_CHUNK).map((x) => `send ${x}`),
+    );
+    // The first chunk's exits are reported before the second chunk goes: in one row of all
+    // 80 (before), no exit was reported until the last signal was sent.
+    const between = log.slice(BURST_CHUNK, firstOfChunk2);
+    expect(between).toEqual(pids.slice(0, BURST_CHUNK).map((x) => `result ${x}`));
+  });
+
+  it('sends nothing more once the run is cancelled between two chunks', async () => {
+    let told = 0;
+    const { pids, p, done } = chunkedRun((_pid, abort) => {
+      if (++told === BURST_CHUNK) abort.abort(); // The first chunk's exits all reported.
+    });
+    const results = await done;
+    // The first chunk was sent (and exited); none after the cancel.
+    expect(p.sent.map((s) => s.pid)).toEqual(pids.slice(0, BURST_CHUNK));
+    const byPid = new Map(results.map((r) => [r.pid, r]));
+    for (const pid of pids.slice(0, BURST_CHUNK))
+      expect(byPid.get(pid)?.outcome).toBe('terminated');
+    for (const pid of pids.slice(BURST_CHUNK)) {
+      expect(byPid.get(pid)?.outcome).toBe('cancelled');
+      expect(byPid.get(pid)?.reason).toContain('still running');
+    }
   });
 });

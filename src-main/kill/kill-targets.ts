@@ -421,16 +421,6 @@ export function ancestorsFirst(
 }
 
 /**
- * The first step of every plain ladder (a `signal:` to one pinned process), held while the
- * ladders start and then sent in tight loops of BURST_CHUNK: all the per-ladder work (its exit
- * watch, listeners, timers, events) is done before the first signal, so none of it sits between
- * one target's signal and the next, nor between a target's exit and its report. Not for a tree
- * (its stages signal in order, reading the family just before), a supervisor's stop or restart
- * watch, a run already cancelled, or a batch where a step can reach other targets (a group's or
- * a console's). A ladder that asks after the burst is sent at once. A cancel between two chunks
- * sends the rest nothing (their ladders are cancelled already).
- */
-/**
  * First steps sent in one loop of a burst; then a turn of the event loop, in which the exits
  * that came meanwhile are reported, before the next loop. One loop over 300 signals took 26 to
  * 50 ms on 2 cores (each target signalled preempts the sender to run its handler and exit) and
@@ -440,6 +430,16 @@ export function ancestorsFirst(
  */
 export const BURST_CHUNK = 32;
 
+/**
+ * The first step of every plain ladder (a `signal:` to one pinned process), held while the
+ * ladders start and then sent in tight loops of BURST_CHUNK: all the per-ladder work (its exit
+ * watch, listeners, timers, events) is done before the first signal, so none of it sits between
+ * one target's signal and the next, nor between a target's exit and its report. Not for a tree
+ * (its stages signal in order, reading the family just before), a supervisor's stop or restart
+ * watch, a run already cancelled, or a batch where a step can reach other targets (a group's or
+ * a console's). A ladder that asks after the burst is sent at once. A cancel between two chunks
+ * sends the rest nothing (their ladders are cancelled already).
+ */
 function firstStepBurst(
   prepared: readonly Prepared[],
   req: KillRequest,

@@ -82,6 +82,19 @@ function waitCountingWatcher() {
   return { real, watcher, waits };
 }
 
+/** Watches each pidfd, releasing it when it fires: one promise per pidfd, kept when it has. */
+function releasedOnExit(watcher: PidfdExitWatcher, fds: number[]): Promise<void>[] {
+  return fds.map(
+    (fd) =>
+      new Promise<void>((resolve) =>
+        watcher.watch(fd, () => {
+          watcher.release(fd);
+          resolve();
+        }),
+      ),
+  );
+}
+
 describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
   it('refuses a PID whose start time differs from the listed one: it names another process', async () => {
     const [pid] = await targets(1);
@@ -209,15 +222,7 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     // Every one a zombie before the first watch (vitest's timeout bounds the wait).
     for (const pid of pids)
       while (readStat(pid)?.state !== 'zombie') await new Promise((r) => setTimeout(r, 5));
-    const exits = fds.map(
-      (fd) =>
-        new Promise<void>((resolve) =>
-          watcher.watch(fd, () => {
-            watcher.release(fd);
-            resolve();
-          }),
-        ),
-    );
+    const exits = releasedOnExit(watcher, fds);
     let sync = true;
     const told = Promise.all(exits).then(() => sync);
     sync = false;
@@ -232,15 +237,7 @@ describe.runIf(process.platform === 'linux')('Linux target (pidfd)', () => {
     const pids = await heldSleeps(3);
     const { real, watcher, waits: sizes } = waitCountingWatcher();
     const fds = pids.map((pid) => real.pidfdOpen(pid));
-    const exits = fds.map(
-      (fd) =>
-        new Promise<void>((resolve) =>
-          watcher.watch(fd, () => {
-            watcher.release(fd);
-            resolve();
-          }),
-        ),
-    );
+    const exits = releasedOnExit(watcher, fds);
     await new Promise((r) => setTimeout(r, 20)); // The look found nothing: the wait runs.
     expect(sizes).toEqual([3]);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
